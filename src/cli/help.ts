@@ -1,0 +1,36 @@
+/** Kept free of imports: `lakeq --help` must not load anything heavy. */
+export const VERSION = '0.1.0';
+
+export const HELP = `lakeq ${VERSION}: typed SQL queries over AWS CloudTrail data, on embedded DuckDB or on AWS
+
+Usage: lakeq <command> [options]
+
+Commands
+  start                          write sample CloudTrail logs if there are none, then print the
+                                 Identity Center instance churn of the sample estate
+  query list                     the library's queries
+  query show <id>                a query's description, parameters and SQL (--engine for its dialect)
+  query run <id> --param k=v     run a named query (parameters validated by the query's schema)
+  query explain <id> --param k=v the engine's plan for a query
+  sql "<SQL>"                    ad-hoc SQL on the local engine (DuckDB, Trino functions added)
+  sample cloudtrail --out DIR --from T --to T [--accounts N] [--events-per-hour N] [--seed N]
+                                 write realistic, deterministic CloudTrail logs in the S3 layout
+
+Options
+  --param name=value             a query parameter (repeatable)
+  --engine duckdb|athena|cloudtrail-lake
+                                 where to run (default duckdb, the embedded engine)
+  --format table|csv|json|ndjson|parquet
+                                 output format (default: table on a terminal, csv when piped)
+  --out FILE                     write the result to FILE (required for parquet)
+  --max-rows N                   rows shown in a terminal table (default 50); --all shows every row
+  --config FILE                  settings file (default ./lakeq.config.json)
+  --data-dir DIR                 local data folder (default ./lakeq-data)
+  --source cloudtrail=DIR        CloudTrail logs folder (default <data-dir>/raw/cloudtrail)
+  -h, --help                     this help
+  -v, --version                  the version
+
+Times are UTC; a window [from, to) includes from and excludes to. Dates (2026-11-01), hours
+(2026-11-01T13) and ISO times (2026-11-01T13:05:00Z) are accepted.
+AWS settings come from AWS_PROFILE / AWS_REGION and "aws" in lakeq.config.json.
+Exit codes: 0 ok, 1 failure, 2 usage or validation error.`;

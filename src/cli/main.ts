@@ -1,0 +1,58 @@
+import { LakeqError } from '../engines/engine.ts';
+import { HELP, VERSION } from './help.ts';
+import { type CliIO, processIO } from './io.ts';
+
+/** Subcommands, each imported only when run, so `lakeq --help` loads neither DuckDB nor the AWS SDK. */
+const COMMANDS: Record<string, () => Promise<{ run(args: string[], io: CliIO): Promise<number> }>> = {
+  query: () => import('./commands/query.ts'),
+  sql: () => import('./commands/sql.ts'),
+  sample: () => import('./commands/sample.ts'),
+  start: () => import('./commands/start.ts'),
+};
+
+/**
+ * Runs the lakeq command line and returns the exit code: 0 ok, 2 usage or validation error,
+ * 1 runtime failure.
+ *
+ * @example
+ * ```ts
+ * await main(['query', 'run', 'identity-center/instance-churn', '--param', 'from=2026-11-01', '--param', 'to=2026-11-02'])
+ * ```
+ */
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.out(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-v') {
+    io.out(VERSION);
+    return 0;
+  }
+  const load = COMMANDS[command];
+  if (!load) {
+    io.err(`lakeq: unknown command "${command}". Run lakeq --help for the commands.`);
+    return 2;
+  }
+  try {
+    const mod = await load();
+    return await mod.run(rest, io);
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+/** Prints an error for a person and picks the exit code. */
+export function reportError(error: unknown, io: CliIO): number {
+  if (error instanceof LakeqError) {
+    io.err(`lakeq: ${error.message}`);
+    return error.usage ? 2 : 1;
+  }
+  const e = error as NodeJS.ErrnoException;
+  if (e?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    io.err(`lakeq: ${e.message}`);
+    return 2;
+  }
+  io.err(`lakeq: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  return 1;
+}

@@ -1,0 +1,26 @@
+import type { EngineWarning } from '../engine.ts';
+
+/** Runs a statement on a fresh connection while the engine sets itself up. */
+export type DuckDbRun = (sql: string) => Promise<void>;
+
+/** Settings of the embedded DuckDB engine. */
+export interface DuckDbEngineConfig {
+  /** Database file; `:memory:` (the default) keeps nothing between runs. */
+  readonly path?: string;
+  /** DuckDB worker threads; DuckDB's default (all cores) when absent. */
+  readonly threads?: number;
+  /** Connections kept for concurrent queries (default 4). */
+  readonly maxConnections?: number;
+  /** Physical names of logical tables (default: the same names). */
+  readonly tableNames?: Readonly<Record<string, string>>;
+  /**
+   * Called once after the database opens, before the first query: the catalog creates its
+   * views here.
+   */
+  readonly setup?: (run: DuckDbRun, warn: (w: EngineWarning) => void) => Promise<void>;
+  /**
+   * Called when a query fails. Returning true means the cause was repaired (a bad source file
+   * was excluded and its view recreated) and the query is run again.
+   */
+  readonly recover?: (error: unknown, run: DuckDbRun, warn: (w: EngineWarning) => void) => Promise<boolean>;
+}

@@ -1,0 +1,179 @@
+import { type DuckDBConnection, DuckDBInstance, type DuckDBResultReader, ResultReturnType } from '@duckdb/node-api';
+import type { CompiledQuery } from 'kysely';
+import {
+  type Engine,
+  type EngineResult,
+  type EngineWarning,
+  type ExecuteOptions,
+  LakeqError,
+  QueryFailedError,
+  type ResultColumn,
+} from '../engine.ts';
+import { tagSql } from '../trino/trino-literals.ts';
+import { DUCKDB_CAPABILITIES } from './duckdb-capabilities.ts';
+import type { DuckDbEngineConfig, DuckDbRun } from './duckdb-dialect-config.ts';
+import { DuckDbDialect } from './duckdb-dialect.ts';
+import { installTrinoCompat } from './duckdb-trino-compat.ts';
+import { type PlainValue, plainValueConverter, toDuckDbParameter } from './duckdb-types.ts';
+
+
+/** Repairs (such as excluding a bad file) allowed for one query before its error is final. */
+const MAX_RECOVERIES = 50;
+
+/**
+ * The embedded engine: DuckDB in process, speaking enough Trino for the library's queries.
+ *
+ * @example
+ * ```ts
+ * const engine = await createDuckDbEngine({});
+ * const { rows } = await engine.execute(CompiledQuery.raw('select 5 / 2 as half'));
+ * // rows = [{ half: 2 }]   (Trino integer division)
+ * ```
+ */
+export async function createDuckDbEngine(config: DuckDbEngineConfig = {}): Promise<DuckDbEngine> {
+  const options: Record<string, string> = {};
+  if (config.threads !== undefined) options.threads = String(config.threads);
+  const instance = await DuckDBInstance.create(config.path ?? ':memory:', options);
+  const engine = new DuckDbEngine(instance, config);
+  await engine.setup();
+  return engine;
+}
+
+export class DuckDbEngine implements Engine {
+  readonly name = 'duckdb' as const;
+  readonly capabilities = DUCKDB_CAPABILITIES;
+  readonly dialect: DuckDbDialect;
+  readonly tableNames: Readonly<Record<string, string>>;
+  readonly #instance: DuckDBInstance;
+  readonly #config: DuckDbEngineConfig;
+  readonly #idle: DuckDBConnection[] = [];
+  readonly #all: DuckDBConnection[] = [];
+  readonly #waiting: ((con: DuckDBConnection) => void)[] = [];
+  readonly #warnings: EngineWarning[] = [];
+  #closed = false;
+
+  constructor(instance: DuckDBInstance, config: DuckDbEngineConfig) {
+    this.#instance = instance;
+    this.#config = config;
+    this.tableNames = config.tableNames ?? {};
+    this.dialect = new DuckDbDialect(this);
+  }
+
+  /** @internal runs the catalog's setup on a connection of the pool. */
+  async setup(): Promise<void> {
+    if (this.#config.setup) await this.#withConnection((con) => this.#config.setup!(runner(con), (w) => this.#warnings.push(w)));
+  }
+
+  warnings(): readonly EngineWarning[] {
+    return this.#warnings;
+  }
+
+  /** Records a warning (used by the catalog when it skips a source file). */
+  warn(warning: EngineWarning): void {
+    this.#warnings.push(warning);
+  }
+
+  async execute<R = Record<string, unknown>>(
+    query: CompiledQuery,
+    options: ExecuteOptions = {},
+  ): Promise<EngineResult<R>> {
+    const sql = tagSql(query.sql, options.tag);
+    const params = query.parameters.map(toDuckDbParameter);
+    const started = performance.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const reader = await this.#withConnection((con) => runWithSignal(con, sql, params, options.signal));
+        return toResult<R>(reader, performance.now() - started);
+      } catch (error) {
+        if (options.signal?.aborted) throw new LakeqError('CANCELLED', 'the query was cancelled', { cause: error });
+        const recovered =
+          attempt < MAX_RECOVERIES &&
+          this.#config.recover !== undefined &&
+          (await this.#withConnection((con) =>
+            this.#config.recover!(error, runner(con), (w) => this.#warnings.push(w)),
+          ));
+        if (!recovered) throw new QueryFailedError('duckdb', 'FAILED', errorMessage(error), undefined, error);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const con of this.#all) con.closeSync();
+    this.#instance.closeSync();
+  }
+
+  async #withConnection<T>(fn: (con: DuckDBConnection) => Promise<T>): Promise<T> {
+    const con = await this.#acquire();
+    try {
+      return await fn(con);
+    } finally {
+      this.#release(con);
+    }
+  }
+
+  async #acquire(): Promise<DuckDBConnection> {
+    if (this.#closed) throw new LakeqError('ENGINE_CLOSED', 'the DuckDB engine is closed');
+    const idle = this.#idle.pop();
+    if (idle) return idle;
+    if (this.#all.length < (this.#config.maxConnections ?? 4)) {
+      const con = await this.#instance.connect();
+      this.#all.push(con);
+      await installTrinoCompat(runner(con));
+      return con;
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  #release(con: DuckDBConnection): void {
+    const next = this.#waiting.shift();
+    if (next) next(con);
+    else this.#idle.push(con);
+  }
+}
+
+function runner(con: DuckDBConnection): DuckDbRun {
+  return async (sql) => {
+    await con.run(sql);
+  };
+}
+
+async function runWithSignal(
+  con: DuckDBConnection,
+  sql: string,
+  params: ReturnType<typeof toDuckDbParameter>[],
+  signal: AbortSignal | undefined,
+): Promise<DuckDBResultReader> {
+  if (signal?.aborted) throw new LakeqError('CANCELLED', 'the query was cancelled before it started');
+  const onAbort = () => con.interrupt();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await con.runAndReadAll(sql, params.length > 0 ? params : undefined);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function toResult<R>(reader: DuckDBResultReader, elapsedMs: number): EngineResult<R> {
+  const names = reader.deduplicatedColumnNames();
+  const types = reader.columnTypes();
+  const columns: ResultColumn[] = names.map((name, i) => ({ name, type: String(types[i]) }));
+  const rows = reader.convertRowObjects<PlainValue>(plainValueConverter) as R[];
+  const isQuery = reader.returnType === ResultReturnType.QUERY_RESULT;
+  const changed = isQuery ? undefined : reader.rowsChanged;
+  return {
+    rows,
+    columns,
+    stats: {
+      engine: 'duckdb',
+      rows: rows.length,
+      elapsedMs,
+      ...(changed === undefined ? {} : { rowsAffected: changed }),
+    },
+  };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,103 @@
+import { open, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { constants, gunzipSync } from 'node:zlib';
+
+/** A source file that lakeq did not read, and why. */
+export interface SkippedFile {
+  readonly path: string;
+  readonly reason: string;
+}
+
+export interface CloudTrailFolderScan {
+  /** Readable-looking CloudTrail log files, sorted. */
+  readonly files: string[];
+  readonly skipped: SkippedFile[];
+}
+
+/** Trail outputs under AWSLogs that are not event logs. */
+const NOT_EVENT_LOGS = /(^|[\\/])(CloudTrail-Digest|CloudTrail-Insight)([\\/]|$)/;
+const LOG_FILE = /\.json(\.gz)?$/i;
+const HEAD_BYTES = 4096;
+
+/**
+ * Lists the CloudTrail log files of a folder laid out like a trail's S3 bucket
+ * (`AWSLogs/[o-org/]<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/*.json.gz`, plain `.json`
+ * accepted too). Each file's head is checked, so an empty, non-gzip or non-CloudTrail file is
+ * skipped with its reason instead of failing the query; damage further into a file is found
+ * when DuckDB reads it.
+ *
+ * @example
+ * ```ts
+ * const { files, skipped } = await scanCloudTrailFolder('./lakeq-data/raw/cloudtrail');
+ * // skipped = [{ path: '.../bad.json.gz', reason: 'not gzip-compressed' }]
+ * ```
+ */
+export async function scanCloudTrailFolder(root: string): Promise<CloudTrailFolderScan> {
+  let entries: string[];
+  try {
+    entries = await readdir(root, { recursive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { files: [], skipped: [] };
+    throw error;
+  }
+  const candidates = entries
+    .filter((rel) => LOG_FILE.test(rel) && !NOT_EVENT_LOGS.test(rel))
+    .map((rel) => path.join(root, rel))
+    .sort();
+  const files: string[] = [];
+  const skipped: SkippedFile[] = [];
+  const verdicts = await mapLimit(candidates, 32, checkHead);
+  candidates.forEach((file, i) => {
+    const reason = verdicts[i];
+    if (reason === undefined) files.push(file);
+    else skipped.push({ path: file, reason });
+  });
+  return { files, skipped };
+}
+
+/** Returns why a file cannot be a CloudTrail log, or undefined when its head looks right. */
+export async function checkHead(file: string): Promise<string | undefined> {
+  const info = await stat(file);
+  if (!info.isFile()) return 'not a regular file';
+  if (info.size === 0) return 'empty file';
+  const handle = await open(file, 'r');
+  let head: Buffer;
+  try {
+    const buffer = Buffer.alloc(Math.min(HEAD_BYTES, info.size));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    head = buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  let text: string;
+  if (file.toLowerCase().endsWith('.gz')) {
+    if (head[0] !== 0x1f || head[1] !== 0x8b) return 'not gzip-compressed (no gzip header)';
+    try {
+      // SYNC_FLUSH lets zlib inflate the first block without the rest of the stream.
+      text = gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8', 0, 1024);
+    } catch (error) {
+      return `corrupt gzip data (${(error as Error).message})`;
+    }
+  } else {
+    text = head.toString('utf8', 0, 1024);
+  }
+  if (!/^\s*\{\s*"Records"\s*:/.test(text)) {
+    return /^\s*[{[]/.test(text)
+      ? 'not a CloudTrail log file (no top-level "Records" array)'
+      : 'not JSON (does not start with an object)';
+  }
+  return undefined;
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
