@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // dt-sql-parser ships ESM with extensionless imports that only a bundler resolves.
+    server: { deps: { inline: ['dt-sql-parser'] } },
   },
 });

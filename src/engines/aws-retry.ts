@@ -35,7 +35,11 @@ export interface AwsRetryOptions {
 /** True for an AWS throttling error: a known name, HTTP 429, or the SDK's own throttling mark. */
 export function isThrottlingError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const e = error as { name?: unknown; $metadata?: { httpStatusCode?: number }; $retryable?: { throttling?: boolean } };
+  const e = error as {
+    name?: unknown;
+    $metadata?: { httpStatusCode?: number };
+    $retryable?: { throttling?: boolean };
+  };
   return (
     (typeof e.name === 'string' && THROTTLING_ERROR_NAMES.has(e.name)) ||
     e.$metadata?.httpStatusCode === 429 ||

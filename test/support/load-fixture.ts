@@ -18,6 +18,8 @@ export function loadFixture<T = unknown>(relativePath: string): T {
   try {
     return JSON.parse(text) as T;
   } catch (error) {
-    throw new Error(`fixture ${relativePath} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    throw new Error(`fixture ${relativePath} is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }

@@ -37,11 +37,18 @@ export class LocalCloudTrailSource {
     const scan = await scanCloudTrailFolder(this.root);
     this.#typed = scan.files;
     for (const s of scan.skipped) this.#skip(s, warn);
-    await this.#createViews(run);
+    await this.#createViews(run, warn);
   }
 
   /** Excludes (or re-reads leniently) the file a failed query names; true when it did. */
   async recover(error: unknown, run: DuckDbRun, warn: (w: EngineWarning) => void): Promise<boolean> {
+    if (!this.#exclude(error, warn)) return false;
+    await this.#createViews(run, warn);
+    return true;
+  }
+
+  /** Moves the file an error names to the lenient reader, or out of the views; false when none is named. */
+  #exclude(error: unknown, warn: (w: EngineWarning) => void): boolean {
     const message = error instanceof Error ? error.message : String(error);
     const file = fileNamedIn(message);
     if (file === undefined) return false;
@@ -56,7 +63,6 @@ export class LocalCloudTrailSource {
       else return false;
       this.#skip({ path: file, reason: firstLine(message) }, warn);
     }
-    await this.#createViews(run);
     return true;
   }
 
@@ -65,10 +71,18 @@ export class LocalCloudTrailSource {
     warn({ code: 'SOURCE_FILE_SKIPPED', message: `skipped ${skipped.path}: ${skipped.reason}`, path: skipped.path });
   }
 
-  async #createViews(run: DuckDbRun): Promise<void> {
-    await run(cloudTrailRawViewSql(this.#typed, this.#lenient));
-    await run(CLOUDTRAIL_LOGS_VIEW_SQL);
-    await run(CLOUDTRAIL_EVENTS_VIEW_SQL);
+  /** DuckDB may open files while binding a view, so a bad file can surface here too. */
+  async #createViews(run: DuckDbRun, warn: (w: EngineWarning) => void): Promise<void> {
+    for (;;) {
+      try {
+        await run(cloudTrailRawViewSql(this.#typed, this.#lenient));
+        await run(CLOUDTRAIL_LOGS_VIEW_SQL);
+        await run(CLOUDTRAIL_EVENTS_VIEW_SQL);
+        return;
+      } catch (error) {
+        if (!this.#exclude(error, warn)) throw error;
+      }
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import type { DatabaseIntrospector, Dialect, DialectAdapter, Driver, Kysely, QueryCompiler } from 'kysely';
-import { AnalyticsAdapter } from '../engine-adapter.ts';
 import type { Engine } from '../engine.ts';
+import { AnalyticsAdapter } from '../engine-adapter.ts';
 import { EngineDriver } from '../engine-driver.ts';
 import { InformationSchemaIntrospector } from '../engine-introspector.ts';
 import { TrinoQueryCompiler } from '../trino/trino-query-compiler.ts';

@@ -53,6 +53,12 @@ export function convertAthenaValue(text: string | null | undefined, type: string
 /**
  * Turns one result row into a record keyed by column name. DESCRIBE and SHOW return a single
  * tab-joined field per row while ColumnInfo lists several columns; that field is split on tabs.
+ *
+ * @example
+ * ```ts
+ * athenaRowToRecord({ Data: [{ VarCharValue: '200' }, {}] }, [{ Name: 'status', Type: 'integer' }, { Name: 'uri', Type: 'varchar' }])
+ * // { status: 200, uri: null }
+ * ```
  */
 export function athenaRowToRecord(row: Row, columns: readonly ColumnInfo[]): Record<string, AthenaValue> {
   let texts = (row.Data ?? []).map((datum) => datum.VarCharValue);
