@@ -25,7 +25,13 @@ export default defineQuery({
   example: { from: '2026-11-01', to: '2026-11-08' },
   params: timeWindow({
     account: accountId.optional().describe('only events recorded for this account'),
-    limit: z.coerce.number().int().min(1).max(100_000).default(100).describe('most rows to return (default 100)'),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(100)
+      .describe('most rows to return (default 100)'),
   }),
   // Athena rejects `LIMIT ?`, so the validated integer is written into the SQL.
   build: ({ from, to, account, limit }) => sql<ApiErrorsByPrincipalRow>`

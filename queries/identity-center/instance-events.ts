@@ -1,7 +1,12 @@
 import { sql } from 'kysely';
 import { defineQuery } from '../../src/query/define-query.ts';
 import { accountId, timeWindow } from '../../src/query/param-types.ts';
-import { APPLICATION_LIFECYCLE, accountFilter, INSTANCE_LIFECYCLE, SSO_SOURCE } from './identity-center-sql.ts';
+import {
+  APPLICATION_LIFECYCLE,
+  accountFilter,
+  INSTANCE_LIFECYCLE,
+  SSO_SOURCE,
+} from './identity-center-sql.ts';
 
 export interface InstanceEventRow {
   /** UTC ISO time of the call. */

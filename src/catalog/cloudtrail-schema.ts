@@ -118,7 +118,11 @@ export interface CloudTrailEventsTable {
   sharedEventID: string | null;
   vpcEndpointId: string | null;
   eventCategory: string | null;
-  tlsDetails: { tlsVersion: string | null; cipherSuite: string | null; clientProvidedHostHeader: string | null } | null;
+  tlsDetails: {
+    tlsVersion: string | null;
+    cipherSuite: string | null;
+    clientProvidedHostHeader: string | null;
+  } | null;
   sessionCredentialFromConsole: boolean | null;
 }
 

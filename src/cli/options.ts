@@ -34,7 +34,12 @@ export type CommonValues = {
 
 /** Parses a command's arguments with the common options; unknown options are usage errors. */
 export function parseCommon(args: string[]): { values: CommonValues; positionals: string[] } {
-  const { values, positionals } = parseArgs({ args, options: COMMON_OPTIONS, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: COMMON_OPTIONS,
+    allowPositionals: true,
+    strict: true,
+  });
   return { values: values as CommonValues, positionals };
 }
 
@@ -58,7 +63,8 @@ export function parseSources(flags: readonly string[] | undefined): Record<strin
   const out: Record<string, string> = {};
   for (const flag of flags ?? []) {
     const eq = flag.indexOf('=');
-    if (eq <= 0) throw new LakeqError('BAD_OPTION', `--source "${flag}" must be name=FOLDER`, { usage: true });
+    if (eq <= 0)
+      throw new LakeqError('BAD_OPTION', `--source "${flag}" must be name=FOLDER`, { usage: true });
     out[flag.slice(0, eq)] = flag.slice(eq + 1);
   }
   return out;
@@ -67,9 +73,13 @@ export function parseSources(flags: readonly string[] | undefined): Record<strin
 export function parseEngine(value: string | undefined): EngineName | undefined {
   if (value === undefined) return undefined;
   if (!(ENGINE_NAMES as readonly string[]).includes(value)) {
-    throw new LakeqError('BAD_OPTION', `--engine must be one of ${ENGINE_NAMES.join(', ')} (got "${value}")`, {
-      usage: true,
-    });
+    throw new LakeqError(
+      'BAD_OPTION',
+      `--engine must be one of ${ENGINE_NAMES.join(', ')} (got "${value}")`,
+      {
+        usage: true,
+      },
+    );
   }
   return value as EngineName;
 }
@@ -77,9 +87,13 @@ export function parseEngine(value: string | undefined): EngineName | undefined {
 export function parseFormat(value: string | undefined, isTTY: boolean): OutputFormat {
   if (value === undefined) return isTTY ? 'table' : 'csv';
   if (!(OUTPUT_FORMATS as readonly string[]).includes(value)) {
-    throw new LakeqError('BAD_OPTION', `--format must be one of ${OUTPUT_FORMATS.join(', ')} (got "${value}")`, {
-      usage: true,
-    });
+    throw new LakeqError(
+      'BAD_OPTION',
+      `--format must be one of ${OUTPUT_FORMATS.join(', ')} (got "${value}")`,
+      {
+        usage: true,
+      },
+    );
   }
   return value as OutputFormat;
 }
@@ -88,7 +102,9 @@ export function parsePositiveInt(name: string, value: string | undefined, fallba
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) {
-    throw new LakeqError('BAD_OPTION', `--${name} must be a positive integer (got "${value}")`, { usage: true });
+    throw new LakeqError('BAD_OPTION', `--${name} must be a positive integer (got "${value}")`, {
+      usage: true,
+    });
   }
   return n;
 }

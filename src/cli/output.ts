@@ -22,7 +22,8 @@ export async function writeRows(
 ): Promise<void> {
   const names = columns.length > 0 ? columns.map((c) => c.name) : Object.keys(rows[0] ?? {});
   if (options.format === 'parquet') {
-    if (!options.out) throw new LakeqError('BAD_OPTION', '--format parquet needs --out FILE', { usage: true });
+    if (!options.out)
+      throw new LakeqError('BAD_OPTION', '--format parquet needs --out FILE', { usage: true });
     const { writeParquet } = await import('./parquet-output.ts');
     await writeParquet(rows, names, options.out);
     io.err(`wrote ${rows.length} rows to ${options.out}`);
@@ -40,7 +41,13 @@ export async function writeRows(
       text = rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length > 0 ? '\n' : '');
       break;
     default:
-      text = toTable(rows, names, options.out ? Number.POSITIVE_INFINITY : options.maxRows, io.columns);
+      // Cells are cut to fit only on a terminal; a file or a pipe gets them whole.
+      text = toTable(
+        rows,
+        names,
+        options.out ? Number.POSITIVE_INFINITY : options.maxRows,
+        options.out || !io.isTTY ? Number.POSITIVE_INFINITY : io.columns,
+      );
   }
   if (options.out) {
     await writeFile(options.out, text);
@@ -73,8 +80,12 @@ export function toTable(
   const shown = rows.slice(0, maxRows);
   const text = (v: unknown) =>
     v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  const numeric = names.map((n) => shown.length > 0 && shown.every((r) => r[n] === null || typeof r[n] === 'number'));
-  const cap = Math.max(12, Math.floor((width - 3 * names.length) / names.length) * 2);
+  const numeric = names.map(
+    (n) => shown.length > 0 && shown.every((r) => r[n] === null || typeof r[n] === 'number'),
+  );
+  const cap = Number.isFinite(width)
+    ? Math.max(24, Math.floor((width - 3 * names.length) / names.length) * 2)
+    : Infinity;
   const cells = shown.map((r) => names.map((n) => cut(text(r[n]), cap)));
   const widths = names.map((n, i) => Math.max(n.length, ...cells.map((c) => (c[i] ?? '').length)));
   const pad = (s: string, i: number) => (numeric[i] ? s.padStart(widths[i] ?? 0) : s.padEnd(widths[i] ?? 0));
@@ -82,7 +93,9 @@ export function toTable(
   const out = [line([...names]), widths.map((w) => '-'.repeat(w)).join('-+-'), ...cells.map(line)];
   if (rows.length === 0) out.push('(no rows)');
   else if (rows.length > shown.length) {
-    out.push(`… ${rows.length - shown.length} more rows (${rows.length} in all); --all or --format csv shows them`);
+    out.push(
+      `… ${rows.length - shown.length} more rows (${rows.length} in all); --all or --format csv shows them`,
+    );
   } else out.push(`(${rows.length} row${rows.length === 1 ? '' : 's'})`);
   return `${out.join('\n')}\n`;
 }

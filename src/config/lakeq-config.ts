@@ -21,14 +21,20 @@ const configSchema = z
         athena: z
           .object({
             workGroup: z.string().optional(),
-            outputLocation: z.string().regex(/^s3:\/\//, 'must be an s3:// URI').optional(),
+            outputLocation: z
+              .string()
+              .regex(/^s3:\/\//, 'must be an s3:// URI')
+              .optional(),
             database: z.string().optional(),
             catalog: z.string().optional(),
             resultReuseMaxAgeMinutes: z.number().int().min(1).max(10080).optional(),
           })
           .strict()
           .optional(),
-        cloudtrailLake: z.object({ eventDataStore: z.string().min(1).optional() }).strict().optional(),
+        cloudtrailLake: z
+          .object({ eventDataStore: z.string().min(1).optional() })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),
@@ -127,7 +133,9 @@ export async function loadSettings(
         database: athena.database ?? 'lakeq',
         catalog: athena.catalog ?? 'AwsDataCatalog',
         ...(athena.outputLocation ? { outputLocation: athena.outputLocation } : {}),
-        ...(athena.resultReuseMaxAgeMinutes ? { resultReuseMaxAgeMinutes: athena.resultReuseMaxAgeMinutes } : {}),
+        ...(athena.resultReuseMaxAgeMinutes
+          ? { resultReuseMaxAgeMinutes: athena.resultReuseMaxAgeMinutes }
+          : {}),
       },
       cloudtrailLake: parsed.aws?.cloudtrailLake?.eventDataStore
         ? { eventDataStore: parsed.aws.cloudtrailLake.eventDataStore }
@@ -142,7 +150,9 @@ function parseConfig(text: string, file: string): LakeqConfigFile {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new LakeqError('BAD_CONFIG', `${file} is not valid JSON: ${(error as Error).message}`, { usage: true });
+    throw new LakeqError('BAD_CONFIG', `${file} is not valid JSON: ${(error as Error).message}`, {
+      usage: true,
+    });
   }
   const result = configSchema.safeParse(json);
   if (!result.success) {

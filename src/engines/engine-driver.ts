@@ -36,10 +36,15 @@ class EngineConnection implements DatabaseConnection {
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.#engine.execute<R>(query);
     const affected = result.stats.rowsAffected;
-    return affected === undefined ? { rows: result.rows } : { rows: result.rows, numAffectedRows: BigInt(affected) };
+    return affected === undefined
+      ? { rows: result.rows }
+      : { rows: result.rows, numAffectedRows: BigInt(affected) };
   }
   // biome-ignore lint/correctness/useYield: streaming is not offered; the engines page results themselves.
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
-    throw new LakeqError('NOT_SUPPORTED', 'streaming queries through Kysely is not supported; use engine.execute');
+    throw new LakeqError(
+      'NOT_SUPPORTED',
+      'streaming queries through Kysely is not supported; use engine.execute',
+    );
   }
 }

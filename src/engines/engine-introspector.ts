@@ -26,12 +26,14 @@ export class InformationSchemaIntrospector implements DatabaseIntrospector {
     this.#db = db;
   }
   async getSchemas(): Promise<SchemaMetadata[]> {
-    const { rows } = await sql<{ schema_name: string }>`select schema_name from information_schema.schemata`.execute(
-      this.#db,
-    );
+    const { rows } = await sql<{
+      schema_name: string;
+    }>`select schema_name from information_schema.schemata`.execute(this.#db);
     return rows.map((r) => ({ name: r.schema_name }));
   }
-  async getTables(options: DatabaseMetadataOptions = { withInternalKyselyTables: false }): Promise<TableMetadata[]> {
+  async getTables(
+    options: DatabaseMetadataOptions = { withInternalKyselyTables: false },
+  ): Promise<TableMetadata[]> {
     const { rows } = await sql<ColumnRow>`
       select c.table_schema, c.table_name, t.table_type, c.column_name, c.data_type, c.is_nullable
       from information_schema.columns c

@@ -92,7 +92,10 @@ export interface Engine {
    * (CloudTrail Lake: `cloudtrail_events` → the event data store id).
    */
   readonly tableNames: Readonly<Record<string, string>>;
-  execute<R = Record<string, unknown>>(query: CompiledQuery, options?: ExecuteOptions): Promise<EngineResult<R>>;
+  execute<R = Record<string, unknown>>(
+    query: CompiledQuery,
+    options?: ExecuteOptions,
+  ): Promise<EngineResult<R>>;
   /** Warnings gathered since the engine was opened (skipped files and the like). */
   warnings(): readonly EngineWarning[];
   close(): Promise<void>;
@@ -103,7 +106,11 @@ export class LakeqError extends Error {
   readonly code: string;
   readonly usage: boolean;
   readonly details?: unknown;
-  constructor(code: string, message: string, options: { usage?: boolean; cause?: unknown; details?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { usage?: boolean; cause?: unknown; details?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'LakeqError';
     this.code = code;

@@ -10,7 +10,10 @@ import type { Engine, EngineName } from './engine.ts';
  * const engine = await openEngine(await loadSettings(), 'duckdb');
  * ```
  */
-export async function openEngine(settings: LakeqSettings, name: EngineName = settings.engine): Promise<Engine> {
+export async function openEngine(
+  settings: LakeqSettings,
+  name: EngineName = settings.engine,
+): Promise<Engine> {
   switch (name) {
     case 'duckdb': {
       const { openLocalEngine } = await import('../catalog/duckdb/local-engine.ts');

@@ -32,7 +32,8 @@ export interface QuerySpec<P extends z.ZodType, R> {
 }
 
 /** A library query: its spec plus the row type, kept for `tsc`. */
-export interface LibraryQuery<P extends z.ZodType = z.ZodType, R = Record<string, unknown>> extends QuerySpec<P, R> {
+export interface LibraryQuery<P extends z.ZodType = z.ZodType, R = Record<string, unknown>>
+  extends QuerySpec<P, R> {
   /** Type-only marker of the row type; never set at run time. */
   readonly __row?: R;
 }
@@ -65,7 +66,9 @@ const SEMVER = /^\d+\.\d+\.\d+$/;
  * ```
  */
 export function defineQuery<P extends z.ZodType, R>(spec: QuerySpec<P, R>): LibraryQuery<P, R> {
-  if (!ID.test(spec.id)) throw new Error(`query id "${spec.id}" must be a lower-case path like "domain/name"`);
-  if (!SEMVER.test(spec.version)) throw new Error(`query ${spec.id}: version "${spec.version}" is not semver`);
+  if (!ID.test(spec.id))
+    throw new Error(`query id "${spec.id}" must be a lower-case path like "domain/name"`);
+  if (!SEMVER.test(spec.version))
+    throw new Error(`query ${spec.id}: version "${spec.version}" is not semver`);
   return Object.freeze({ ...spec });
 }

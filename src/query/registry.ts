@@ -41,10 +41,16 @@ export async function loadQuery(id: string, dir = QUERIES_DIR): Promise<LibraryQ
   const mod = (await import(pathToFileURL(path.join(dir, `${id}.ts`)).href)) as { default?: LibraryQuery };
   const query = mod.default;
   if (!query || typeof query.build !== 'function') {
-    throw new LakeqError('BAD_QUERY_MODULE', `queries/${id}.ts does not export a defineQuery(...) as default`);
+    throw new LakeqError(
+      'BAD_QUERY_MODULE',
+      `queries/${id}.ts does not export a defineQuery(...) as default`,
+    );
   }
   if (query.id !== id) {
-    throw new LakeqError('BAD_QUERY_MODULE', `queries/${id}.ts declares id "${query.id}"; the id must be its path`);
+    throw new LakeqError(
+      'BAD_QUERY_MODULE',
+      `queries/${id}.ts declares id "${query.id}"; the id must be its path`,
+    );
   }
   return query;
 }

@@ -5,7 +5,11 @@ import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalEngine } from '../../src/catalog/duckdb/local-engine.ts';
 import type { DuckDbEngine } from '../../src/engines/duckdb/duckdb-engine.ts';
-import { type FixtureRecord, loadCloudTrailFixtureRecords, writeRecordsInS3Layout } from '../support/cloudtrail-fixtures.ts';
+import {
+  type FixtureRecord,
+  loadCloudTrailFixtureRecords,
+  writeRecordsInS3Layout,
+} from '../support/cloudtrail-fixtures.ts';
 
 let root: string;
 let engine: DuckDbEngine;
@@ -14,7 +18,11 @@ let fixtures: FixtureRecord[];
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'lakeq-ct-fixtures-'));
   fixtures = loadCloudTrailFixtureRecords();
-  await writeRecordsInS3Layout(root, fixtures.map((f) => f.record), { perFile: 37 });
+  await writeRecordsInS3Layout(
+    root,
+    fixtures.map((f) => f.record),
+    { perFile: 37 },
+  );
   engine = await openLocalEngine({ sources: { cloudtrail: root } });
 });
 afterAll(async () => {
@@ -22,10 +30,14 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const rows = async (text: string) => (await engine.execute(CompiledQuery.raw(text))).rows as Record<string, unknown>[];
+const rows = async (text: string) =>
+  (await engine.execute(CompiledQuery.raw(text))).rows as Record<string, unknown>[];
 
 /** Counts per key made in JS from the records themselves (exact, case-sensitive keys like CloudTrail's). */
-function countBy(records: FixtureRecord[], key: (r: Record<string, unknown>) => unknown): Map<string, number> {
+function countBy(
+  records: FixtureRecord[],
+  key: (r: Record<string, unknown>) => unknown,
+): Map<string, number> {
   const counts = new Map<string, number>();
   for (const { record } of records) {
     const k = String(key(record) ?? null);
@@ -61,7 +73,9 @@ describe('every CloudTrail fixture record is readable through both relations', (
   it('counts per eventName and per userIdentity.type match too', async () => {
     const byName = await rows('select eventName as k, count(*) as n from cloudtrail_events group by 1');
     expect(new Map(byName.map((r) => [String(r.k), r.n]))).toEqual(countBy(fixtures, (r) => r.eventName));
-    const byType = await rows('select userIdentity.type as k, count(*) as n from cloudtrail_events group by 1');
+    const byType = await rows(
+      'select userIdentity.type as k, count(*) as n from cloudtrail_events group by 1',
+    );
     const identityType = (r: Record<string, unknown>) => {
       const u = r.userIdentity;
       return u && typeof u === 'object' && !Array.isArray(u) ? (u as Record<string, unknown>).type : null;
@@ -70,13 +84,16 @@ describe('every CloudTrail fixture record is readable through both relations', (
   });
 
   it('eventTime is a timestamp equal to the record time, in UTC', async () => {
-    const got = await rows('select eventID as id, eventTime as t from cloudtrail_events where eventID is not null');
+    const got = await rows(
+      'select eventID as id, eventTime as t from cloudtrail_events where eventID is not null',
+    );
     const byId = new Map(got.map((r) => [r.id, r.t]));
     let compared = 0;
     for (const { record } of fixtures) {
       const id = record.eventID;
       const t = record.eventTime;
-      if (typeof id !== 'string' || typeof t !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(t)) continue;
+      if (typeof id !== 'string' || typeof t !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(t))
+        continue;
       if (fixtures.filter((f) => f.record.eventID === id).length > 1) continue;
       expect(byId.get(id)).toBe(new Date(t).toISOString());
       compared++;
@@ -101,7 +118,9 @@ describe('every CloudTrail fixture record is readable through both relations', (
   });
 
   it('readOnly and managementEvent are booleans in cloudtrail_events, strings in cloudtrail_logs', async () => {
-    const events = await rows('select readOnly as v, count(*) as n from cloudtrail_events group by 1 order by 1');
+    const events = await rows(
+      'select readOnly as v, count(*) as n from cloudtrail_events group by 1 order by 1',
+    );
     for (const r of events) expect(r.v === null || typeof r.v === 'boolean').toBe(true);
     const logs = await rows('select distinct readonly as v from cloudtrail_logs where readonly is not null');
     for (const r of logs) expect(typeof r.v).toBe('string');
@@ -125,7 +144,8 @@ describe('bad source files: named in a warning, skipped, counted; the rest still
       await writeFile(path.join(day, 'plain.json'), JSON.stringify({ Records: good.slice(0, 5) }));
       const local = await openLocalEngine({ sources: { cloudtrail: dir } });
       try {
-        const [row] = (await local.execute(CompiledQuery.raw('select count(*) as n from cloudtrail_events'))).rows;
+        const [row] = (await local.execute(CompiledQuery.raw('select count(*) as n from cloudtrail_events')))
+          .rows;
         expect(row).toEqual({ n: 45 });
         const skipped = local
           .warnings()
@@ -149,9 +169,13 @@ describe('bad source files: named in a warning, skipped, counted; the rest still
   });
 
   it('an empty or missing folder gives empty relations, not an error', async () => {
-    const local = await openLocalEngine({ sources: { cloudtrail: path.join(tmpdir(), 'lakeq-no-such-folder') } });
+    const local = await openLocalEngine({
+      sources: { cloudtrail: path.join(tmpdir(), 'lakeq-no-such-folder') },
+    });
     try {
-      const { rows: got } = await local.execute(CompiledQuery.raw('select count(*) as n from cloudtrail_events'));
+      const { rows: got } = await local.execute(
+        CompiledQuery.raw('select count(*) as n from cloudtrail_events'),
+      );
       expect(got).toEqual([{ n: 0 }]);
     } finally {
       await local.close();

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import churn, { type InstanceChurnRow } from '../../queries/identity-center/instance-churn.ts';
 import failed from '../../queries/identity-center/failed-instance-calls.ts';
+import churn, { type InstanceChurnRow } from '../../queries/identity-center/instance-churn.ts';
 import events from '../../queries/identity-center/instance-events.ts';
 import blog from '../../queries/identity-center/instances-created-and-deleted.ts';
 import { openLocalEngine } from '../../src/catalog/duckdb/local-engine.ts';
@@ -19,23 +19,105 @@ let engine: DuckDbEngine;
 
 // Known answers: the window is [2026-11-02, 2026-11-04); calls one second either side of each edge.
 const records = [
-  ssoCall({ time: '2026-11-01T23:59:59Z', eventName: 'CreateInstance', account: A, actorArn: ADMIN_ROLE_ARN }),
-  ssoCall({ time: '2026-11-02T00:00:00Z', eventName: 'CreateInstance', account: A, actorArn: ADMIN_ROLE_ARN }),
-  ssoCall({ time: '2026-11-02T00:00:01Z', eventName: 'CreateInstance', account: A, actorArn: IAM_USER_ARN, actorType: 'IAMUser' }),
-  ssoCall({ time: '2026-11-02T12:00:00Z', eventName: 'DeleteInstance', account: A, actorArn: ADMIN_ROLE_ARN }),
-  ssoCall({ time: '2026-11-02T13:00:00Z', eventName: 'CreateInstance', account: A, actorArn: IAM_USER_ARN, errorCode: 'ConflictException' }),
-  ssoCall({ time: '2026-11-02T14:00:00Z', eventName: 'CreateInstance', account: A, region: 'eu-west-1', actorArn: ADMIN_ROLE_ARN }),
-  ssoCall({ time: '2026-11-02T23:59:59Z', eventName: 'DeleteInstance', account: B, actorArn: ROOT_ARN, actorType: 'Root' }),
-  ssoCall({ time: '2026-11-03T00:00:00Z', eventName: 'DeleteInstance', account: B, actorArn: ROOT_ARN, actorType: 'Root' }),
-  ssoCall({ time: '2026-11-03T08:00:00Z', eventName: 'DeleteInstance', account: B, actorArn: ADMIN_ROLE_ARN, errorCode: 'AccessDeniedException' }),
-  ssoCall({ time: '2026-11-03T09:00:00Z', eventName: 'CreateApplication', account: B, actorArn: ADMIN_ROLE_ARN }),
-  ssoCall({ time: '2026-11-03T23:59:59Z', eventName: 'CreateInstance', account: B, actorArn: ADMIN_ROLE_ARN }),
-  ssoCall({ time: '2026-11-04T00:00:00Z', eventName: 'DeleteInstance', account: B, actorArn: ADMIN_ROLE_ARN }),
+  ssoCall({
+    time: '2026-11-01T23:59:59Z',
+    eventName: 'CreateInstance',
+    account: A,
+    actorArn: ADMIN_ROLE_ARN,
+  }),
+  ssoCall({
+    time: '2026-11-02T00:00:00Z',
+    eventName: 'CreateInstance',
+    account: A,
+    actorArn: ADMIN_ROLE_ARN,
+  }),
+  ssoCall({
+    time: '2026-11-02T00:00:01Z',
+    eventName: 'CreateInstance',
+    account: A,
+    actorArn: IAM_USER_ARN,
+    actorType: 'IAMUser',
+  }),
+  ssoCall({
+    time: '2026-11-02T12:00:00Z',
+    eventName: 'DeleteInstance',
+    account: A,
+    actorArn: ADMIN_ROLE_ARN,
+  }),
+  ssoCall({
+    time: '2026-11-02T13:00:00Z',
+    eventName: 'CreateInstance',
+    account: A,
+    actorArn: IAM_USER_ARN,
+    errorCode: 'ConflictException',
+  }),
+  ssoCall({
+    time: '2026-11-02T14:00:00Z',
+    eventName: 'CreateInstance',
+    account: A,
+    region: 'eu-west-1',
+    actorArn: ADMIN_ROLE_ARN,
+  }),
+  ssoCall({
+    time: '2026-11-02T23:59:59Z',
+    eventName: 'DeleteInstance',
+    account: B,
+    actorArn: ROOT_ARN,
+    actorType: 'Root',
+  }),
+  ssoCall({
+    time: '2026-11-03T00:00:00Z',
+    eventName: 'DeleteInstance',
+    account: B,
+    actorArn: ROOT_ARN,
+    actorType: 'Root',
+  }),
+  ssoCall({
+    time: '2026-11-03T08:00:00Z',
+    eventName: 'DeleteInstance',
+    account: B,
+    actorArn: ADMIN_ROLE_ARN,
+    errorCode: 'AccessDeniedException',
+  }),
+  ssoCall({
+    time: '2026-11-03T09:00:00Z',
+    eventName: 'CreateApplication',
+    account: B,
+    actorArn: ADMIN_ROLE_ARN,
+  }),
+  ssoCall({
+    time: '2026-11-03T23:59:59Z',
+    eventName: 'CreateInstance',
+    account: B,
+    actorArn: ADMIN_ROLE_ARN,
+  }),
+  ssoCall({
+    time: '2026-11-04T00:00:00Z',
+    eventName: 'DeleteInstance',
+    account: B,
+    actorArn: ADMIN_ROLE_ARN,
+  }),
 ];
 // Noise that must not count: other services and other event names.
 const noise = [
-  { ...ssoCall({ time: '2026-11-02T10:00:00Z', eventName: 'CreateInstance', account: A, actorArn: ADMIN_ROLE_ARN }), eventSource: 'identitystore.amazonaws.com' },
-  { ...ssoCall({ time: '2026-11-02T10:00:00Z', eventName: 'CreateInstance', account: A, actorArn: ADMIN_ROLE_ARN }), eventName: 'ListInstances' },
+  {
+    ...ssoCall({
+      time: '2026-11-02T10:00:00Z',
+      eventName: 'CreateInstance',
+      account: A,
+      actorArn: ADMIN_ROLE_ARN,
+    }),
+    eventSource: 'identitystore.amazonaws.com',
+  },
+  {
+    ...ssoCall({
+      time: '2026-11-02T10:00:00Z',
+      eventName: 'CreateInstance',
+      account: A,
+      actorArn: ADMIN_ROLE_ARN,
+    }),
+    eventName: 'ListInstances',
+  },
 ];
 
 beforeAll(async () => {
@@ -54,14 +136,54 @@ describe('identity-center/instance-churn', () => {
   it('counts successful calls per day, account and Region inside [from, to)', async () => {
     const { rows } = await runQuery(engine, churn, window);
     const expected: InstanceChurnRow[] = [
-      { day: '2026-11-02', account_id: A, region: 'eu-west-1', created: 1, deleted: 0, net: 1, actors: ADMIN_ROLE_ARN },
-      { day: '2026-11-02', account_id: A, region: 'us-east-1', created: 2, deleted: 1, net: 1, actors: [ADMIN_ROLE_ARN, IAM_USER_ARN].sort().join(',') },
-      { day: '2026-11-02', account_id: B, region: 'us-east-1', created: 0, deleted: 1, net: -1, actors: ROOT_ARN },
-      { day: '2026-11-03', account_id: B, region: 'us-east-1', created: 1, deleted: 1, net: 0, actors: [ADMIN_ROLE_ARN, ROOT_ARN].sort().join(',') },
+      {
+        day: '2026-11-02',
+        account_id: A,
+        region: 'eu-west-1',
+        created: 1,
+        deleted: 0,
+        net: 1,
+        actors: ADMIN_ROLE_ARN,
+      },
+      {
+        day: '2026-11-02',
+        account_id: A,
+        region: 'us-east-1',
+        created: 2,
+        deleted: 1,
+        net: 1,
+        actors: [ADMIN_ROLE_ARN, IAM_USER_ARN].sort().join(','),
+      },
+      {
+        day: '2026-11-02',
+        account_id: B,
+        region: 'us-east-1',
+        created: 0,
+        deleted: 1,
+        net: -1,
+        actors: ROOT_ARN,
+      },
+      {
+        day: '2026-11-03',
+        account_id: B,
+        region: 'us-east-1',
+        created: 1,
+        deleted: 1,
+        net: 0,
+        actors: [ADMIN_ROLE_ARN, ROOT_ARN].sort().join(','),
+      },
     ];
     expect(rows).toEqual(expected);
     // exactly the columns of the contract, in order
-    expect(Object.keys(rows[0] ?? {})).toEqual(['day', 'account_id', 'region', 'created', 'deleted', 'net', 'actors']);
+    expect(Object.keys(rows[0] ?? {})).toEqual([
+      'day',
+      'account_id',
+      'region',
+      'created',
+      'deleted',
+      'net',
+      'actors',
+    ]);
   });
 
   it('filters by account', async () => {
@@ -73,9 +195,20 @@ describe('identity-center/instance-churn', () => {
   });
 
   it('accepts ISO times: a one-second window holds exactly the call at its start', async () => {
-    const { rows } = await runQuery(engine, churn, { from: '2026-11-02T00:00:00Z', to: '2026-11-02T00:00:01Z' });
+    const { rows } = await runQuery(engine, churn, {
+      from: '2026-11-02T00:00:00Z',
+      to: '2026-11-02T00:00:01Z',
+    });
     expect(rows).toEqual([
-      { day: '2026-11-02', account_id: A, region: 'us-east-1', created: 1, deleted: 0, net: 1, actors: ADMIN_ROLE_ARN },
+      {
+        day: '2026-11-02',
+        account_id: A,
+        region: 'us-east-1',
+        created: 1,
+        deleted: 0,
+        net: 1,
+        actors: ADMIN_ROLE_ARN,
+      },
     ]);
   });
 
@@ -102,12 +235,24 @@ describe('identity-center/failed-instance-calls', () => {
     const { rows } = await runQuery(engine, failed, window);
     expect(rows).toEqual([
       {
-        day: '2026-11-02', account_id: A, region: 'us-east-1', action: 'CreateInstance', error_code: 'ConflictException',
-        attempts: 1, actors: IAM_USER_ARN, last_error_message: 'ConflictException: refused',
+        day: '2026-11-02',
+        account_id: A,
+        region: 'us-east-1',
+        action: 'CreateInstance',
+        error_code: 'ConflictException',
+        attempts: 1,
+        actors: IAM_USER_ARN,
+        last_error_message: 'ConflictException: refused',
       },
       {
-        day: '2026-11-03', account_id: B, region: 'us-east-1', action: 'DeleteInstance', error_code: 'AccessDeniedException',
-        attempts: 1, actors: ADMIN_ROLE_ARN, last_error_message: 'AccessDeniedException: refused',
+        day: '2026-11-03',
+        account_id: B,
+        region: 'us-east-1',
+        action: 'DeleteInstance',
+        error_code: 'AccessDeniedException',
+        attempts: 1,
+        actors: ADMIN_ROLE_ARN,
+        last_error_message: 'AccessDeniedException: refused',
       },
     ]);
   });
@@ -130,7 +275,14 @@ describe('identity-center/instance-events', () => {
     ]);
     const create = rows[0]!;
     expect(create.instance_arn).toBe('arn:aws:sso:::instance/ssoins-1234567890abcdef');
-    expect(create).toMatchObject({ account_id: A, region: 'us-east-1', actor_arn: ADMIN_ROLE_ARN, actor_type: 'AssumedRole', source_ip: '203.0.113.10', user_agent: 'aws-cli/2.15.0' });
+    expect(create).toMatchObject({
+      account_id: A,
+      region: 'us-east-1',
+      actor_arn: ADMIN_ROLE_ARN,
+      actor_type: 'AssumedRole',
+      source_ip: '203.0.113.10',
+      user_agent: 'aws-cli/2.15.0',
+    });
     expect(rows[2]!.instance_arn).toBe('arn:aws:sso:::instance/ssoins-1234567890abcdef');
     expect(rows[3]!.instance_arn).toBeNull();
     expect(rows[8]!.application_arn).toMatch(/^arn:aws:sso::444455556666:application\//);
@@ -141,6 +293,11 @@ describe('identity-center/instances-created-and-deleted', () => {
   it('returns who created or deleted an instance, failed calls included as in the blog query', async () => {
     const { rows } = await runQuery(engine, blog, window);
     expect(rows).toHaveLength(9);
-    expect(rows[0]).toEqual({ user_arn: ADMIN_ROLE_ARN, event_name: 'CreateInstance', account_id: A, event_time: '2026-11-02T00:00:00.000Z' });
+    expect(rows[0]).toEqual({
+      user_arn: ADMIN_ROLE_ARN,
+      event_name: 'CreateInstance',
+      account_id: A,
+      event_time: '2026-11-02T00:00:00.000Z',
+    });
   });
 });

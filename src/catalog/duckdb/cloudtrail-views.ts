@@ -26,7 +26,9 @@ export function cloudTrailRawViewSql(typedFiles: readonly string[], lenientFiles
         format = 'unstructured', filename = true, maximum_object_size = ${MAX_OBJECT_BYTES}))`);
   }
   if (parts.length === 0) {
-    parts.push(`SELECT CAST(NULL AS ${CLOUDTRAIL_RECORD_SQL_TYPE}) AS r, CAST(NULL AS VARCHAR) AS source_file WHERE false`);
+    parts.push(
+      `SELECT CAST(NULL AS ${CLOUDTRAIL_RECORD_SQL_TYPE}) AS r, CAST(NULL AS VARCHAR) AS source_file WHERE false`,
+    );
   }
   return `CREATE OR REPLACE VIEW cloudtrail_raw AS\n${parts.join('\nUNION ALL\n')}`;
 }

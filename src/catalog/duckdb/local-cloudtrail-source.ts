@@ -1,7 +1,11 @@
-import type { EngineWarning } from '../../engines/engine.ts';
 import type { DuckDbRun } from '../../engines/duckdb/duckdb-dialect-config.ts';
-import { scanCloudTrailFolder, type SkippedFile } from '../../ingest/cloudtrail-files.ts';
-import { CLOUDTRAIL_EVENTS_VIEW_SQL, CLOUDTRAIL_LOGS_VIEW_SQL, cloudTrailRawViewSql } from './cloudtrail-views.ts';
+import type { EngineWarning } from '../../engines/engine.ts';
+import { type SkippedFile, scanCloudTrailFolder } from '../../ingest/cloudtrail-files.ts';
+import {
+  CLOUDTRAIL_EVENTS_VIEW_SQL,
+  CLOUDTRAIL_LOGS_VIEW_SQL,
+  cloudTrailRawViewSql,
+} from './cloudtrail-views.ts';
 
 /** DuckDB names the file in the errors a bad file causes; these find it. */
 const FILE_IN_ERROR = [/ in file "([^"]+)"/, /GZIP stream: (\S.*?)\s*(?:\n|$)/, /(?:file|File) "([^"]+)"/];
@@ -68,7 +72,11 @@ export class LocalCloudTrailSource {
 
   #skip(skipped: SkippedFile, warn: (w: EngineWarning) => void): void {
     this.#skipped.push(skipped);
-    warn({ code: 'SOURCE_FILE_SKIPPED', message: `skipped ${skipped.path}: ${skipped.reason}`, path: skipped.path });
+    warn({
+      code: 'SOURCE_FILE_SKIPPED',
+      message: `skipped ${skipped.path}: ${skipped.reason}`,
+      path: skipped.path,
+    });
   }
 
   /** DuckDB may open files while binding a view, so a bad file can surface here too. */

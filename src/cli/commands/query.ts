@@ -43,11 +43,16 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 
 function requireId(positionals: string[]): string {
   const [id, ...extra] = positionals;
-  if (id === undefined) throw new LakeqError('BAD_COMMAND', `a query id is needed\n${USAGE}`, { usage: true });
+  if (id === undefined)
+    throw new LakeqError('BAD_COMMAND', `a query id is needed\n${USAGE}`, { usage: true });
   if (extra.length > 0) {
-    throw new LakeqError('BAD_COMMAND', `unexpected argument(s): ${extra.join(' ')} (parameters go in --param)`, {
-      usage: true,
-    });
+    throw new LakeqError(
+      'BAD_COMMAND',
+      `unexpected argument(s): ${extra.join(' ')} (parameters go in --param)`,
+      {
+        usage: true,
+      },
+    );
   }
   return id;
 }
@@ -85,7 +90,9 @@ async function show(id: string, values: CommonValues, io: CliIO): Promise<number
   io.out(`\nSQL for ${engine}${Object.keys(params).length > 0 ? ` with ${formatParams(params)}` : ''}:\n`);
   io.out(compiled.sql.trim());
   if (compiled.parameters.length > 0) {
-    io.out(`\nparameters: ${compiled.parameters.map((p) => (p instanceof Date ? p.toISOString() : JSON.stringify(p))).join(', ')}`);
+    io.out(
+      `\nparameters: ${compiled.parameters.map((p) => (p instanceof Date ? p.toISOString() : JSON.stringify(p))).join(', ')}`,
+    );
   }
   return 0;
 }
@@ -98,7 +105,9 @@ async function runNamed(id: string, values: CommonValues, io: CliIO): Promise<nu
   // Validate before opening an engine, so a typo costs nothing.
   parseParams(query, params);
   const format = parseFormat(values.format, io.isTTY);
-  const maxRows = values.all ? Number.POSITIVE_INFINITY : parsePositiveInt('max-rows', values['max-rows'], 50);
+  const maxRows = values.all
+    ? Number.POSITIVE_INFINITY
+    : parsePositiveInt('max-rows', values['max-rows'], 50);
   const settings = await settingsFrom(values);
   const { openEngine } = await import('../../engines/open-engine.ts');
   const { runQuery } = await import('../../query/run-query.ts');
@@ -106,7 +115,12 @@ async function runNamed(id: string, values: CommonValues, io: CliIO): Promise<nu
   try {
     const result = await runQuery(engine, query, params, { signal: io.signal });
     printWarnings(engine.warnings(), io);
-    await writeRows(result.rows as Record<string, unknown>[], result.columns, { format, maxRows, ...outOpt(values) }, io);
+    await writeRows(
+      result.rows as Record<string, unknown>[],
+      result.columns,
+      { format, maxRows, ...outOpt(values) },
+      io,
+    );
     if (format === 'table' && io.isTTY) io.err(summary(query, result.stats));
     return 0;
   } finally {
@@ -127,10 +141,13 @@ async function explain(id: string, values: CommonValues, io: CliIO): Promise<num
       throw new LakeqError('NOT_SUPPORTED', `${engine.name} cannot explain queries`, { usage: true });
     }
     const { compiled } = compileQuery(query, parseParamFlags(values.param), engine);
-    const result = await engine.execute(CompiledQuery.raw(`EXPLAIN ${compiled.sql}`, [...compiled.parameters]), {
-      tag: { queryId: query.id, version: query.version },
-      signal: io.signal,
-    });
+    const result = await engine.execute(
+      CompiledQuery.raw(`EXPLAIN ${compiled.sql}`, [...compiled.parameters]),
+      {
+        tag: { queryId: query.id, version: query.version },
+        signal: io.signal,
+      },
+    );
     for (const row of result.rows) {
       for (const value of Object.values(row)) if (typeof value === 'string') io.out(value);
     }
@@ -166,7 +183,11 @@ export function describeParams(query: LibraryQuery): string[] {
   });
 }
 
-function summary(query: LibraryQuery, stats: { rows: number; elapsedMs: number; dataScannedBytes?: number }): string {
-  const scanned = stats.dataScannedBytes === undefined ? '' : `, ${(stats.dataScannedBytes / 1e6).toFixed(1)} MB scanned`;
+function summary(
+  query: LibraryQuery,
+  stats: { rows: number; elapsedMs: number; dataScannedBytes?: number },
+): string {
+  const scanned =
+    stats.dataScannedBytes === undefined ? '' : `, ${(stats.dataScannedBytes / 1e6).toFixed(1)} MB scanned`;
   return `${query.id}@${query.version}: ${stats.rows} rows in ${Math.round(stats.elapsedMs)} ms${scanned}`;
 }

@@ -27,7 +27,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (positionals[0] !== 'cloudtrail' || positionals.length !== 1) {
-    throw new LakeqError('BAD_COMMAND', `lakeq sample knows one kind of data: cloudtrail\n${USAGE}`, { usage: true });
+    throw new LakeqError('BAD_COMMAND', `lakeq sample knows one kind of data: cloudtrail\n${USAGE}`, {
+      usage: true,
+    });
   }
   if (!values.out || !values.from || !values.to) {
     throw new LakeqError('BAD_OPTION', `--out, --from and --to are required\n${USAGE}`, { usage: true });
@@ -36,7 +38,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const to = parseTime('to', values.to);
   if (from >= to) throw new LakeqError('BAD_OPTION', '--from must be before --to', { usage: true });
   const seed = values.seed === undefined ? 1 : Number(values.seed);
-  if (!Number.isInteger(seed)) throw new LakeqError('BAD_OPTION', `--seed must be an integer (got "${values.seed}")`, { usage: true });
+  if (!Number.isInteger(seed))
+    throw new LakeqError('BAD_OPTION', `--seed must be an integer (got "${values.seed}")`, { usage: true });
   const { writeCloudTrailSample } = await import('../../ingest/sample/cloudtrail-sample.ts');
   const summary = await writeCloudTrailSample({
     out: values.out,
@@ -57,7 +60,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 function parseTime(name: string, value: string): Date {
   const result = isoTime.safeParse(value);
   if (!result.success) {
-    throw new LakeqError('BAD_OPTION', `--${name}: ${result.error.issues[0]?.message ?? 'not a time'}`, { usage: true });
+    throw new LakeqError('BAD_OPTION', `--${name}: ${result.error.issues[0]?.message ?? 'not a time'}`, {
+      usage: true,
+    });
   }
   return result.data;
 }

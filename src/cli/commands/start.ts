@@ -37,10 +37,15 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     const result = await runQuery(engine, churn, { from: SAMPLE_FROM, to: SAMPLE_TO }, { signal: io.signal });
     printWarnings(engine.warnings(), io);
     io.out(`\nIAM Identity Center instance churn, ${SAMPLE_FROM} to ${SAMPLE_TO} (UTC, end excluded)\n`);
-    await writeRows(result.rows as unknown as Record<string, unknown>[], result.columns, {
-      format: parseFormat(values.format ?? 'table', true),
-      maxRows: Number.POSITIVE_INFINITY,
-    }, io);
+    await writeRows(
+      result.rows as unknown as Record<string, unknown>[],
+      result.columns,
+      {
+        format: parseFormat(values.format ?? 'table', true),
+        maxRows: Number.POSITIVE_INFINITY,
+      },
+      io,
+    );
     io.out(
       `\nNext: lakeq query list · lakeq query run identity-center/instance-events --param from=${SAMPLE_FROM} --param to=${SAMPLE_TO}`,
     );

@@ -1,15 +1,8 @@
-import {
-  type DatabaseIntrospector,
-  type DialectAdapter,
-  type Driver,
-  type Kysely,
-  type QueryCompiler,
-  type Dialect,
-} from 'kysely';
-import { AnalyticsAdapter } from '../engine-adapter.ts';
-import { InformationSchemaIntrospector } from '../engine-introspector.ts';
+import type { DatabaseIntrospector, Dialect, DialectAdapter, Driver, Kysely, QueryCompiler } from 'kysely';
 import type { Engine } from '../engine.ts';
+import { AnalyticsAdapter } from '../engine-adapter.ts';
 import { EngineDriver } from '../engine-driver.ts';
+import { InformationSchemaIntrospector } from '../engine-introspector.ts';
 import { TrinoQueryCompiler } from '../trino/trino-query-compiler.ts';
 
 /**

@@ -1,4 +1,9 @@
-import { type DuckDBConnection, DuckDBInstance, type DuckDBResultReader, ResultReturnType } from '@duckdb/node-api';
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBResultReader,
+  ResultReturnType,
+} from '@duckdb/node-api';
 import type { CompiledQuery } from 'kysely';
 import {
   type Engine,
@@ -11,11 +16,10 @@ import {
 } from '../engine.ts';
 import { tagSql } from '../trino/trino-literals.ts';
 import { DUCKDB_CAPABILITIES } from './duckdb-capabilities.ts';
-import type { DuckDbEngineConfig, DuckDbRun } from './duckdb-dialect-config.ts';
 import { DuckDbDialect } from './duckdb-dialect.ts';
+import type { DuckDbEngineConfig, DuckDbRun } from './duckdb-dialect-config.ts';
 import { installTrinoCompat } from './duckdb-trino-compat.ts';
 import { type PlainValue, plainValueConverter, toDuckDbParameter } from './duckdb-types.ts';
-
 
 /** Repairs (such as excluding a bad file) allowed for one query before its error is final. */
 const MAX_RECOVERIES = 50;
@@ -61,7 +65,8 @@ export class DuckDbEngine implements Engine {
 
   /** @internal runs the catalog's setup on a connection of the pool. */
   async setup(): Promise<void> {
-    if (this.#config.setup) await this.#withConnection((con) => this.#config.setup!(runner(con), (w) => this.#warnings.push(w)));
+    if (this.#config.setup)
+      await this.#withConnection((con) => this.#config.setup!(runner(con), (w) => this.#warnings.push(w)));
   }
 
   warnings(): readonly EngineWarning[] {
@@ -85,7 +90,8 @@ export class DuckDbEngine implements Engine {
         const reader = await this.#withConnection((con) => runWithSignal(con, sql, params, options.signal));
         return toResult<R>(reader, performance.now() - started);
       } catch (error) {
-        if (options.signal?.aborted) throw new LakeqError('CANCELLED', 'the query was cancelled', { cause: error });
+        if (options.signal?.aborted)
+          throw new LakeqError('CANCELLED', 'the query was cancelled', { cause: error });
         const recovered =
           attempt < MAX_RECOVERIES &&
           this.#config.recover !== undefined &&

@@ -22,7 +22,8 @@ export function toTrinoLiteral(value: unknown): string {
     case 'string':
       return `'${value.replace(/'/g, "''")}'`;
     case 'number':
-      if (!Number.isFinite(value)) throw new LakeqError('BAD_PARAMETER', `non-finite number parameter: ${value}`);
+      if (!Number.isFinite(value))
+        throw new LakeqError('BAD_PARAMETER', `non-finite number parameter: ${value}`);
       return Number.isInteger(value) ? String(value) : `DOUBLE '${value}'`;
     case 'bigint':
       return String(value);
@@ -61,7 +62,10 @@ export function inlineParameters(query: CompiledQuery): CompiledQuery {
       i = stop - 1;
     } else if (ch === '?') {
       if (next >= query.parameters.length) {
-        throw new LakeqError('BAD_PARAMETER', `the SQL has more placeholders than the ${query.parameters.length} parameters given`);
+        throw new LakeqError(
+          'BAD_PARAMETER',
+          `the SQL has more placeholders than the ${query.parameters.length} parameters given`,
+        );
       }
       out += toTrinoLiteral(query.parameters[next++]);
     } else {
@@ -69,7 +73,10 @@ export function inlineParameters(query: CompiledQuery): CompiledQuery {
     }
   }
   if (next !== query.parameters.length) {
-    throw new LakeqError('BAD_PARAMETER', `${query.parameters.length} parameters given for ${next} placeholders`);
+    throw new LakeqError(
+      'BAD_PARAMETER',
+      `${query.parameters.length} parameters given for ${next} placeholders`,
+    );
   }
   return CompiledQuery.raw(out, []);
 }
@@ -98,6 +105,7 @@ function closingQuote(sql: string, start: number, quote: string): number {
 export function tagSql(sql: string, tag: QueryTag | undefined): string {
   if (!tag) return sql;
   if (/^\s*(create|drop|alter|msck|show|describe|desc)\b/i.test(sql)) return sql;
-  const safe = (s: string) => s.replace(/[\r\n*/]/g, ' ');
+  // A line comment ends at a line break; nothing else in it can escape into the SQL.
+  const safe = (s: string) => s.replace(/[\r\n]/g, ' ');
   return `-- lakeq:${safe(tag.queryId)}@${safe(tag.version)}\n${sql}`;
 }

@@ -58,7 +58,7 @@ export interface IdentityCenterChurn {
 }
 
 /** Chance that an account has Identity Center activity in a given hour. */
-const EPISODES_PER_HOUR = 0.12;
+const EPISODES_PER_HOUR = 0.2;
 
 const INSTANCE_NAMES = [
   'sandbox-idc',
@@ -153,7 +153,7 @@ export function identityCenterCalls(estate: Estate, window: { from: Date; to: Da
 
     for (let hour = Math.floor(from / 3_600_000) * 3_600_000; hour < to; hour += 3_600_000) {
       if (!rng.chance(EPISODES_PER_HOUR)) continue;
-      let time = Math.max(hour, from) + rng.int(0, 2900) * 1000;
+      let time = Math.max(hour, from) + rng.int(0, 2400) * 1000;
       if (time >= to) continue;
       const next = () => {
         time += rng.int(20, 240) * 1000;
@@ -161,7 +161,7 @@ export function identityCenterCalls(estate: Estate, window: { from: Date; to: Da
       };
       if (!instance) {
         if (account.isManagement) {
-          if (rng.chance(0.3)) {
+          if (rng.chance(0.15)) {
             call(time, 'CreateInstance', 'admin-role', account.homeRegion, {
               requestParameters: createRequest(),
               errorCode: 'ValidationException',
@@ -193,10 +193,10 @@ export function identityCenterCalls(estate: Estate, window: { from: Date; to: Da
       }
       const current: InstanceState = instance;
       const action = rng.weighted([
-        { value: 'create-app', weight: current.applications.length < 3 ? 0.35 : 0 },
-        { value: 'delete-app', weight: current.applications.length > 0 ? 0.15 : 0 },
+        { value: 'create-app', weight: current.applications.length < 3 ? 0.4 : 0 },
+        { value: 'delete-app', weight: current.applications.length > 0 ? 0.2 : 0 },
         { value: 'delete-instance', weight: 0.3 },
-        { value: 'conflict', weight: 0.2 },
+        { value: 'conflict', weight: 0.12 },
       ]);
       if (action === 'conflict') {
         const region = rng.chance(0.5) && others.length > 0 ? rng.pick(others) : current.region;
@@ -259,8 +259,19 @@ export function identityCenterCalls(estate: Estate, window: { from: Date; to: Da
         });
       } else {
         let t: number | null = time;
-        if (rng.chance(0.12)) {
-          call(time, 'DeleteInstance', 'iam-user', current.region, {
+        // Admins often remove the applications before the instance.
+        for (const appArn of [...current.applications]) {
+          if (t === null || !rng.chance(0.6)) continue;
+          call(t, 'DeleteApplication', 'admin-role', current.region, {
+            requestParameters: { applicationArn: appArn },
+            instanceArn: current.arn,
+            applicationArn: appArn,
+          });
+          current.applications.splice(current.applications.indexOf(appArn), 1);
+          t = next();
+        }
+        if (t !== null && rng.chance(0.12)) {
+          call(t, 'DeleteInstance', 'iam-user', current.region, {
             requestParameters: { instanceArn: current.arn },
             instanceArn: current.arn,
             ...denied(current.arn),

@@ -137,12 +137,14 @@ export class Random {
 
   /** Lower-case hexadecimal characters. */
   hex(length: number): string {
-    return this.#chars(HEX, length);
+    let out = '';
+    while (out.length < length) out += this.uint32().toString(16).padStart(8, '0');
+    return out.length === length ? out : out.slice(0, length);
   }
 
   /** Upper-case hexadecimal characters (S3 request ids). */
   upperHex(length: number): string {
-    return this.#chars(HEX, length).toUpperCase();
+    return this.hex(length).toUpperCase();
   }
 
   /** Mixed-case letters and digits (CloudTrail log file name suffixes). */
@@ -168,7 +170,7 @@ export class Random {
   /** A random (version 4 layout) UUID, lower case. */
   uuid(): string {
     const h = this.hex(32);
-    const variant = HEX[8 + (this.uint32() & 3)];
+    const variant = HEX[8 + (this.uint32() & 3)] as string;
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
   }
 

@@ -1,0 +1,82 @@
+import { TrinoSQL } from 'dt-sql-parser';
+import { describe, expect, it } from 'vitest';
+import type { LakeqSettings } from '../../src/config/lakeq-config.ts';
+import { compileTarget } from '../../src/engines/compile-targets.ts';
+import { ENGINE_NAMES } from '../../src/engines/engine.ts';
+import { inlineParameters, tagSql } from '../../src/engines/trino/trino-literals.ts';
+import { compileQuery } from '../../src/query/compile-query.ts';
+import { listQueryIds, loadAllQueries, loadQuery, nearestIds } from '../../src/query/registry.ts';
+
+const EDS = 'arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/0b8a1c5e-4d1f-4e8f-8bd1-bcf6c2d3e4f5';
+const settings = { aws: { athena: {}, cloudtrailLake: { eventDataStore: EDS } } } as unknown as LakeqSettings;
+const trino = new TrinoSQL();
+const queries = await loadAllQueries();
+
+describe('the query library', () => {
+  it('holds the Identity Center and CloudTrail queries, each id its path', async () => {
+    expect(await listQueryIds()).toEqual(
+      expect.arrayContaining([
+        'cloudtrail/api-errors-by-principal',
+        'cloudtrail/events-by-source',
+        'identity-center/failed-instance-calls',
+        'identity-center/instance-churn',
+        'identity-center/instance-events',
+        'identity-center/instances-created-and-deleted',
+      ]),
+    );
+    for (const q of queries) {
+      expect(q.version).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(q.title.length).toBeGreaterThan(5);
+      expect(q.description.length).toBeGreaterThan(40);
+      expect(q.example).toBeDefined();
+    }
+  });
+
+  it('an unknown id fails as a usage error naming the nearest ids', async () => {
+    await expect(loadQuery('identity-center/instance-chrun')).rejects.toMatchObject({
+      code: 'UNKNOWN_QUERY',
+      usage: true,
+      message: expect.stringContaining('did you mean "identity-center/instance-churn"'),
+    });
+    expect(nearestIds('events-by-source', await listQueryIds())).toEqual(['cloudtrail/events-by-source']);
+  });
+});
+
+for (const query of queries) {
+  describe(`${query.id}@${query.version}`, () => {
+    for (const engine of ENGINE_NAMES) {
+      it(`compiles for ${engine} to SQL a real Trino grammar accepts`, () => {
+        const target = compileTarget(engine, settings);
+        const { compiled } = compileQuery(query, query.example, target);
+        if (engine === 'cloudtrail-lake') {
+          // Lake takes no parameters: typed literals inline, the event data store as the table.
+          expect(compiled.parameters).toEqual([]);
+          expect(compiled.sql).toContain('"0b8a1c5e-4d1f-4e8f-8bd1-bcf6c2d3e4f5"');
+          expect(compiled.sql).not.toContain('"cloudtrail_events"');
+          expect(compiled.sql).toContain("TIMESTAMP '2026-11-01 00:00:00.000'");
+        } else {
+          expect(compiled.sql).toContain('"cloudtrail_events"');
+          expect(compiled.parameters.length).toBeGreaterThan(0);
+          expect(compiled.parameters.filter((p) => p instanceof Date)).toEqual([
+            new Date('2026-11-01T00:00:00Z'),
+            new Date('2026-11-08T00:00:00Z'),
+          ]);
+          // Athena accepts execution parameters only in some positions (never LIMIT ?).
+          expect(compiled.sql).not.toMatch(/limit\s+\?/i);
+        }
+        const standalone = tagSql(inlineParameters(compiled).sql, {
+          queryId: query.id,
+          version: query.version,
+        });
+        expect(trino.validate(standalone)).toEqual([]);
+      });
+    }
+  });
+}
+
+describe('the Trino grammar check can fail', () => {
+  it('rejects DuckDB-only syntax that DuckDB itself would accept', () => {
+    expect(trino.validate('select list_transform([1, 2], lambda x: x + 1)').length).toBeGreaterThan(0);
+    expect(trino.validate('select * from t qualify row_number() over () = 1').length).toBeGreaterThan(0);
+  });
+});
