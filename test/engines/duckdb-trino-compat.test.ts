@@ -45,7 +45,7 @@ const DATE_TIME: Case[] = [
   ["date_format(TIMESTAMP '2026-11-27 13:05:09', '%T | %r | %S')", '13:05:09 | 01:05:09 PM | 09'],
   ["date_format(TIMESTAMP '2026-01-02 03:04:05', '%e %c %y %k %l %h %I')", '2 1 26 3 3 03 03'],
   ["date_format(DATE '2021-01-01', '%v %x')", '53 2020'],
-  ["date_format(TIMESTAMP '2026-01-02 03:04:05', '100%% %Q %')", '100% Q %'],
+  ["date_format(TIMESTAMP '2026-01-02 03:04:05', '100%% %Q %')", '100% Q '],
   ["date_format(CAST(NULL AS TIMESTAMP), '%Y')", null],
   ["date_parse('2026-11-27 13:05:09.123456789', '%Y-%m-%d %H:%i:%s.%f')", '2026-11-27 13:05:09.123'],
   ["date_parse('27/11/2026', '%d/%m/%Y')", '2026-11-27 00:00:00'],

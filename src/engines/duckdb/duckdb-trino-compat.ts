@@ -29,7 +29,8 @@ const variadic = (from: number, body: (args: string[]) => string): string[] =>
 const nullIfAnyNull = (args: string[], expr: string): string =>
   `CASE WHEN ${args.map((a) => `${a} IS NULL`).join(' OR ')} THEN NULL ELSE ${expr} END`;
 
-// Trino's date_format/date_parse specifiers (MySQL style) → DuckDB strftime. Any other `%x` means `x`.
+// Trino's date_format/date_parse specifiers (MySQL style) → DuckDB strftime. Any other `%x` means `x`, and
+// Trino drops a trailing lone `%`.
 const MYSQL_SPECIFIERS: Readonly<Record<string, string>> = {
   a: '%a',
   b: '%b',
@@ -78,7 +79,7 @@ export const TRINO_COMPAT_SQL: readonly string[] = [
   macro(
     '_lakeq_strftime_format',
     `(f, parse) AS array_to_string(list_transform(regexp_extract_all(f, '%.?|[^%]+'), lambda t: CASE
-      WHEN NOT starts_with(t, '%') THEN t WHEN t = '%' THEN '%%' WHEN t = '%f' AND parse THEN '%n'
+      WHEN NOT starts_with(t, '%') THEN t WHEN t = '%' THEN '' WHEN t = '%f' AND parse THEN '%n'
       ELSE CASE t ${specifierCases} ELSE t[2] END END), '')`,
   ),
   // Trino (Java) replacement → RE2 rewrite: `$1` → `\1`, `\$` → `$`, `\\` stays a literal backslash.
