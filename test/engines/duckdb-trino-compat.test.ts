@@ -9,8 +9,9 @@ import {
 
 // Each case: a Trino expression and the value Trino (Athena engine v3) documents for it, rendered as DuckDB
 // renders it when cast to VARCHAR (Trino would print `2026-11-27 13:05:09.123 UTC` where we expect
-// `2026-11-27 13:05:09.123`). null means SQL NULL. Every case differs from plain DuckDB 1.5, except the
-// ones marked "native", so removing a macro fails a test.
+// `2026-11-27 13:05:09.123`). null means SQL NULL. Some cases hold on plain DuckDB too (those marked
+// "native" are only there to check that), but every macro has a case plain DuckDB 1.5 gets wrong: removing
+// any macro or setting fails a test.
 type Case = readonly [expr: string, trino: string | null];
 
 const INTEGER_DIVISION: Case[] = [
