@@ -4,14 +4,15 @@
 export interface SummaryRow {
   readonly bench: string;
   readonly metric: string;
-  /** Median of lakeq's measurement, ms. */
-  readonly lakeqMs: number;
-  /** Median of the baseline measured in the same run, ms. */
-  readonly baselineMs: number;
+  /** lakeq's median, formatted. */
+  readonly lakeq: string;
+  /** The baseline measured in the same run, and its median, formatted. */
   readonly baseline: string;
-  /** baseline / lakeq when higher is better for lakeq, lakeq / baseline for start-up overheads. */
+  /** The ratio the goal is stated in, with its direction (e.g. 'baseline/lakeq 0.93'). */
   readonly ratio: string;
   readonly goal: string;
+  /** Whether the goal was met in this run; informational, never an exit code. */
+  readonly met: boolean | undefined;
 }
 
 /** What a benchmark returns to the runner. `failed` is for correctness only, never for speed. */
@@ -60,7 +61,8 @@ export function envInt(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw.replace(/_/g, ''));
-  if (!Number.isInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new RangeError(`${name} must be a positive integer, got "${raw}"`);
   return value;
 }
 

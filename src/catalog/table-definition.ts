@@ -26,6 +26,8 @@ export interface TableDefinition {
   /** Path of the table under the data folder (local) or the bucket prefix (S3), no slashes at the ends. */
   readonly location: string;
   readonly format: { readonly kind: 'parquet'; readonly compression: 'zstd' | 'snappy' };
+  /** What the transform reads: the raw CloudTrail source, or another curated table (loaded first). */
+  readonly input: { readonly source: 'cloudtrail' } | { readonly table: string };
   /** The library query whose rows load a partition (it gets `from` and `to` of the hour). */
   readonly transform: { readonly queryId: string };
   /** Column that orders rows in a partition file, so a reload writes identical bytes. */

@@ -6,13 +6,19 @@ export const HELP = `lakeq ${VERSION}: typed SQL queries over AWS CloudTrail dat
 Usage: lakeq <command> [options]
 
 Commands
-  start                          write sample CloudTrail logs if there are none, then print the
-                                 Identity Center instance churn of the sample estate
+  start                          write sample CloudTrail logs if there are none, load them into
+                                 Parquet, then print the Identity Center instance churn
   query list                     the library's queries
   query show <id>                a query's description, parameters and SQL (--engine for its dialect)
   query run <id> --param k=v     run a named query (parameters validated by the query's schema)
   query explain <id> --param k=v the engine's plan for a query
   sql "<SQL>"                    ad-hoc SQL on the local engine (DuckDB, Trino functions added)
+  load --from T --to T           load raw CloudTrail logs of [from, to) into the hour-partitioned
+                                 Parquet tables (again: only hours whose inputs changed)
+  load --hour T [--lookback N]   the hourly load: the hour and the N hours before it (default 2)
+  backfill --from T --to T [--tables a,b] [--concurrency N] [--dry-run]
+                                 a long range in batches, resumable; --dry-run prints the plan
+  runs [--table T] [--failed]    the run ledger: what was loaded, when, by which query version
   sample cloudtrail --out DIR --from T --to T [--accounts N] [--events-per-hour N] [--seed N]
                                  write realistic, deterministic CloudTrail logs in the S3 layout
 

@@ -8,6 +8,9 @@ const COMMANDS: Record<string, () => Promise<{ run(args: string[], io: CliIO): P
   sql: () => import('./commands/sql.ts'),
   sample: () => import('./commands/sample.ts'),
   start: () => import('./commands/start.ts'),
+  load: () => import('./commands/load.ts'),
+  backfill: () => import('./commands/backfill.ts'),
+  runs: () => import('./commands/runs.ts'),
 };
 
 /**

@@ -42,8 +42,13 @@ export async function scanCloudTrailFolder(root: string): Promise<CloudTrailFold
   }
   const candidates = entries
     .filter((rel) => LOG_FILE.test(rel) && !NOT_EVENT_LOGS.test(rel))
-    .map((rel) => path.join(root, rel))
-    .sort();
+    .map((rel) => path.join(root, rel));
+  return checkFiles(candidates);
+}
+
+/** Checks the head of each file (see `checkHead`); returns the good ones sorted and the rest with reasons. */
+export async function checkFiles(paths: readonly string[]): Promise<CloudTrailFolderScan> {
+  const candidates = [...paths].sort();
   const files: string[] = [];
   const skipped: SkippedFile[] = [];
   const verdicts = await mapLimit(candidates, 32, checkHead);

@@ -5,6 +5,11 @@ import type { CloudTrailEventsTable, CloudTrailLogsTable } from '../catalog/clou
  * typed as `Date | string` where queries compare them with Date parameters.
  */
 export interface Database {
-  cloudtrail_events: Omit<CloudTrailEventsTable, 'eventTime'> & { eventTime: Date | string };
+  cloudtrail_events: Omit<CloudTrailEventsTable, 'eventTime'> & {
+    eventTime: Date | string;
+    dt: string;
+    hour: string;
+  };
+  cloudtrail_events_raw: Omit<CloudTrailEventsTable, 'eventTime'> & { eventTime: Date | string };
   cloudtrail_logs: CloudTrailLogsTable;
 }

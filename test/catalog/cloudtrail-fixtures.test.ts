@@ -51,7 +51,7 @@ describe('every CloudTrail fixture record is readable through both relations', (
     expect(fixtures.length).toBeGreaterThan(500);
   });
 
-  for (const relation of ['cloudtrail_logs', 'cloudtrail_events']) {
+  for (const relation of ['cloudtrail_logs', 'cloudtrail_events_raw']) {
     it(`${relation}: row count equals the record count, with no file skipped`, async () => {
       const [row] = await rows(`select count(*) as n from ${relation}`);
       expect(row?.n).toBe(fixtures.length);
@@ -62,7 +62,7 @@ describe('every CloudTrail fixture record is readable through both relations', (
   it('counts per eventSource match an independent count (cloudtrail_events and cloudtrail_logs)', async () => {
     const expected = countBy(fixtures, (r) => r.eventSource);
     for (const [relation, column] of [
-      ['cloudtrail_events', 'eventSource'],
+      ['cloudtrail_events_raw', 'eventSource'],
       ['cloudtrail_logs', 'eventsource'],
     ] as const) {
       const got = await rows(`select ${column} as s, count(*) as n from ${relation} group by 1`);
@@ -71,10 +71,10 @@ describe('every CloudTrail fixture record is readable through both relations', (
   });
 
   it('counts per eventName and per userIdentity.type match too', async () => {
-    const byName = await rows('select eventName as k, count(*) as n from cloudtrail_events group by 1');
+    const byName = await rows('select eventName as k, count(*) as n from cloudtrail_events_raw group by 1');
     expect(new Map(byName.map((r) => [String(r.k), r.n]))).toEqual(countBy(fixtures, (r) => r.eventName));
     const byType = await rows(
-      'select userIdentity.type as k, count(*) as n from cloudtrail_events group by 1',
+      'select userIdentity.type as k, count(*) as n from cloudtrail_events_raw group by 1',
     );
     const identityType = (r: Record<string, unknown>) => {
       const u = r.userIdentity;
@@ -85,7 +85,7 @@ describe('every CloudTrail fixture record is readable through both relations', (
 
   it('eventTime is a timestamp equal to the record time, in UTC', async () => {
     const got = await rows(
-      'select eventID as id, eventTime as t from cloudtrail_events where eventID is not null',
+      'select eventID as id, eventTime as t from cloudtrail_events_raw where eventID is not null',
     );
     const byId = new Map(got.map((r) => [r.id, r.t]));
     let compared = 0;
@@ -109,7 +109,7 @@ describe('every CloudTrail fixture record is readable through both relations', (
     const id = sample!.record.eventID as string;
     const [row] = await rows(
       `select element_at(requestParameters, 'queryString') as q, element_at(requestParameters, 'resultConfiguration') as rc,
-              requestParameters as rp from cloudtrail_events where eventID = '${id}'`,
+              requestParameters as rp from cloudtrail_events_raw where eventID = '${id}'`,
     );
     const rp = sample!.record.requestParameters as Record<string, unknown>;
     expect(row?.q).toBe(rp.queryString);
@@ -119,7 +119,7 @@ describe('every CloudTrail fixture record is readable through both relations', (
 
   it('readOnly and managementEvent are booleans in cloudtrail_events, strings in cloudtrail_logs', async () => {
     const events = await rows(
-      'select readOnly as v, count(*) as n from cloudtrail_events group by 1 order by 1',
+      'select readOnly as v, count(*) as n from cloudtrail_events_raw group by 1 order by 1',
     );
     for (const r of events) expect(r.v === null || typeof r.v === 'boolean').toBe(true);
     const logs = await rows('select distinct readonly as v from cloudtrail_logs where readonly is not null');
@@ -144,8 +144,9 @@ describe('bad source files: named in a warning, skipped, counted; the rest still
       await writeFile(path.join(day, 'plain.json'), JSON.stringify({ Records: good.slice(0, 5) }));
       const local = await openLocalEngine({ sources: { cloudtrail: dir } });
       try {
-        const [row] = (await local.execute(CompiledQuery.raw('select count(*) as n from cloudtrail_events')))
-          .rows;
+        const [row] = (
+          await local.execute(CompiledQuery.raw('select count(*) as n from cloudtrail_events_raw'))
+        ).rows;
         expect(row).toEqual({ n: 45 });
         const skipped = local
           .warnings()
@@ -174,7 +175,7 @@ describe('bad source files: named in a warning, skipped, counted; the rest still
     });
     try {
       const { rows: got } = await local.execute(
-        CompiledQuery.raw('select count(*) as n from cloudtrail_events'),
+        CompiledQuery.raw('select count(*) as n from cloudtrail_events_raw'),
       );
       expect(got).toEqual([{ n: 0 }]);
     } finally {

@@ -12,20 +12,41 @@ import {
   loadCloudTrailFixtureRecords,
   writeRecordsInS3Layout,
 } from '../support/cloudtrail-fixtures.ts';
+import { loadAll } from '../support/load-sample.ts';
 
 let root: string;
 let engine: DuckDbEngine;
-// Fixture records with a well-formed time: the queries' windows select by eventTime.
+// Fixture records with a well-formed time (the queries' windows select by eventTime). Rule tests
+// reuse fake event ids across different logs; the load keeps one row per event (id, account,
+// source, name, time), so keep the first of each here too, and the counts below stay exact.
+const seen = new Set<string>();
 const records = loadCloudTrailFixtureRecords()
   .map((f) => f.record)
-  .filter((r) => typeof r.eventTime === 'string' && !Number.isNaN(Date.parse(r.eventTime as string)));
+  .filter((r) => typeof r.eventTime === 'string' && !Number.isNaN(Date.parse(r.eventTime as string)))
+  .filter((r) => {
+    if (r.eventID === undefined || r.eventID === null) return true;
+    const key = JSON.stringify([
+      r.eventID,
+      r.recipientAccountId ?? null,
+      r.eventSource ?? null,
+      r.eventName ?? null,
+      new Date(r.eventTime as string).getTime(),
+    ]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 const window = { from: '2000-01-01', to: '2030-01-01' };
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'lakeq-ct-queries-'));
-  await writeRecordsInS3Layout(root, records, { perFile: 64 });
-  engine = await openLocalEngine({ sources: { cloudtrail: root } });
-});
+  const trail = path.join(root, 'trail');
+  const dataDir = path.join(root, 'data');
+  await writeRecordsInS3Layout(trail, records, { perFile: 64 });
+  await loadAll(dataDir, trail, window.from, window.to);
+  engine = await openLocalEngine({ sources: { cloudtrail: trail }, dataDir });
+  // The fixtures spread over years of sparse hours: hundreds of small partitions to write.
+}, 300_000);
 afterAll(async () => {
   await engine.close();
   await rm(root, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import type { DuckDbEngine } from '../../src/engines/duckdb/duckdb-engine.ts';
 import { runQuery } from '../../src/query/run-query.ts';
 import { writeRecordsInS3Layout } from '../support/cloudtrail-fixtures.ts';
 import { ADMIN_ROLE_ARN, IAM_USER_ARN, ROOT_ARN, ssoCall } from '../support/identity-center-records.ts';
+import { loadAll } from '../support/load-sample.ts';
 
 const A = '111122223333';
 const B = '444455556666';
@@ -122,8 +123,12 @@ const noise = [
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'lakeq-churn-'));
-  await writeRecordsInS3Layout(root, [...records, ...noise], { perFile: 5 });
-  engine = await openLocalEngine({ sources: { cloudtrail: root } });
+  const trail = path.join(root, 'trail');
+  const dataDir = path.join(root, 'data');
+  await writeRecordsInS3Layout(trail, [...records, ...noise], { perFile: 5 });
+  // The named queries read the curated Parquet table, so load the raw logs first.
+  await loadAll(dataDir, trail, '2026-11-01', '2026-11-05');
+  engine = await openLocalEngine({ sources: { cloudtrail: trail }, dataDir });
 });
 afterAll(async () => {
   await engine.close();

@@ -47,36 +47,62 @@ export function loadCloudTrailFixtureRecords(): FixtureRecord[] {
 }
 
 /**
- * Writes records into a folder in the CloudTrail S3 layout, a gzipped `{"Records": [...]}` per
- * `perFile` records, under one account and Region per file group.
+ * Writes records into a folder in the CloudTrail S3 layout as a trail delivers them: grouped by
+ * the hour of their eventTime, in gzipped `{"Records": [...]}` files of at most `perFile`
+ * records, each named with a delivery time `deliveryDelayMinutes` after its hour starts and
+ * kept in the folder of its delivery day. Records without a usable eventTime go in files of
+ * `options.day`.
  */
 export async function writeRecordsInS3Layout(
   root: string,
   records: readonly CloudTrailRecord[],
-  options: { account?: string; region?: string; day?: string; perFile?: number; prefix?: string } = {},
+  options: {
+    account?: string;
+    region?: string;
+    day?: string;
+    perFile?: number;
+    prefix?: string;
+    deliveryDelayMinutes?: number;
+    tag?: string;
+  } = {},
 ): Promise<string[]> {
   const account = options.account ?? '111122223333';
   const region = options.region ?? 'us-east-1';
-  const [y, m, d] = (options.day ?? '2026-11-01').split('-');
-  const dir = path.join(
-    root,
-    'AWSLogs',
-    ...(options.prefix ? [options.prefix] : []),
-    account,
-    'CloudTrail',
-    region,
-    y!,
-    m!,
-    d!,
-  );
-  await mkdir(dir, { recursive: true });
+  const delay = (options.deliveryDelayMinutes ?? 5) * 60_000;
+  const groups = new Map<number, CloudTrailRecord[]>();
+  const fallback = Date.parse(`${options.day ?? '2026-11-01'}T00:00:00Z`);
+  for (const r of records) {
+    const t = typeof r.eventTime === 'string' ? Date.parse(r.eventTime) : Number.NaN;
+    const hour = Number.isNaN(t) ? fallback : Math.floor(t / 3_600_000) * 3_600_000;
+    const list = groups.get(hour) ?? [];
+    list.push(r);
+    groups.set(hour, list);
+  }
   const perFile = options.perFile ?? 50;
   const files: string[] = [];
-  for (let i = 0; i < records.length; i += perFile) {
-    const name = `${account}_CloudTrail_${region}_${y}${m}${d}T0000Z_${String(i / perFile).padStart(16, '0')}.json.gz`;
-    const file = path.join(dir, name);
-    await writeFile(file, gzipSync(JSON.stringify({ Records: records.slice(i, i + perFile) })));
-    files.push(file);
+  for (const [hour, list] of [...groups].sort((a, b) => a[0] - b[0])) {
+    const delivered = new Date(hour + delay);
+    const iso = delivered.toISOString();
+    const [y, m, d] = iso.slice(0, 10).split('-') as [string, string, string];
+    const stamp = `${y}${m}${d}T${iso.slice(11, 13)}${iso.slice(14, 16)}Z`;
+    const dir = path.join(
+      root,
+      'AWSLogs',
+      ...(options.prefix ? [options.prefix] : []),
+      account,
+      'CloudTrail',
+      region,
+      y,
+      m,
+      d,
+    );
+    await mkdir(dir, { recursive: true });
+    for (let i = 0; i < list.length; i += perFile) {
+      const suffix = `${options.tag ?? 'f'}${String(i / perFile)}`.padStart(16, '0');
+      const file = path.join(dir, `${account}_CloudTrail_${region}_${stamp}_${suffix}.json.gz`);
+      await writeFile(file, gzipSync(JSON.stringify({ Records: list.slice(i, i + perFile) })));
+      files.push(file);
+    }
   }
   return files;
 }

@@ -65,11 +65,12 @@ FROM cloudtrail_raw`;
 const AS_MAP = `'"MAP(VARCHAR, VARCHAR)"'`;
 
 /**
- * \`cloudtrail_events\`: CloudTrail Lake's columns over the raw logs. \`eventTime\` is a UTC
+ * `cloudtrail_events_raw`: CloudTrail Lake's columns over the raw logs (the curated, hour-
+ * partitioned `cloudtrail_events` table is loaded from it). `eventTime` is a UTC
  * timestamp; request parameters, response elements and additional data are maps of
  * top-level keys to text (nested objects as JSON), as Lake has them.
  */
-export const CLOUDTRAIL_EVENTS_VIEW_SQL = `CREATE OR REPLACE VIEW cloudtrail_events AS SELECT
+export const CLOUDTRAIL_EVENTS_RAW_VIEW_SQL = `CREATE OR REPLACE VIEW cloudtrail_events_raw AS SELECT
   r.eventVersion AS eventVersion,
   r.userIdentity AS userIdentity,
   try_cast(r.eventTime AS TIMESTAMP) AS eventTime,

@@ -1,8 +1,8 @@
 import type { DuckDbRun } from '../../engines/duckdb/duckdb-dialect-config.ts';
 import type { EngineWarning } from '../../engines/engine.ts';
-import { type SkippedFile, scanCloudTrailFolder } from '../../ingest/cloudtrail-files.ts';
+import { checkFiles, type SkippedFile, scanCloudTrailFolder } from '../../ingest/cloudtrail-files.ts';
 import {
-  CLOUDTRAIL_EVENTS_VIEW_SQL,
+  CLOUDTRAIL_EVENTS_RAW_VIEW_SQL,
   CLOUDTRAIL_LOGS_VIEW_SQL,
   cloudTrailRawViewSql,
 } from './cloudtrail-views.ts';
@@ -23,8 +23,12 @@ export class LocalCloudTrailSource {
   readonly #lenient: string[] = [];
   readonly #skipped: SkippedFile[] = [];
 
-  constructor(root: string) {
+  readonly #given: readonly string[] | undefined;
+
+  /** With `files`, the views read exactly those files (checked like a scan's) instead of scanning `root`. */
+  constructor(root: string, files?: readonly string[]) {
     this.root = root;
+    this.#given = files;
   }
 
   /** Files skipped so far, with reasons. */
@@ -38,8 +42,18 @@ export class LocalCloudTrailSource {
   }
 
   async setup(run: DuckDbRun, warn: (w: EngineWarning) => void): Promise<void> {
-    const scan = await scanCloudTrailFolder(this.root);
+    const scan = this.#given ? await checkFiles(this.#given) : await scanCloudTrailFolder(this.root);
     this.#typed = scan.files;
+    for (const s of scan.skipped) this.#skip(s, warn);
+    await this.#createViews(run, warn);
+  }
+
+  /** Points the views at another set of files (a load's next batch), checked like a scan's. */
+  async useFiles(files: readonly string[], run: DuckDbRun, warn: (w: EngineWarning) => void): Promise<void> {
+    const scan = await checkFiles(files);
+    this.#typed = scan.files;
+    this.#lenient.length = 0;
+    this.#skipped.length = 0;
     for (const s of scan.skipped) this.#skip(s, warn);
     await this.#createViews(run, warn);
   }
@@ -85,7 +99,7 @@ export class LocalCloudTrailSource {
       try {
         await run(cloudTrailRawViewSql(this.#typed, this.#lenient));
         await run(CLOUDTRAIL_LOGS_VIEW_SQL);
-        await run(CLOUDTRAIL_EVENTS_VIEW_SQL);
+        await run(CLOUDTRAIL_EVENTS_RAW_VIEW_SQL);
         return;
       } catch (error) {
         if (!this.#exclude(error, warn)) throw error;

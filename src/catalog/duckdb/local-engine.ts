@@ -1,19 +1,84 @@
+import { CompiledQuery } from 'kysely';
 import type { LakeqSettings } from '../../config/lakeq-config.ts';
 import { createDuckDbEngine, type DuckDbEngine } from '../../engines/duckdb/duckdb-engine.ts';
+import type { TableDefinition } from '../table-definition.ts';
+import { TABLES } from '../tables/index.ts';
+import { createCuratedViews } from './curated-views.ts';
 import { LocalCloudTrailSource } from './local-cloudtrail-source.ts';
 
+export interface LocalEngineOptions {
+  readonly threads?: number;
+  /** Read exactly these CloudTrail files instead of scanning the source folder (loads use this). */
+  readonly cloudtrailFiles?: readonly string[];
+  /** The curated tables to give views (default all). */
+  readonly tables?: readonly TableDefinition[];
+}
+
 /**
- * The embedded engine with the local catalog: DuckDB views `cloudtrail_logs` and
- * `cloudtrail_events` over the CloudTrail folder of the settings.
+ * The embedded engine with the local catalog: `cloudtrail_logs` and `cloudtrail_events_raw`
+ * over the CloudTrail folder, and a view per curated table over its Parquet partitions.
+ *
+ * @example
+ * ```ts
+ * const engine = await openLocalEngine(settings);
+ * await runQuery(engine, churn, { from: '2026-11-01', to: '2026-11-08' });
+ * ```
  */
 export async function openLocalEngine(
-  settings: Pick<LakeqSettings, 'sources'>,
-  options: { threads?: number } = {},
+  settings: Pick<LakeqSettings, 'sources'> & Partial<Pick<LakeqSettings, 'dataDir'>>,
+  options: LocalEngineOptions = {},
 ): Promise<DuckDbEngine> {
-  const cloudtrail = new LocalCloudTrailSource(settings.sources.cloudtrail);
+  const cloudtrail = new LocalCloudTrailSource(settings.sources.cloudtrail, options.cloudtrailFiles);
+  const tables = options.tables ?? TABLES;
   return createDuckDbEngine({
     ...(options.threads ? { threads: options.threads } : {}),
-    setup: (run, warn) => cloudtrail.setup(run, warn),
+    setup: async (run, warn) => {
+      await cloudtrail.setup(run, warn);
+      if (settings.dataDir !== undefined) await createCuratedViews(run, settings.dataDir, tables);
+    },
     recover: (error, run, warn) => cloudtrail.recover(error, run, warn),
   });
+}
+
+/**
+ * An engine for loads: the same catalog, with the CloudTrail views pointed at each batch's
+ * files in turn, so one DuckDB instance serves every batch of a worker.
+ */
+export async function openLocalLoadEngine(
+  settings: Pick<LakeqSettings, 'sources' | 'dataDir'>,
+  options: { threads?: number } = {},
+): Promise<{ engine: DuckDbEngine; useFiles(files: readonly string[]): Promise<void> }> {
+  const cloudtrail = new LocalCloudTrailSource(settings.sources.cloudtrail, []);
+  const engine = await createDuckDbEngine({
+    ...(options.threads ? { threads: options.threads } : {}),
+    maxConnections: 1,
+    setup: async (run, warn) => {
+      await cloudtrail.setup(run, warn);
+      await createCuratedViews(run, settings.dataDir, TABLES);
+    },
+    recover: (error, run, warn) => cloudtrail.recover(error, run, warn),
+  });
+  return {
+    engine,
+    useFiles: async (files) => {
+      engine.clearWarnings();
+      // The curated views were made when the worker opened, after the tables it reads were loaded.
+      await engine.reconfigure((run, warn) => cloudtrail.useFiles(files, run, warn));
+    },
+  };
+}
+
+/** Recreates the curated views after partitions were written, so new files are seen. */
+export async function refreshCuratedViews(
+  engine: DuckDbEngine,
+  dataDir: string,
+  tables: readonly TableDefinition[] = TABLES,
+): Promise<void> {
+  await createCuratedViews(
+    async (sql) => {
+      await engine.execute(CompiledQuery.raw(sql));
+    },
+    dataDir,
+    tables,
+  );
 }

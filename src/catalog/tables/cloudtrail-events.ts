@@ -66,6 +66,7 @@ export const cloudtrailEvents = defineTable({
     },
   ],
   location: 'curated/cloudtrail_events',
+  input: { source: 'cloudtrail' },
   transform: { queryId: 'transforms/cloudtrail-events-hour' },
   sortKey: ['eventTime', 'eventID'],
 });

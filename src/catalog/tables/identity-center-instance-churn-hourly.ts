@@ -15,6 +15,7 @@ export const identityCenterInstanceChurnHourly = defineTable({
     { name: 'actors', type: 'string', comment: 'distinct principal ARNs, sorted, comma-separated' },
   ],
   location: 'curated/identity_center_instance_churn_hourly',
+  input: { table: 'cloudtrail_events' },
   transform: { queryId: 'transforms/identity-center-instance-churn-hour' },
   sortKey: ['account_id', 'region'],
 });

@@ -9,7 +9,8 @@ export const SAMPLE_TO = '2026-11-08';
 
 /**
  * `lakeq start` (`npm start`): the embedded default end to end. Writes sample CloudTrail logs
- * into the data folder when it has none, then prints the Identity Center instance churn.
+ * into the data folder when it has none, loads them into the hour-partitioned Parquet tables
+ * (only what changed), then prints the Identity Center instance churn from them.
  */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const { values } = parseCommon(args);
@@ -28,6 +29,24 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.err(`  ${summary.events} events in ${summary.files} files, ${summary.accounts.length} accounts`);
   } else {
     io.err(`Reading ${existing.files.length} CloudTrail log files in ${settings.sources.cloudtrail}`);
+  }
+  const { runLoad } = await import('../../ingest/run-load.ts');
+  const { progressReporter, formatBytes } = await import('../progress.ts');
+  const { summary } = await runLoad({
+    dataDir: settings.dataDir,
+    cloudtrailRoot: settings.sources.cloudtrail,
+    from: new Date(`${SAMPLE_FROM}T00:00:00Z`),
+    to: new Date(`${SAMPLE_TO}T00:00:00Z`),
+    onProgress: progressReporter(io),
+    signal: io.signal,
+  });
+  if (summary) {
+    io.err(
+      `Loaded ${summary.loaded} hour partitions (${summary.unchanged} unchanged), ${summary.rows} rows, ` +
+        `${formatBytes(summary.bytes)} of Parquet into ${settings.dataDir}`,
+    );
+    if (summary.failed > 0)
+      io.err(`warning: ${summary.failed} partitions failed: ${summary.errors.join('; ')}`);
   }
   const { openEngine } = await import('../../engines/open-engine.ts');
   const { runQuery } = await import('../../query/run-query.ts');

@@ -65,8 +65,21 @@ export class DuckDbEngine implements Engine {
 
   /** @internal runs the catalog's setup on a connection of the pool. */
   async setup(): Promise<void> {
-    if (this.#config.setup)
-      await this.#withConnection((con) => this.#config.setup!(runner(con), (w) => this.#warnings.push(w)));
+    const setup = this.#config.setup;
+    if (setup) await this.reconfigure(setup);
+  }
+
+  /**
+   * Runs catalog statements (views over other files, say) on a connection of the pool, with
+   * the engine's warning sink. Views are shared by every connection of the database.
+   */
+  async reconfigure<T>(fn: (run: DuckDbRun, warn: (w: EngineWarning) => void) => Promise<T>): Promise<T> {
+    return this.#withConnection((con) => fn(runner(con), (w) => this.#warnings.push(w)));
+  }
+
+  /** Forgets the warnings gathered so far (a load reads them per batch). */
+  clearWarnings(): void {
+    this.#warnings.length = 0;
   }
 
   warnings(): readonly EngineWarning[] {

@@ -77,6 +77,8 @@ export interface RegionalResources {
   securityGroups: string[];
   amiId: string;
   assetsBucket: string;
+  /** Interface/gateway VPC endpoint that private workloads reach AWS APIs through. */
+  vpcEndpointId: string;
 }
 
 export interface GlueDatabase {
@@ -254,8 +256,10 @@ export function buildEstate(options: EstateOptions): Estate {
         securityGroups: Array.from({ length: r.int(2, 4) }, () => `sg-0${r.hex(16)}`),
         amiId: `ami-0${r.hex(16)}`,
         assetsBucket: `cdk-hnb659fds-assets-${id}-${region}`,
+        vpcEndpointId: `vpce-0${r.hex(16)}`,
       });
     }
+    const glueRole = roleOf(id, 'GlueJobRole', rng, '/service-role/');
     const serviceRoles: ServiceRole[] = [
       ...functions.map((fn) => ({
         role: roleOf(id, `${fn}-role-${rng.lowerAlnum(8)}`, rng, '/service-role/'),
@@ -263,7 +267,7 @@ export function buildEstate(options: EstateOptions): Estate {
         workload: fn,
       })),
       ...glueJobs.map((job) => ({
-        role: roleOf(id, 'GlueJobRole', rng),
+        role: glueRole,
         service: 'glue' as const,
         workload: job,
       })),
@@ -374,6 +378,8 @@ export interface Session {
   workload?: ServiceRole['service'];
   /** For service roles: the function, job or instance. */
   workloadName?: string;
+  /** Private address of a workload in a VPC: calls to services with a VPC endpoint come from it. */
+  privateIp?: string;
 }
 
 const BROWSERS = [
@@ -427,8 +433,10 @@ function sessionContext(
   rng: Random,
   mfa: boolean,
   extra?: Record<string, unknown>,
+  fresh = false,
 ): Record<string, unknown> {
-  const created = time - rng.int(0, 50 * 60) * 1000;
+  // Console sessions start with the sign-in; programmatic credentials were issued a while before.
+  const created = fresh ? time : time - rng.int(0, 50 * 60) * 1000;
   return {
     sessionIssuer: issuer,
     webIdFederationData: {},
@@ -443,6 +451,7 @@ function assumedRole(
   sessionName: string,
   ctx: SessionContext,
   extra?: Record<string, unknown>,
+  fresh = false,
 ): Record<string, unknown> {
   const identity: Record<string, unknown> = {
     type: 'AssumedRole',
@@ -456,6 +465,7 @@ function assumedRole(
       ctx.rng,
       false,
       extra,
+      fresh,
     ),
   };
   return identity;
@@ -489,7 +499,7 @@ export function openSession(kind: ActorKind, ctx: SessionContext): Session {
         userName: user.userName,
       };
       if (consoleSession) {
-        identity.sessionContext = sessionContext({}, ctx.time, rng, user.mfa);
+        identity.sessionContext = sessionContext({}, ctx.time, rng, user.mfa, undefined, true);
       }
       const machine = !user.console;
       return {
@@ -509,9 +519,10 @@ export function openSession(kind: ActorKind, ctx: SessionContext): Session {
     case 'athena-glue': {
       const role = kind === 'sso-admin' ? account.ssoAdminRole : account.ssoReadOnlyRole;
       const user = rng.pick(account.ssoUsers);
-      const identity = assumedRole(account, role, user.userName, ctx);
+      const client = kind === 'athena-glue' ? null : humanClient(rng, 0.5);
+      const identity = assumedRole(account, role, user.userName, ctx, undefined, client?.console ?? false);
       const arn = identity.arn as string;
-      if (kind === 'athena-glue') {
+      if (!client) {
         identity.invokedBy = 'athena.amazonaws.com';
         return {
           kind,
@@ -525,7 +536,6 @@ export function openSession(kind: ActorKind, ctx: SessionContext): Session {
           readOnlyOnly: true,
         };
       }
-      const client = humanClient(rng, 0.5);
       return {
         kind,
         userIdentity: identity,
@@ -558,6 +568,9 @@ export function openSession(kind: ActorKind, ctx: SessionContext): Session {
         readOnlyOnly: false,
         workload: sr.service,
         workloadName: sr.workload,
+        ...((sr.service === 'ec2' || sr.service === 'lambda') && rng.chance(0.4)
+          ? { privateIp: `10.0.${rng.int(0, 255)}.${rng.int(1, 254)}` }
+          : {}),
       };
     }
     case 'service-linked': {
@@ -604,7 +617,6 @@ export function openSession(kind: ActorKind, ctx: SessionContext): Session {
         'glue.amazonaws.com',
         'ec2.amazonaws.com',
         'scheduler.amazonaws.com',
-        'ecs-tasks.amazonaws.com',
       ]);
       return {
         kind,
@@ -640,7 +652,7 @@ export function openSession(kind: ActorKind, ctx: SessionContext): Session {
           arn,
           accountId: account.id,
           accessKeyId: `ASIA${rng.upperAlnum(16)}`,
-          sessionContext: sessionContext({}, ctx.time, rng, true),
+          sessionContext: sessionContext({}, ctx.time, rng, true, undefined, true),
         },
         principalArn: arn,
         sourceIPAddress: rng.ipv4(),
@@ -861,6 +873,8 @@ export interface RecordParts {
   cliCommand?: string | undefined;
   /** User agent override (console sign-in events carry the browser's). */
   userAgent?: string | undefined;
+  /** The call came through this VPC endpoint (sourceIPAddress becomes the session's private address). */
+  vpcEndpointId?: string | undefined;
 }
 
 export interface RecordEnvelopeContext {
@@ -895,6 +909,7 @@ export function buildRecord(ctx: RecordEnvelopeContext, parts: RecordParts): Clo
     userAgent = `${userAgent} md/command#${parts.cliCommand}`;
   }
   if (parts.userAgent) userAgent = parts.userAgent;
+  if (parts.vpcEndpointId && session.privateIp) sourceIPAddress = session.privateIp;
   const record: CloudTrailRecord = {
     eventVersion: EVENT_VERSIONS[parts.eventSource] ?? '1.08',
     userIdentity,
@@ -919,6 +934,10 @@ export function buildRecord(ctx: RecordEnvelopeContext, parts: RecordParts): Clo
   record.managementEvent = true;
   record.recipientAccountId = ctx.account.id;
   if (parts.sharedEventID) record.sharedEventID = rng.uuid();
+  if (parts.vpcEndpointId && session.privateIp) {
+    record.vpcEndpointId = parts.vpcEndpointId;
+    record.vpcEndpointAccountId = ctx.account.id;
+  }
   if (parts.serviceEventDetails) record.serviceEventDetails = parts.serviceEventDetails;
   record.eventCategory = 'Management';
   if (tls && eventType !== 'AwsServiceEvent') {

@@ -1145,20 +1145,47 @@ export const EVERYDAY_TEMPLATES: readonly EventTemplate[] = [
       },
       responseElements: { queryExecutionId: c.rng.uuid() },
     }),
-    { error: sometimes(0.02, 'InvalidRequestException', 'WorkGroup analytics is disabled.') },
+    {
+      workloads: ['lambda'],
+      error: sometimes(0.02, 'InvalidRequestException', 'WorkGroup analytics is disabled.'),
+    },
   ),
-  tpl('athena.amazonaws.com', 'GetQueryExecution', true, 3, athenaKinds, (c) => ({
-    requestParameters: { queryExecutionId: c.rng.uuid() },
-  })),
-  tpl('athena.amazonaws.com', 'GetQueryResults', true, 1.5, athenaKinds, (c) => ({
-    requestParameters: { queryExecutionId: c.rng.uuid(), maxResults: 1000 },
-  })),
+  tpl(
+    'athena.amazonaws.com',
+    'GetQueryExecution',
+    true,
+    3,
+    athenaKinds,
+    (c) => ({
+      requestParameters: { queryExecutionId: c.rng.uuid() },
+    }),
+    { workloads: ['lambda'] },
+  ),
+  tpl(
+    'athena.amazonaws.com',
+    'GetQueryResults',
+    true,
+    1.5,
+    athenaKinds,
+    (c) => ({
+      requestParameters: { queryExecutionId: c.rng.uuid(), maxResults: 1000 },
+    }),
+    { workloads: ['lambda'] },
+  ),
   tpl('athena.amazonaws.com', 'ListWorkGroups', true, 0.3, READERS, () => ({
     requestParameters: { maxResults: 50 },
   })),
-  tpl('athena.amazonaws.com', 'GetWorkGroup', true, 0.6, athenaKinds, (c) => ({
-    requestParameters: { workGroup: c.rng.pick(c.account.workGroups) },
-  })),
+  tpl(
+    'athena.amazonaws.com',
+    'GetWorkGroup',
+    true,
+    0.6,
+    athenaKinds,
+    (c) => ({
+      requestParameters: { workGroup: c.rng.pick(c.account.workGroups) },
+    }),
+    { workloads: ['lambda'] },
+  ),
   tpl('athena.amazonaws.com', 'ListQueryExecutions', true, 0.3, READERS, (c) => ({
     requestParameters: { workGroup: c.rng.pick(c.account.workGroups) },
   })),
@@ -1734,7 +1761,7 @@ const SESSION_KINDS: readonly SessionKindSpec[] = [
   { kind: 'root', weight: 0.2, size: [1, 5], gap: [5, 60] },
   { kind: 'ic-signin', weight: 1.2, size: [3, 8], gap: [1, 20], scope: 'management-home' },
   { kind: 'ic-user', weight: 1.2, size: [1, 6], gap: [2, 30], scope: 'management-home' },
-  { kind: 'service-event', weight: 0.3, size: [1, 1], gap: [0, 0] },
+  { kind: 'service-event', weight: 0.1, size: [1, 1], gap: [0, 0] },
 ];
 
 /** Human activity by UTC hour (office hours in Europe and the Americas); averages 1 over a day. */
@@ -1782,12 +1809,26 @@ function templatesFor(kind: ActorKind, workload: string | undefined, flags: Cell
   return list;
 }
 
+const VPC_ENDPOINT_SOURCES = new Set([
+  's3.amazonaws.com',
+  'kms.amazonaws.com',
+  'secretsmanager.amazonaws.com',
+  'sts.amazonaws.com',
+  'ssm.amazonaws.com',
+  'logs.amazonaws.com',
+  'dynamodb.amazonaws.com',
+]);
+
 function makeEvent(c: EventContext, t: EventTemplate, forceDenied = false): CloudTrailRecord {
   const body = t.build(c);
   const error = decideError(c, t, body, forceDenied);
   const { arn: _arn, ...parts } = body;
   return buildRecord(c, {
     ...parts,
+    vpcEndpointId:
+      c.session.privateIp && !parts.via && VPC_ENDPOINT_SOURCES.has(t.source)
+        ? c.res.vpcEndpointId
+        : undefined,
     eventSource: t.source,
     eventName: t.name,
     readOnly: t.readOnly,
@@ -1967,7 +2008,11 @@ export function generateEverydayEvents(input: HourEventsInput): TimedRecord[] {
       ctx.session = openSession(prelude, { rng, account, region, time: ctx.time });
       emit(federationPrelude(ctx, prelude, role));
       remaining--;
-      ctx.session = { ...followup, sourceIPAddress: ctx.session.sourceIPAddress };
+      ctx.session = {
+        ...followup,
+        sourceIPAddress: ctx.session.sourceIPAddress,
+        userAgent: ctx.session.userAgent,
+      };
     } else if (spec.kind === 'ic-signin') {
       const workflow = rng.uuid();
       for (const step of SIGNIN_STEPS) {
@@ -2001,9 +2046,4 @@ export function generateEverydayEvents(input: HourEventsInput): TimedRecord[] {
   }
   out.sort((a, b) => a.time - b.time);
   return out;
-}
-
-/** Every eventSource the catalog can produce (for documentation and tests). */
-export function everydaySources(): string[] {
-  return [...new Set([...EVERYDAY_TEMPLATES.map((t) => t.source), 'signin.amazonaws.com'])].sort();
 }

@@ -12,7 +12,10 @@ import {
   resolveSampleOptions,
   writeCloudTrailSample,
 } from '../../../src/ingest/sample/cloudtrail-sample.ts';
-import { IDENTITY_CENTER_OPERATIONS } from '../../../src/ingest/sample/identity-center-events.ts';
+import {
+  IDENTITY_CENTER_OPERATIONS,
+  identityCenterChurn,
+} from '../../../src/ingest/sample/identity-center-events.ts';
 import { Random } from '../../../src/ingest/sample/random.ts';
 import { validateRequest } from '../../support/aws-model-validator.ts';
 
@@ -195,13 +198,22 @@ describe('generateHourRecords', () => {
     }
   });
 
-  it('follows office hours: more human activity at 14:00 than at 03:00 UTC', () => {
+  it('follows office hours: more events, and more of them by people, at 14:00 than at 03:00 UTC', () => {
     const ctx = createSampleContext({ out: '/tmp/x', from: FROM, to: TO, eventsPerHour: 400 });
-    const humans = (h: string) =>
-      generateHourRecords(ctx, 0, 'us-east-1', new Date(`2024-06-01T${h}:00:00Z`)).filter((r) =>
-        ['IAMUser', 'Root', 'IdentityCenterUser', 'SAMLUser'].includes(identityType(r.record) ?? ''),
-      ).length;
-    expect(humans('14')).toBeGreaterThan(humans('03'));
+    const isHuman = (r: Json) => {
+      const id = r.userIdentity as Json;
+      if (['IAMUser', 'Root', 'IdentityCenterUser', 'SAMLUser', 'Unknown'].includes(String(id.type)))
+        return true;
+      return id.type === 'AssumedRole' && String(id.arn).includes('AWSReservedSSO_') && !id.invokedBy;
+    };
+    const hour = (h: string) => {
+      const records = generateHourRecords(ctx, 0, 'us-east-1', new Date(`2024-06-01T${h}:00:00Z`));
+      return { total: records.length, humans: records.filter((r) => isHuman(r.record)).length };
+    };
+    const day = hour('14');
+    const night = hour('03');
+    expect(day.total).toBeGreaterThan(night.total);
+    expect(day.humans / day.total).toBeGreaterThan(night.humans / night.total);
   });
 });
 
@@ -240,6 +252,28 @@ describe('writeCloudTrailSample (defaults, 24 h)', () => {
     expect(summary.identityCenter.created).toBeGreaterThan(0);
     expect(summary.identityCenter.deleted).toBeGreaterThan(0);
     expect(summary.identityCenter.failed).toBeGreaterThan(0);
+  });
+
+  it('writes exactly the planned Identity Center calls (createSampleContext exposes the plan)', () => {
+    const plan = createSampleContext({ out, from: FROM, to: TO }).identityCenter;
+    const written = records
+      .map((r) => r.record)
+      .filter(
+        (r) =>
+          r.eventSource === 'sso.amazonaws.com' &&
+          (IDENTITY_CENTER_OPERATIONS as readonly string[]).includes(r.eventName as string),
+      );
+    expect(new Set(written.map((r) => r.eventID))).toEqual(new Set(plan.map((c) => c.eventID)));
+    expect(identityCenterChurn(plan)).toEqual(summary.identityCenter);
+    for (const call of plan) {
+      const r = written.find((w) => w.eventID === call.eventID) as Json;
+      expect(r.eventName).toBe(call.operation);
+      expect(r.recipientAccountId).toBe(call.accountId);
+      expect(r.awsRegion).toBe(call.region);
+      expect(eventMs(r)).toBe(call.time);
+      expect(r.errorCode ?? null).toBe(call.errorCode);
+      expect(r.requestParameters).toEqual(call.requestParameters);
+    }
   });
 
   it('has a few thousand events in several files per hour, account and region', () => {
@@ -399,6 +433,7 @@ describe('writeCloudTrailSample (defaults, 24 h)', () => {
     let console = 0;
     let resources = 0;
     let serviceIp = 0;
+    let vpce = 0;
     for (const { record: r } of records) {
       for (const field of REQUIRED) check(field in r, `missing ${field}`, r);
       check(typeof r.readOnly === 'boolean', 'readOnly', r);
@@ -431,8 +466,14 @@ describe('writeCloudTrailSample (defaults, 24 h)', () => {
       if (r.sessionCredentialFromConsole === 'true') console++;
       if (Array.isArray(r.resources)) resources++;
       if (/\.amazonaws\.com$/.test(r.sourceIPAddress as string)) serviceIp++;
+      if (r.vpcEndpointId !== undefined) {
+        vpce++;
+        check(/^vpce-0[0-9a-f]{16}$/.test(String(r.vpcEndpointId)), 'vpcEndpointId', r);
+        check(/^10\./.test(String(r.sourceIPAddress)), 'private source address behind a VPC endpoint', r);
+      }
     }
     expect(problems).toEqual([]);
+    expect(vpce).toBeGreaterThan(0);
     expect(tls / records.length).toBeGreaterThan(0.3);
     expect(console).toBeGreaterThan(0);
     expect(resources).toBeGreaterThan(0);

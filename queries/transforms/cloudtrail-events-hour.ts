@@ -1,0 +1,33 @@
+import { sql } from 'kysely';
+import { cloudtrailEvents } from '../../src/catalog/tables/cloudtrail-events.ts';
+import { defineQuery } from '../../src/query/define-query.ts';
+import { timeWindow } from '../../src/query/param-types.ts';
+import { partitionColumns } from './transform-sql.ts';
+
+/**
+ * The load of `cloudtrail_events`: raw CloudTrail records of a window, one row per eventID,
+ * with the hour partition of each event's own time (never the clock's).
+ */
+export default defineQuery({
+  id: 'transforms/cloudtrail-events-hour',
+  version: '1.0.0',
+  title: 'Load: CloudTrail events into hour partitions',
+  description:
+    'Raw CloudTrail records with eventTime in [from, to), an event delivered twice kept once (same eventID, ' +
+    'account, source, name and time), in the columns of cloudtrail_events plus the partition keys dt and hour.',
+  example: { from: '2026-11-01T00', to: '2026-11-01T01' },
+  // A load writes tables: CloudTrail Lake only reads.
+  engines: ['duckdb', 'athena'],
+  params: timeWindow({}),
+  build: ({ from, to }) => sql<Record<string, unknown>>`
+    select ${sql.join(cloudtrailEvents.columns.map((c) => sql.ref(c.name)))},
+      ${partitionColumns('eventTime')}
+    from (
+      select *, row_number() over (
+        partition by eventID, recipientAccountId, eventSource, eventName, eventTime order by requestID
+      ) as event_copy
+      from ${sql.table('cloudtrail_events_raw')}
+      where eventTime >= ${from} and eventTime < ${to}
+    ) e
+    where event_copy = 1 or eventID is null`,
+});

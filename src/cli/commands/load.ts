@@ -1,0 +1,140 @@
+import { parseArgs } from 'node:util';
+import { LakeqError } from '../../engines/engine.ts';
+import type { LoadPlan } from '../../ingest/load-plan.ts';
+import type { LoadSummary } from '../../ingest/local-load.ts';
+import { isoTime } from '../../query/param-types.ts';
+import type { CliIO } from '../io.ts';
+import { parsePositiveInt, settingsFrom } from '../options.ts';
+import { formatBytes, progressReporter } from '../progress.ts';
+
+const LOAD_USAGE = `Usage: lakeq load --from TIME --to TIME [--tables a,b] [--force] [--lookback-hours N]
+       lakeq load --hour TIME [--lookback N]     the hourly load: the hour and the N before it (default 2)`;
+const BACKFILL_USAGE =
+  'Usage: lakeq backfill --from TIME --to TIME [--tables a,b] [--concurrency N] [--dry-run] [--force]';
+
+const OPTIONS = {
+  from: { type: 'string' },
+  to: { type: 'string' },
+  hour: { type: 'string' },
+  lookback: { type: 'string' },
+  tables: { type: 'string' },
+  force: { type: 'boolean' },
+  concurrency: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  'batch-hours': { type: 'string' },
+  config: { type: 'string' },
+  'data-dir': { type: 'string' },
+  source: { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** `lakeq load` (a window, or `--hour` with its lookback) and `lakeq backfill` share this. */
+export async function runLoadCommand(kind: 'load' | 'backfill', args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+  const usage = kind === 'load' ? LOAD_USAGE : BACKFILL_USAGE;
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  if (positionals.length > 0)
+    throw new LakeqError('BAD_COMMAND', `unexpected argument(s): ${positionals.join(' ')}\n${usage}`, {
+      usage: true,
+    });
+  let from: Date;
+  let to: Date;
+  if (values.hour !== undefined) {
+    if (kind === 'backfill' || values.from || values.to) {
+      throw new LakeqError('BAD_OPTION', `--hour is for the hourly load, without --from/--to\n${usage}`, {
+        usage: true,
+      });
+    }
+    const hour = time('hour', values.hour);
+    const lookback = values.lookback === undefined ? 2 : Number(values.lookback);
+    if (!Number.isInteger(lookback) || lookback < 0 || lookback > 168) {
+      throw new LakeqError(
+        'BAD_OPTION',
+        `--lookback must be an integer from 0 to 168 (got "${values.lookback}")`,
+        { usage: true },
+      );
+    }
+    from = new Date(hour.getTime() - lookback * 3_600_000);
+    to = new Date(hour.getTime() + 3_600_000);
+  } else {
+    if (!values.from || !values.to)
+      throw new LakeqError('BAD_OPTION', `--from and --to are required\n${usage}`, { usage: true });
+    from = time('from', values.from);
+    to = time('to', values.to);
+    if (from >= to)
+      throw new LakeqError('BAD_OPTION', '--from must be before --to (the window is [from, to))', {
+        usage: true,
+      });
+  }
+  const settings = await settingsFrom(values);
+  const { runLoad } = await import('../../ingest/run-load.ts');
+  const { plan, summary } = await runLoad({
+    dataDir: settings.dataDir,
+    cloudtrailRoot: settings.sources.cloudtrail,
+    from,
+    to,
+    ...(values.tables
+      ? {
+          tables: values.tables
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean),
+        }
+      : {}),
+    ...(values.force ? { force: true } : {}),
+    ...(values.concurrency ? { concurrency: parsePositiveInt('concurrency', values.concurrency, 1) } : {}),
+    ...(values['batch-hours']
+      ? { batchHours: parsePositiveInt('batch-hours', values['batch-hours'], 24) }
+      : {}),
+    ...(values['dry-run'] ? { dryRun: true } : {}),
+    onProgress: progressReporter(io),
+    signal: io.signal,
+  });
+  if (!summary) {
+    printPlan(plan, io);
+    return 0;
+  }
+  printSummary(summary, io);
+  return summary.failed > 0 ? 1 : 0;
+}
+
+export function run(args: string[], io: CliIO): Promise<number> {
+  return runLoadCommand('load', args, io);
+}
+
+function time(name: string, value: string): Date {
+  const parsed = isoTime.safeParse(value);
+  if (!parsed.success) {
+    throw new LakeqError('BAD_OPTION', `--${name}: ${parsed.error.issues[0]?.message ?? 'not a time'}`, {
+      usage: true,
+    });
+  }
+  return parsed.data;
+}
+
+function printPlan(plan: LoadPlan, io: CliIO): void {
+  const count = plan.batches.reduce((n, b) => n + b.partitions.length, 0);
+  io.out(
+    `plan ${plan.runId}: ${count} partitions in ${plan.batches.length} batches; ${plan.unchanged.length} unchanged`,
+  );
+  for (const b of plan.batches) {
+    const reasons = new Map<string, number>();
+    for (const p of b.partitions) reasons.set(p.reason, (reasons.get(p.reason) ?? 0) + 1);
+    const why = [...reasons].map(([r, n]) => `${n} ${r}`).join(', ');
+    io.out(
+      `  ${b.table.name.padEnd(38)} ${b.from.toISOString().slice(0, 13)} → ${b.to.toISOString().slice(0, 13)}  ${String(b.partitions.length).padStart(3)} partitions (${why})`,
+    );
+  }
+}
+
+function printSummary(s: LoadSummary, io: CliIO): void {
+  io.out(
+    `run ${s.runId}: ${s.loaded} partitions loaded, ${s.unchanged} unchanged, ${s.failed} failed; ` +
+      `${s.rows} rows, ${formatBytes(s.bytes)}; ${s.sourceFiles} source files read, ${s.quarantined.length} skipped`,
+  );
+  for (const q of s.quarantined) io.err(`  skipped ${q.path}: ${q.reason}`);
+  for (const e of s.errors) io.err(`  failed: ${e}`);
+}

@@ -1,0 +1,203 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { TableDefinition } from '../catalog/table-definition.ts';
+import { LakeqError } from '../engines/engine.ts';
+import { filesForWindow, type SourceFile } from './cloudtrail-file-index.ts';
+import { finishedHoursIn, HOUR_MS, type HourPartition, hourKey, partitionOf } from './hours.ts';
+import { type LedgerRow, lastLoads } from './ledger.ts';
+
+/** Why a partition is in a plan. */
+export type LoadReason = 'new' | 'changed' | 'forced';
+
+export interface PlannedPartition extends HourPartition {
+  readonly start: Date;
+  readonly reason: LoadReason;
+  /** Fingerprint of the inputs: the source files (path, size, mtime) or the upstream partition's fingerprint. */
+  readonly fingerprint: string;
+  /** The raw files that can hold the hour's events (source tables only). */
+  readonly files: readonly SourceFile[];
+}
+
+/** Hours of one table within a span of at most `maxPartitionsPerBatch` hours, written by one transform run. */
+export interface LoadBatch {
+  readonly table: TableDefinition;
+  readonly from: Date;
+  readonly to: Date;
+  readonly partitions: readonly PlannedPartition[];
+}
+
+export interface LoadPlan {
+  readonly runId: string;
+  readonly from: Date;
+  readonly to: Date;
+  readonly batches: readonly LoadBatch[];
+  /** Partitions left alone because their inputs did not change since their last load. */
+  readonly unchanged: readonly { readonly table: string; readonly partition: HourPartition }[];
+}
+
+export interface PlanOptions {
+  readonly tables: readonly TableDefinition[];
+  /** The CloudTrail folder in the S3 layout. */
+  readonly cloudtrailRoot: string;
+  readonly from: Date;
+  readonly to: Date;
+  readonly ledger: readonly LedgerRow[];
+  /** Versions of the tables' transform queries: a new version reloads. */
+  readonly versions: ReadonlyMap<string, string>;
+  /** Most hours one transform run writes (Athena: 100 partitions per statement). */
+  readonly maxPartitionsPerBatch: number;
+  /** How long after an event its log file may be delivered, in hours (default 3). */
+  readonly latenessHours?: number;
+  readonly force?: boolean;
+  readonly now?: Date;
+  readonly runId?: string;
+}
+
+/**
+ * Plans a load or backfill: the finished hours of `[from, to)` → the partitions of each table
+ * whose inputs changed since their last load (or every one with `force`) → batches of
+ * contiguous hours, at most `maxPartitionsPerBatch` each. A plan is data: `--dry-run` prints it,
+ * and an interrupted run, planned again, leaves out what was already loaded.
+ *
+ * @example
+ * ```ts
+ * const plan = await planLoad({ tables: TABLES, cloudtrailRoot, from, to, ledger, versions, maxPartitionsPerBatch: 100 });
+ * plan.batches.map((b) => [b.table.name, b.partitions.length]) // [['cloudtrail_events', 100], ...]
+ * ```
+ */
+export async function planLoad(options: PlanOptions): Promise<LoadPlan> {
+  const now = options.now ?? new Date();
+  const hours = finishedHoursIn(options.from, options.to, now);
+  const lateness = options.latenessHours ?? 3;
+  const max = options.maxPartitionsPerBatch;
+  if (!(max >= 1)) throw new LakeqError('BAD_PLAN', `maxPartitionsPerBatch must be at least 1 (got ${max})`);
+  const first = hours[0];
+  const last = hours.at(-1);
+  const files =
+    first && last && options.tables.some((t) => 'source' in t.input)
+      ? await filesForWindow(options.cloudtrailRoot, first, new Date(last.getTime() + HOUR_MS), lateness)
+      : [];
+  const filesByHour = indexByHour(files, lateness);
+  const fingerprints = new Map<string, Map<string, string>>();
+  // Hours with something to read, per table: an hour with no input and no earlier load is not a partition.
+  const withInput = new Map<string, Set<string>>();
+  const batches: LoadBatch[] = [];
+  const unchanged: { table: string; partition: HourPartition }[] = [];
+  for (const table of options.tables) {
+    const version = options.versions.get(table.transform.queryId) ?? '?';
+    const previous = lastLoads(options.ledger, table.name);
+    const own = new Map<string, string>();
+    fingerprints.set(table.name, own);
+    const inputHours = new Set<string>();
+    withInput.set(table.name, inputHours);
+    const planned: PlannedPartition[] = [];
+    for (const start of hours) {
+      const key = hourKey(start);
+      const partition = partitionOf(start);
+      const last = previous.get(`${partition.dt}/${partition.hour}`);
+      let hourFiles: SourceFile[] = [];
+      let inputs: string[];
+      if ('source' in table.input) {
+        hourFiles = filesByHour.get(key) ?? [];
+        if (hourFiles.length === 0 && !last) continue;
+        inputs = hourFiles.map((f) => `${f.path}|${f.size}|${Math.trunc(f.mtimeMs)}`);
+      } else {
+        const upstreamHasInput = withInput.get(table.input.table)?.has(key);
+        const upstream =
+          fingerprints.get(table.input.table) ?? fingerprintsFromLedger(options.ledger, table.input.table);
+        if (!(upstreamHasInput ?? upstream.has(key)) && !last) continue;
+        inputs = [`${table.input.table}:${upstream.get(key) ?? 'none'}`];
+      }
+      const fingerprint = hash([`${table.transform.queryId}@${version}`, ...inputs]);
+      own.set(key, fingerprint);
+      inputHours.add(key);
+      if (!options.force && last?.fingerprint === fingerprint) {
+        unchanged.push({ table: table.name, partition });
+        continue;
+      }
+      const reason: LoadReason =
+        options.force && last?.fingerprint === fingerprint ? 'forced' : last ? 'changed' : 'new';
+      planned.push({ ...partition, start, reason, fingerprint, files: hourFiles });
+    }
+    batches.push(...contiguousBatches(table, planned, max));
+  }
+  return {
+    runId: options.runId ?? newRunId(now),
+    from: options.from,
+    to: options.to,
+    batches,
+    unchanged,
+  };
+}
+
+/**
+ * The files that can hold events of each hour: a file delivered at t holds events of the hours
+ * in (t − 1 h − lateness, t]. A file whose name carries no time can hold any hour of its
+ * folder's day.
+ */
+function indexByHour(files: readonly SourceFile[], latenessHours: number): Map<string, SourceFile[]> {
+  const out = new Map<string, SourceFile[]>();
+  const add = (hour: number, f: SourceFile) => {
+    const key = hourKey(new Date(hour));
+    const list = out.get(key) ?? [];
+    list.push(f);
+    out.set(key, list);
+  };
+  for (const f of files) {
+    if (f.deliveredAt) {
+      const t = f.deliveredAt.getTime();
+      const last = Math.floor(t / HOUR_MS) * HOUR_MS;
+      for (let h = last; h > t - (1 + latenessHours) * HOUR_MS; h -= HOUR_MS) add(h, f);
+    } else {
+      const day = /(\d{4})[\\/](\d{2})[\\/](\d{2})[\\/][^\\/]*$/.exec(f.path);
+      const start = day ? Date.parse(`${day[1]}-${day[2]}-${day[3]}T00:00:00Z`) : Number.NaN;
+      if (!Number.isNaN(start)) for (let h = start; h < start + 24 * HOUR_MS; h += HOUR_MS) add(h, f);
+    }
+  }
+  return out;
+}
+
+function contiguousBatches(table: TableDefinition, planned: PlannedPartition[], max: number): LoadBatch[] {
+  const batches: LoadBatch[] = [];
+  let current: PlannedPartition[] = [];
+  const flush = () => {
+    const head = current[0];
+    const tail = current.at(-1);
+    if (head && tail) {
+      batches.push({
+        table,
+        from: head.start,
+        to: new Date(tail.start.getTime() + HOUR_MS),
+        partitions: current,
+      });
+    }
+    current = [];
+  };
+  for (const p of planned) {
+    // A batch spans at most `max` hours; the hours inside it it does not plan are left alone.
+    const head = current[0];
+    if (head && p.start.getTime() - head.start.getTime() >= max * HOUR_MS) flush();
+    current.push(p);
+  }
+  flush();
+  return batches;
+}
+
+function fingerprintsFromLedger(ledger: readonly LedgerRow[], table: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, row] of lastLoads(ledger, table))
+    out.set(`${key.slice(0, 10)}T${key.slice(11)}`, row.fingerprint);
+  return out;
+}
+
+function hash(parts: readonly string[]): string {
+  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
+}
+
+/** Run ids sort by time and never repeat: `20261127T130501Z-1a2b3c4d`. */
+export function newRunId(now: Date = new Date()): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  return `${stamp}-${randomUUID().slice(0, 8)}`;
+}

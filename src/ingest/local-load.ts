@@ -1,0 +1,222 @@
+import { CompiledQuery } from 'kysely';
+import { openLocalLoadEngine } from '../catalog/duckdb/local-engine.ts';
+import type { TableDefinition } from '../catalog/table-definition.ts';
+import type { DuckDbEngine } from '../engines/duckdb/duckdb-engine.ts';
+import { compileQuery } from '../query/compile-query.ts';
+import type { LibraryQuery } from '../query/define-query.ts';
+import { loadQuery } from '../query/registry.ts';
+import { partitionPath } from './hours.ts';
+import { appendLedger, type LedgerRow } from './ledger.ts';
+import type { LoadBatch, LoadPlan } from './load-plan.ts';
+import { cleanStaging, writePartition } from './local-partition-writer.ts';
+
+/** Progress of a run, reported after each batch. */
+export interface LoadProgress {
+  readonly table: string;
+  readonly partitionsDone: number;
+  readonly partitionsTotal: number;
+  readonly rows: number;
+  readonly lastPartition: string;
+}
+
+export interface LoadSummary {
+  readonly runId: string;
+  readonly loaded: number;
+  readonly unchanged: number;
+  readonly failed: number;
+  readonly rows: number;
+  readonly bytes: number;
+  readonly sourceFiles: number;
+  /** Source files not read, with the reason: malformed, truncated, not CloudTrail, empty. */
+  readonly quarantined: readonly { readonly path: string; readonly reason: string }[];
+  readonly errors: readonly string[];
+}
+
+export interface ExecuteOptions {
+  readonly dataDir: string;
+  readonly cloudtrailRoot: string;
+  /** Batches run at once (each on its own DuckDB instance). Default 1. */
+  readonly concurrency?: number;
+  readonly threads?: number;
+  readonly onProgress?: (progress: LoadProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+const BATCH_TABLE = 'lakeq_load_batch';
+
+/**
+ * Runs a load plan on the embedded engine: for each batch, the table's transform (a library
+ * query) over the batch's window is staged once, then each hour is written to its partition
+ * atomically and recorded in the ledger. Tables run in plan order, so a table's inputs are
+ * loaded before it. A failed batch is recorded and the run goes on with the next one.
+ */
+export async function executeLocalPlan(plan: LoadPlan, options: ExecuteOptions): Promise<LoadSummary> {
+  const tables: TableDefinition[] = [];
+  for (const b of plan.batches) if (!tables.includes(b.table)) tables.push(b.table);
+  for (const table of tables) await cleanStaging(options.dataDir, table);
+  const totals = { loaded: 0, failed: 0, rows: 0, bytes: 0, sourceFiles: new Set<string>() };
+  const quarantined = new Map<string, string>();
+  const errors: string[] = [];
+  for (const table of tables) {
+    const batches = plan.batches.filter((b) => b.table === table);
+    const total = batches.reduce((n, b) => n + b.partitions.length, 0);
+    const query = await loadQuery(table.transform.queryId);
+    let done = 0;
+    const workers: LoadWorker[] = [];
+    try {
+      await runLimited(batches, options.concurrency ?? 1, async (batch, worker) => {
+        if (options.signal?.aborted) return;
+        workers[worker] ??= await openLocalLoadEngine(
+          { sources: { cloudtrail: options.cloudtrailRoot }, dataDir: options.dataDir },
+          options.threads ? { threads: options.threads } : {},
+        );
+        const rows = await loadBatch(plan.runId, batch, query, workers[worker], options);
+        await appendLedger(options.dataDir, rows);
+        for (const row of rows) {
+          if (row.status === 'loaded') {
+            totals.loaded++;
+            totals.rows += row.rows;
+            totals.bytes += row.bytes;
+          } else {
+            totals.failed++;
+            if (row.error && !errors.includes(row.error)) errors.push(row.error);
+          }
+          for (const q of row.quarantined) quarantined.set(q.path, q.reason);
+        }
+        for (const p of batch.partitions) for (const f of p.files) totals.sourceFiles.add(f.path);
+        done += batch.partitions.length;
+        const tail = batch.partitions.at(-1);
+        options.onProgress?.({
+          table: table.name,
+          partitionsDone: done,
+          partitionsTotal: total,
+          rows: totals.rows,
+          lastPartition: tail ? partitionPath(tail) : '',
+        });
+      });
+    } finally {
+      for (const w of workers) await w?.engine.close();
+    }
+  }
+  return {
+    runId: plan.runId,
+    loaded: totals.loaded,
+    unchanged: plan.unchanged.length,
+    failed: totals.failed,
+    rows: totals.rows,
+    bytes: totals.bytes,
+    sourceFiles: totals.sourceFiles.size,
+    quarantined: [...quarantined].map(([path, reason]) => ({ path, reason })),
+    errors,
+  };
+}
+
+type LoadWorker = Awaited<ReturnType<typeof openLocalLoadEngine>>;
+
+async function loadBatch(
+  runId: string,
+  batch: LoadBatch,
+  query: LibraryQuery,
+  worker: LoadWorker,
+  options: ExecuteOptions,
+): Promise<LedgerRow[]> {
+  const startedAt = new Date().toISOString();
+  const files = [...new Set(batch.partitions.flatMap((p) => p.files.map((f) => f.path)))].sort();
+  const common = {
+    runId,
+    table: batch.table.name,
+    queryId: query.id,
+    queryVersion: query.version,
+    engine: 'duckdb',
+  };
+  const { engine } = worker;
+  try {
+    await worker.useFiles(files);
+    const { compiled } = compileQuery(query, { from: batch.from, to: batch.to }, engine);
+    await engine.execute(
+      CompiledQuery.raw(`CREATE OR REPLACE TABLE ${BATCH_TABLE} AS ${compiled.sql}`, [
+        ...compiled.parameters,
+      ]),
+      {
+        tag: { queryId: query.id, version: query.version },
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+    );
+    const skipped = engine
+      .warnings()
+      .filter((w) => w.code === 'SOURCE_FILE_SKIPPED' && w.path !== undefined)
+      .map((w) => ({ path: w.path as string, reason: w.message.replace(/^skipped .*?: /, '') }));
+    const counts = await rowsPerPartition(engine);
+    const rows: LedgerRow[] = [];
+    for (const partition of batch.partitions) {
+      const expected = counts.get(`${partition.dt}/${partition.hour}`) ?? 0;
+      const written = await writePartition(
+        engine,
+        options.dataDir,
+        batch.table,
+        BATCH_TABLE,
+        partition,
+        runId,
+        expected,
+      );
+      const own = new Set(partition.files.map((f) => f.path));
+      rows.push({
+        ...common,
+        dt: partition.dt,
+        hour: partition.hour,
+        status: 'loaded',
+        rows: written.rows,
+        bytes: written.bytes,
+        fingerprint: partition.fingerprint,
+        ...(written.checksum ? { checksum: written.checksum } : {}),
+        sourceFiles: partition.files.length,
+        quarantined: skipped.filter((s) => own.has(s.path)),
+        engineQueryIds: [],
+        startedAt,
+        finishedAt: new Date().toISOString(),
+      });
+    }
+    return rows;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return batch.partitions.map((partition) => ({
+      ...common,
+      dt: partition.dt,
+      hour: partition.hour,
+      status: 'failed' as const,
+      rows: 0,
+      bytes: 0,
+      fingerprint: partition.fingerprint,
+      sourceFiles: partition.files.length,
+      quarantined: [],
+      engineQueryIds: [],
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      error: message,
+    }));
+  } finally {
+    await engine.execute(CompiledQuery.raw(`DROP TABLE IF EXISTS ${BATCH_TABLE}`)).catch(() => undefined);
+  }
+}
+
+async function rowsPerPartition(engine: DuckDbEngine): Promise<Map<string, number>> {
+  const { rows } = await engine.execute<{ dt: string; hour: string; n: number }>(
+    CompiledQuery.raw(`SELECT dt, hour, count(*) AS n FROM ${BATCH_TABLE} GROUP BY dt, hour`),
+  );
+  return new Map(rows.map((r) => [`${r.dt}/${r.hour}`, r.n]));
+}
+
+async function runLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, worker: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (index: number) => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, (_, i) => worker(i)));
+}

@@ -1,0 +1,99 @@
+import type { TableDefinition } from '../catalog/table-definition.ts';
+import { TABLES } from '../catalog/tables/index.ts';
+import { DUCKDB_CAPABILITIES } from '../engines/duckdb/duckdb-capabilities.ts';
+import { LakeqError } from '../engines/engine.ts';
+import { loadQuery } from '../query/registry.ts';
+import { readLedger } from './ledger.ts';
+import { acquireLoadLock } from './load-lock.ts';
+import { type LoadPlan, planLoad } from './load-plan.ts';
+import { executeLocalPlan, type LoadProgress, type LoadSummary } from './local-load.ts';
+
+/** Hours a local transform run covers at most: a day keeps memory small and progress visible. */
+export const LOCAL_BATCH_HOURS = 24;
+
+export interface RunLoadOptions {
+  readonly dataDir: string;
+  readonly cloudtrailRoot: string;
+  readonly from: Date;
+  readonly to: Date;
+  /** Table names (default all), loaded with the tables they read. */
+  readonly tables?: readonly string[];
+  readonly force?: boolean;
+  readonly latenessHours?: number;
+  readonly concurrency?: number;
+  readonly batchHours?: number;
+  readonly now?: Date;
+  readonly dryRun?: boolean;
+  readonly onPlan?: (plan: LoadPlan) => void;
+  readonly onProgress?: (progress: LoadProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Plans and runs a load of hour partitions on the embedded engine: the one entry point of
+ * `lakeq load`, `lakeq backfill` and `npm start`. Holds the data folder's load lock.
+ *
+ * @example
+ * ```ts
+ * const summary = await runLoad({ dataDir, cloudtrailRoot, from: new Date('2026-11-01'), to: new Date('2026-11-02') });
+ * summary.loaded // 48: 24 hours × 2 tables
+ * ```
+ */
+export async function runLoad(options: RunLoadOptions): Promise<{ plan: LoadPlan; summary?: LoadSummary }> {
+  const tables = selectTables(options.tables);
+  const versions = new Map<string, string>();
+  for (const t of tables) versions.set(t.transform.queryId, (await loadQuery(t.transform.queryId)).version);
+  const release = options.dryRun ? async () => {} : await acquireLoadLock(options.dataDir);
+  try {
+    const { rows: ledger } = await readLedger(options.dataDir);
+    const plan = await planLoad({
+      tables,
+      cloudtrailRoot: options.cloudtrailRoot,
+      from: options.from,
+      to: options.to,
+      ledger,
+      versions,
+      maxPartitionsPerBatch: Math.min(
+        options.batchHours ?? LOCAL_BATCH_HOURS,
+        DUCKDB_CAPABILITIES.maxPartitionsPerWrite,
+      ),
+      ...(options.latenessHours !== undefined ? { latenessHours: options.latenessHours } : {}),
+      ...(options.force ? { force: true } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    });
+    options.onPlan?.(plan);
+    if (options.dryRun) return { plan };
+    const summary = await executeLocalPlan(plan, {
+      dataDir: options.dataDir,
+      cloudtrailRoot: options.cloudtrailRoot,
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return { plan, summary };
+  } finally {
+    await release();
+  }
+}
+
+/** The named tables plus every table they read from, in load order. */
+export function selectTables(names: readonly string[] | undefined): TableDefinition[] {
+  if (!names || names.length === 0) return [...TABLES];
+  const wanted = new Set<string>();
+  const add = (name: string) => {
+    const table = TABLES.find((t) => t.name === name);
+    if (!table) {
+      throw new LakeqError(
+        'UNKNOWN_TABLE',
+        `unknown table "${name}" (tables: ${TABLES.map((t) => t.name).join(', ')})`,
+        {
+          usage: true,
+        },
+      );
+    }
+    wanted.add(name);
+    if ('table' in table.input) add(table.input.table);
+  };
+  for (const n of names) add(n);
+  return TABLES.filter((t) => wanted.has(t.name));
+}
