@@ -19,6 +19,8 @@ Commands
   backfill --from T --to T [--tables a,b] [--concurrency N] [--dry-run]
                                  a long range in batches, resumable; --dry-run prints the plan
   runs [--table T] [--failed]    the run ledger: what was loaded, when, by which query version
+  ddl --trail-bucket B --accounts A --regions R --start-date D --data-bucket B
+                                 the Athena DDL of lakeq's tables (raw with projection, curated)
   sample cloudtrail --out DIR --from T --to T [--accounts N] [--events-per-hour N] [--seed N]
                                  write realistic, deterministic CloudTrail logs in the S3 layout
 

@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<{ run(args: string[], io: CliIO): P
   load: () => import('./commands/load.ts'),
   backfill: () => import('./commands/backfill.ts'),
   runs: () => import('./commands/runs.ts'),
+  ddl: () => import('./commands/ddl.ts'),
 };
 
 /**

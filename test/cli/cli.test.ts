@@ -204,7 +204,10 @@ describe('lakeq query run', () => {
     await writeFile(path.join(path.dirname(file!), 'broken.json.gz'), 'not gzip');
     const io = captureIO();
     expect(
-      await main(['sql', 'select count(*) as n from cloudtrail_events_raw', '--source', `cloudtrail=${bad}`], io),
+      await main(
+        ['sql', 'select count(*) as n from cloudtrail_events_raw', '--source', `cloudtrail=${bad}`],
+        io,
+      ),
     ).toBe(0);
     expect(io.stdout()).toBe('n\n1\n');
     expect(io.stderr()).toMatch(/warning: skipped .*broken\.json\.gz: not gzip-compressed/);
@@ -251,6 +254,32 @@ describe('lakeq query list | show | explain', () => {
     const io = captureIO();
     expect(await main([...churnArgs().map((a) => (a === 'run' ? 'explain' : a))], io)).toBe(0);
     expect(io.stdout()).toMatch(/READ_PARQUET|read_parquet/i);
+  });
+});
+
+describe('lakeq ddl', () => {
+  it('prints the Athena DDL of the raw table, its view and every curated table', async () => {
+    const io = captureIO();
+    const args = [
+      'ddl',
+      '--trail-bucket',
+      'my-trail',
+      '--accounts',
+      '111122223333',
+      '--regions',
+      'us-east-1,eu-west-1',
+    ];
+    expect(await main([...args, '--start-date', '2026-01-01', '--data-bucket', 'my-lake'], io)).toBe(0);
+    const out = io.stdout();
+    expect(out).toContain('CREATE EXTERNAL TABLE `cloudtrail_logs`');
+    expect(out).toContain("'projection.enabled'");
+    expect(out).toMatch(/CREATE OR REPLACE VIEW "?cloudtrail_events_raw"?/);
+    expect(out).toMatch(/CREATE EXTERNAL TABLE `lakeq`.`cloudtrail_events`/);
+    expect(out).toMatch(/CREATE EXTERNAL TABLE `lakeq`.`identity_center_instance_churn_hourly`/);
+    expect(out.match(/;\n/g)?.length).toBe(3);
+    const missing = captureIO();
+    expect(await main(args, missing)).toBe(2);
+    expect(missing.stderr()).toContain('--start-date');
   });
 });
 
