@@ -10,7 +10,9 @@ export interface SpiceDataset {
   /** Curated tables the dataset reads: a load that changes one of them refreshes the dataset. */
   readonly tables: readonly string[];
   /** The SQL source: a curated table as it is, or a library query with fixed parameters. */
-  readonly source: { readonly table: string } | { readonly queryId: string; readonly params: Readonly<Record<string, string>> };
+  readonly source:
+    | { readonly table: string }
+    | { readonly queryId: string; readonly params: Readonly<Record<string, string>> };
 }
 
 export const SPICE_DATASETS: readonly SpiceDataset[] = [

@@ -302,7 +302,11 @@ describe('lakeq as a process', () => {
       if (seen.has(file)) return;
       seen.add(file);
       const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/^import\s+(?!type\b)[^'"]*?from\s+'([^']+)'/gm)) {
+      // Static imports, and the entry's own top-level dynamic import of the CLI.
+      const imports = [...text.matchAll(/^import\s+(?!type\b)[^'"]*?from\s+'([^']+)'/gm)];
+      if (file.endsWith('lakeq.js'))
+        imports.push(...text.matchAll(/^const .* = await import\('([^']+)'\);$/gm));
+      for (const m of imports) {
         const spec = m[1]!;
         if (spec.startsWith('.')) visit(path.resolve(path.dirname(file), spec));
         else if (!spec.startsWith('node:')) heavy.push(`${path.relative(ROOT, file)} → ${spec}`);
