@@ -13,11 +13,13 @@ import type { Engine, EngineName } from './engine.ts';
 export async function openEngine(
   settings: LakeqSettings,
   name: EngineName = settings.engine,
+  options: { sql?: string } = {},
 ): Promise<Engine> {
   switch (name) {
     case 'duckdb': {
-      const { openLocalEngine } = await import('../catalog/duckdb/local-engine.ts');
-      return openLocalEngine(settings);
+      const { openLocalEngine, readsRawViews } = await import('../catalog/duckdb/local-engine.ts');
+      // Knowing the SQL, the local engine scans the raw folder only when the query reads it.
+      return openLocalEngine(settings, options.sql === undefined ? {} : { raw: readsRawViews(options.sql) });
     }
     case 'athena': {
       const { openAthenaEngine } = await import('./athena/open-athena-engine.ts');

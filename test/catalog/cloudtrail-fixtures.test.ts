@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLocalEngine } from '../../src/catalog/duckdb/local-engine.ts';
+import { openLocalEngine, readsRawViews } from '../../src/catalog/duckdb/local-engine.ts';
 import type { DuckDbEngine } from '../../src/engines/duckdb/duckdb-engine.ts';
 import {
   type FixtureRecord,
@@ -167,6 +167,22 @@ describe('bad source files: named in a warning, skipped, counted; the rest still
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a query over the curated tables does not scan the raw folder (raw: false)', async () => {
+    const local = await openLocalEngine({ sources: { cloudtrail: root } }, { raw: false });
+    try {
+      const { rows: got } = await local.execute(
+        CompiledQuery.raw('select count(*) as n from cloudtrail_events_raw'),
+      );
+      expect(got).toEqual([{ n: 0 }]);
+      expect(local.warnings()).toEqual([]);
+    } finally {
+      await local.close();
+    }
+    expect(readsRawViews('select * from "cloudtrail_events" where dt = ?')).toBe(false);
+    expect(readsRawViews('select * from cloudtrail_events_raw')).toBe(true);
+    expect(readsRawViews('select * from "cloudtrail_logs"')).toBe(true);
   });
 
   it('an empty or missing folder gives empty relations, not an error', async () => {

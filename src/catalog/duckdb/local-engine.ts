@@ -12,6 +12,16 @@ export interface LocalEngineOptions {
   readonly cloudtrailFiles?: readonly string[];
   /** The curated tables to give views (default all). */
   readonly tables?: readonly TableDefinition[];
+  /**
+   * Scan the raw CloudTrail folder for `cloudtrail_logs` / `cloudtrail_events_raw` (default
+   * true). Queries over the curated tables skip it: a big trail takes seconds to scan.
+   */
+  readonly raw?: boolean;
+}
+
+/** Whether SQL reads the raw CloudTrail views (and so needs the source folder scanned). */
+export function readsRawViews(sql: string): boolean {
+  return /\b(cloudtrail_events_raw|cloudtrail_logs|cloudtrail_raw)\b/i.test(sql);
 }
 
 /**
@@ -28,7 +38,8 @@ export async function openLocalEngine(
   settings: Pick<LakeqSettings, 'sources'> & Partial<Pick<LakeqSettings, 'dataDir'>>,
   options: LocalEngineOptions = {},
 ): Promise<DuckDbEngine> {
-  const cloudtrail = new LocalCloudTrailSource(settings.sources.cloudtrail, options.cloudtrailFiles);
+  const files = options.raw === false ? [] : options.cloudtrailFiles;
+  const cloudtrail = new LocalCloudTrailSource(settings.sources.cloudtrail, files);
   const tables = options.tables ?? TABLES;
   return createDuckDbEngine({
     ...(options.threads ? { threads: options.threads } : {}),

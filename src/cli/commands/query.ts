@@ -111,7 +111,10 @@ async function runNamed(id: string, values: CommonValues, io: CliIO): Promise<nu
   const settings = await settingsFrom(values);
   const { openEngine } = await import('../../engines/open-engine.ts');
   const { runQuery } = await import('../../query/run-query.ts');
-  const engine = await openEngine(settings);
+  const { compileTarget } = await import('../../engines/compile-targets.ts');
+  const { compileQuery } = await import('../../query/compile-query.ts');
+  const { compiled } = compileQuery(query, params, compileTarget(settings.engine, settings));
+  const engine = await openEngine(settings, settings.engine, { sql: compiled.sql });
   try {
     const result = await runQuery(engine, query, params, { signal: io.signal });
     printWarnings(engine.warnings(), io);

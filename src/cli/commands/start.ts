@@ -51,7 +51,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const { openEngine } = await import('../../engines/open-engine.ts');
   const { runQuery } = await import('../../query/run-query.ts');
   const { default: churn } = await import('../../../queries/identity-center/instance-churn.ts');
-  const engine = await openEngine(settings, 'duckdb');
+  const engine = await openEngine(settings, 'duckdb', { sql: 'select from cloudtrail_events' });
   try {
     const result = await runQuery(engine, churn, { from: SAMPLE_FROM, to: SAMPLE_TO }, { signal: io.signal });
     printWarnings(engine.warnings(), io);
