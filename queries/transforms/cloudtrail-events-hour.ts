@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { cloudtrailEvents } from '../../src/catalog/tables/cloudtrail-events.ts';
 import { defineQuery } from '../../src/query/define-query.ts';
 import { timeWindow } from '../../src/query/param-types.ts';
-import { partitionColumns } from './transform-sql.ts';
+import { LATEST_DELIVERY_DAYS, partitionColumns, sourceDay } from './transform-sql.ts';
 
 /**
  * The load of `cloudtrail_events`: raw CloudTrail records of a window, one row per eventID,
@@ -28,6 +28,7 @@ export default defineQuery({
       ) as event_copy
       from ${sql.table('cloudtrail_events_raw')}
       where eventTime >= ${from} and eventTime < ${to}
+        and sourceDay >= ${sourceDay(from, 0)} and sourceDay <= ${sourceDay(to, LATEST_DELIVERY_DAYS)}
     ) e
     where event_copy = 1 or eventID is null`,
 });

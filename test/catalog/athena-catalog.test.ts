@@ -122,9 +122,10 @@ describe('cloudtrail_events_raw (view over cloudtrail_logs)', () => {
     const aliases = (sql: string) =>
       [...sql.matchAll(/ AS (\w+),?\n/g)].map((m) => m[1]).filter((a) => a !== 'SELECT');
     const local = aliases(`${CLOUDTRAIL_EVENTS_RAW_VIEW_SQL}\n`);
-    expect(local.length).toBe(26);
+    expect(local.length).toBe(27);
     expect(aliases(`${view}\n`)).toEqual(local);
-    expect(local).toEqual(cloudtrailEvents.columns.map((c) => c.name));
+    // the table's columns, then the day folder both views expose for pruning
+    expect(local).toEqual([...cloudtrailEvents.columns.map((c) => c.name), 'sourceDay']);
   });
 
   it('gives userIdentity the fields of the local struct, in order', () => {
@@ -159,7 +160,7 @@ describe('cloudtrail_events_raw (view over cloudtrail_logs)', () => {
     );
     expect(view).toContain('  try_cast(readonly AS boolean) AS readOnly,\n');
     expect(view).toContain(
-      '  try_cast(sessioncredentialfromconsole AS boolean) AS sessionCredentialFromConsole\n',
+      '  try_cast(sessioncredentialfromconsole AS boolean) AS sessionCredentialFromConsole,\n  "date" AS sourceDay\n',
     );
     expect(view).toContain('  eventid AS eventID,\n');
   });

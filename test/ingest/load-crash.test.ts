@@ -37,17 +37,23 @@ function loadProcess(dataDir: string, force: boolean) {
     `cloudtrail=${trail}`,
     '--data-dir',
     dataDir,
+    // One hour per batch: partitions are switched one after another during the run, not all at the end.
+    '--batch-hours',
+    '1',
   ];
   if (force) args.push('--force');
   return spawn(process.execPath, args, { cwd: ROOT, stdio: 'ignore' });
 }
 
-/** Deterministic "random" delays, so a failure can be replayed. */
+/**
+ * Kill delays: growing from 100 ms (before the process has switched anything) to about 3.7 s
+ * (well into the run), with deterministic jitter so a failure can be replayed.
+ */
 function* delays(seed: number): Generator<number> {
   let s = seed;
-  for (;;) {
+  for (let i = 0; ; i++) {
     s = (s * 1103515245 + 12345) % 2 ** 31;
-    yield 150 + (s % 2600);
+    yield 100 + i * 160 + (s % 200);
   }
 }
 

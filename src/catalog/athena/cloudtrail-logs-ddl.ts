@@ -194,8 +194,9 @@ function convert(source: string, target: HiveType, depth: number): string {
  * columns and types of the local view of the same name, which are `cloudtrail_events`' columns
  * (CloudTrail Lake's): `eventTime` a UTC timestamp, `requestParameters` a map, booleans, structs.
  *
- * Like the local view it has no partition column, so Athena cannot prune the projected days
- * through it: a query on the view reads the whole trail, whatever its `eventTime` filter.
+ * Its last column, `sourceDay`, is the projected `date` partition ('yyyy/MM/dd', the day of the
+ * files' folder): a filter on it lets Athena read only those days' folders, which an
+ * `eventTime` filter alone cannot. The local view has the same column.
  *
  * @example
  * ```ts
@@ -212,5 +213,6 @@ export function cloudTrailEventsRawViewSql(sourceTable: string = CLOUDTRAIL_LOGS
       throw new Error(`cloudtrail_events_raw: ${CLOUDTRAIL_LOGS_TABLE} has no column ${source}`);
     return `  ${convert(source, parseHiveType(c.type), 0)} AS ${c.name}`;
   });
+  select.push('  "date" AS sourceDay');
   return `CREATE OR REPLACE VIEW ${CLOUDTRAIL_EVENTS_RAW_VIEW} AS SELECT\n${select.join(',\n')}\nFROM ${sourceTable}`;
 }

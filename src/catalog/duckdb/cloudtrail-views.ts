@@ -68,7 +68,8 @@ const AS_MAP = `'"MAP(VARCHAR, VARCHAR)"'`;
  * `cloudtrail_events_raw`: CloudTrail Lake's columns over the raw logs (the curated, hour-
  * partitioned `cloudtrail_events` table is loaded from it). `eventTime` is a UTC
  * timestamp; request parameters, response elements and additional data are maps of
- * top-level keys to text (nested objects as JSON), as Lake has them.
+ * top-level keys to text (nested objects as JSON), as Lake has them. `sourceDay` is the day
+ * folder of the record's file ('yyyy/MM/dd'), the projected partition on Athena.
  */
 export const CLOUDTRAIL_EVENTS_RAW_VIEW_SQL = `CREATE OR REPLACE VIEW cloudtrail_events_raw AS SELECT
   r.eventVersion AS eventVersion,
@@ -96,5 +97,6 @@ export const CLOUDTRAIL_EVENTS_RAW_VIEW_SQL = `CREATE OR REPLACE VIEW cloudtrail
   r.vpcEndpointId AS vpcEndpointId,
   r.eventCategory AS eventCategory,
   r.tlsDetails AS tlsDetails,
-  try_cast(r.sessionCredentialFromConsole AS BOOLEAN) AS sessionCredentialFromConsole
+  try_cast(r.sessionCredentialFromConsole AS BOOLEAN) AS sessionCredentialFromConsole,
+  regexp_extract(source_file, '([0-9]{4}/[0-9]{2}/[0-9]{2})/[^/]*$', 1) AS sourceDay
 FROM cloudtrail_raw`;
