@@ -1,16 +1,6 @@
-import type {
-  DatabaseIntrospector,
-  Dialect,
-  DialectAdapter,
-  Driver,
-  QueryCompiler,
-  SchemaMetadata,
-  TableMetadata,
-} from 'kysely';
-import { type Engine, LakeqError } from '../engine.ts';
-import { AnalyticsAdapter } from '../engine-adapter.ts';
-import { EngineDriver } from '../engine-driver.ts';
-import { TrinoQueryCompiler } from '../trino/trino-query-compiler.ts';
+import type { DatabaseIntrospector, SchemaMetadata, TableMetadata } from 'kysely';
+import { LakeqError } from '../engine.ts';
+import { EngineDialect } from '../engine-dialect.ts';
 
 /**
  * The Kysely dialect of CloudTrail Lake: Trino SQL (SELECT only), with every query sent through
@@ -25,21 +15,8 @@ import { TrinoQueryCompiler } from '../trino/trino-query-compiler.ts';
  * // (table names are mapped to the event data store id by the query layer, from lake.tableNames)
  * ```
  */
-export class CloudTrailLakeDialect implements Dialect {
-  readonly #engine: Pick<Engine, 'execute' | 'name'>;
-  constructor(engine: Pick<Engine, 'execute' | 'name'>) {
-    this.#engine = engine;
-  }
-  createDriver(): Driver {
-    return new EngineDriver(this.#engine);
-  }
-  createQueryCompiler(): QueryCompiler {
-    return new TrinoQueryCompiler();
-  }
-  createAdapter(): DialectAdapter {
-    return new AnalyticsAdapter();
-  }
-  createIntrospector(): DatabaseIntrospector {
+export class CloudTrailLakeDialect extends EngineDialect {
+  override createIntrospector(): DatabaseIntrospector {
     return new CloudTrailLakeIntrospector();
   }
 }
