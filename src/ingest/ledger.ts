@@ -7,7 +7,10 @@ export interface LedgerRow {
   readonly table: string;
   readonly dt: string;
   readonly hour: string;
-  /** `loaded`: written; `skipped`: inputs unchanged since the last load; `failed`: not written. */
+  /**
+   * `loaded`: written; `skipped`: left alone, its inputs unchanged since the last load (the
+   * row counts are 0: nothing was written); `failed`: not written.
+   */
   readonly status: 'loaded' | 'skipped' | 'failed';
   readonly rows: number;
   readonly bytes: number;

@@ -31,7 +31,14 @@ export interface LoadPlan {
   readonly to: Date;
   readonly batches: readonly LoadBatch[];
   /** Partitions left alone because their inputs did not change since their last load. */
-  readonly unchanged: readonly { readonly table: string; readonly partition: HourPartition }[];
+  readonly unchanged: readonly UnchangedPartition[];
+}
+
+export interface UnchangedPartition {
+  readonly table: string;
+  readonly partition: HourPartition;
+  readonly fingerprint: string;
+  readonly sourceFiles: number;
 }
 
 export interface PlanOptions {
@@ -81,7 +88,7 @@ export async function planLoad(options: PlanOptions): Promise<LoadPlan> {
   // Hours with something to read, per table: an hour with no input and no earlier load is not a partition.
   const withInput = new Map<string, Set<string>>();
   const batches: LoadBatch[] = [];
-  const unchanged: { table: string; partition: HourPartition }[] = [];
+  const unchanged: UnchangedPartition[] = [];
   for (const table of options.tables) {
     const version = options.versions.get(table.transform.queryId) ?? '?';
     const previous = lastLoads(options.ledger, table.name);
@@ -111,7 +118,7 @@ export async function planLoad(options: PlanOptions): Promise<LoadPlan> {
       own.set(key, fingerprint);
       inputHours.add(key);
       if (!options.force && last?.fingerprint === fingerprint) {
-        unchanged.push({ table: table.name, partition });
+        unchanged.push({ table: table.name, partition, fingerprint, sourceFiles: hourFiles.length });
         continue;
       }
       const reason: LoadReason =

@@ -1,6 +1,7 @@
 import { CompiledQuery } from 'kysely';
 import { openLocalLoadEngine } from '../catalog/duckdb/local-engine.ts';
 import type { TableDefinition } from '../catalog/table-definition.ts';
+import { tableByName } from '../catalog/tables/index.ts';
 import type { DuckDbEngine } from '../engines/duckdb/duckdb-engine.ts';
 import { compileQuery } from '../query/compile-query.ts';
 import type { LibraryQuery } from '../query/define-query.ts';
@@ -98,6 +99,7 @@ export async function executeLocalPlan(plan: LoadPlan, options: ExecuteOptions):
       for (const w of workers) await w?.engine.close();
     }
   }
+  await appendLedger(options.dataDir, await skippedRows(plan));
   return {
     runId: plan.runId,
     loaded: totals.loaded,
@@ -197,6 +199,38 @@ async function loadBatch(
   } finally {
     await engine.execute(CompiledQuery.raw(`DROP TABLE IF EXISTS ${BATCH_TABLE}`)).catch(() => undefined);
   }
+}
+
+/** Ledger rows for the partitions a run left alone, so every run says what it did with each hour. */
+async function skippedRows(plan: LoadPlan): Promise<LedgerRow[]> {
+  const at = new Date().toISOString();
+  const queries = new Map<string, LibraryQuery>();
+  const rows: LedgerRow[] = [];
+  for (const u of plan.unchanged) {
+    const table = tableByName(u.table);
+    if (!table) continue;
+    const query = queries.get(table.transform.queryId) ?? (await loadQuery(table.transform.queryId));
+    queries.set(query.id, query);
+    rows.push({
+      runId: plan.runId,
+      table: u.table,
+      dt: u.partition.dt,
+      hour: u.partition.hour,
+      status: 'skipped',
+      rows: 0,
+      bytes: 0,
+      fingerprint: u.fingerprint,
+      sourceFiles: u.sourceFiles,
+      quarantined: [],
+      queryId: query.id,
+      queryVersion: query.version,
+      engine: 'duckdb',
+      engineQueryIds: [],
+      startedAt: at,
+      finishedAt: at,
+    });
+  }
+  return rows;
 }
 
 async function rowsPerPartition(engine: DuckDbEngine): Promise<Map<string, number>> {

@@ -257,6 +257,72 @@ describe('lakeq query list | show | explain', () => {
   });
 });
 
+describe('lakeq backfill, runs and sample', () => {
+  it('backfill --dry-run prints the plan and writes nothing', async () => {
+    const io = captureIO();
+    const args = ['backfill', '--from', '2026-11-01', '--to', '2026-11-08', '--dry-run', '--force'];
+    expect(await main([...args, '--source', `cloudtrail=${source}`, '--data-dir', dir], io)).toBe(0);
+    expect(io.stdout()).toMatch(/^plan \S+: 18 partitions in \d+ batches; 0 unchanged/);
+    expect(io.stdout()).toMatch(
+      /cloudtrail_events +2026-11-02T\d\d → 2026-11-0\dT\d\d +\d+ partitions \(\d+ forced\)/,
+    );
+    const runs = captureIO();
+    expect(await main(['runs', '--data-dir', dir, '--format', 'json'], runs)).toBe(0);
+    // only the loads of beforeAll: the dry run recorded nothing
+    expect(new Set((JSON.parse(runs.stdout()) as { run: string }[]).map((r) => r.run)).size).toBe(2);
+  });
+
+  it('runs lists the ledger, newest first, filtered by table', async () => {
+    const io = captureIO();
+    expect(
+      await main(
+        ['runs', '--table', 'identity_center_instance_churn_hourly', '--data-dir', dir, '--format', 'json'],
+        io,
+      ),
+    ).toBe(0);
+    const rows = JSON.parse(io.stdout()) as {
+      table: string;
+      status: string;
+      query: string;
+      finished: string;
+    }[];
+    expect(rows.length).toBe(18);
+    expect(rows.every((r) => r.table === 'identity_center_instance_churn_hourly')).toBe(true);
+    expect(new Set(rows.map((r) => r.status))).toEqual(new Set(['loaded', 'skipped']));
+    expect(rows[0]!.query).toBe('transforms/identity-center-instance-churn-hour@1.0.0');
+    const failed = captureIO();
+    expect(await main(['runs', '--failed', '--data-dir', dir, '--format', 'json'], failed)).toBe(0);
+    expect(JSON.parse(failed.stdout())).toEqual([]);
+  });
+
+  it('sample cloudtrail writes a deterministic estate in the S3 layout', async () => {
+    const out = path.join(dir, 'sample');
+    const io = captureIO();
+    const args = [
+      'sample',
+      'cloudtrail',
+      '--out',
+      out,
+      '--from',
+      '2026-11-01',
+      '--to',
+      '2026-11-01T03',
+      '--accounts',
+      '2',
+      '--seed',
+      '7',
+    ];
+    expect(await main(args, io)).toBe(0);
+    expect(io.stdout()).toMatch(/^wrote \d+ events in \d+ files to .*sample \(2 accounts, /);
+    const again = captureIO();
+    expect(await main(args, again)).toBe(0);
+    expect(again.stdout()).toBe(io.stdout());
+    expect(
+      await main(['sample', 'cloudtrail', '--out', out, '--from', 'soon', '--to', '2026-11-02'], captureIO()),
+    ).toBe(2);
+  });
+});
+
 describe('lakeq ddl', () => {
   it('prints the Athena DDL of the raw table, its view and every curated table', async () => {
     const io = captureIO();
