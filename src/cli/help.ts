@@ -18,9 +18,18 @@ Commands
   load --hour T [--lookback N]   the hourly load: the hour and the N hours before it (default 2)
   backfill --from T --to T [--tables a,b] [--concurrency N] [--dry-run]
                                  a long range in batches, resumable; --dry-run prints the plan
+  run hourly [--hour T]          run statemachines/hourly.asl.json locally: load the hour and its
+                                 lookback, refresh the SPICE snapshots whose tables changed
+  run backfill --from T --to T [--tables a,b]
+                                 run statemachines/backfill.asl.json locally; one refresh at the end
   runs [--table T] [--failed]    the run ledger: what was loaded, when, by which query version
   ddl --trail-bucket B --accounts A --regions R --start-date D --data-bucket B
                                  the Athena DDL of lakeq's tables (raw with projection, curated)
+  deploy [--dry-run] [--deploy-config FILE]
+                                 create or update lakeq on AWS from lakeq.deploy.json (Glue, Athena,
+                                 Lambda, Step Functions, Scheduler, QuickSight); --dry-run prints the plan
+  iam-policy [--principal P]     least-privilege IAM policies for the state machine, Lambda, scheduler,
+                                 analyst and deployer roles
   sample cloudtrail --out DIR --from T --to T [--accounts N] [--events-per-hour N] [--seed N]
                                  write realistic, deterministic CloudTrail logs in the S3 layout
 

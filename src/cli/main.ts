@@ -12,6 +12,9 @@ const COMMANDS: Record<string, () => Promise<{ run(args: string[], io: CliIO): P
   backfill: () => import('./commands/backfill.ts'),
   runs: () => import('./commands/runs.ts'),
   ddl: () => import('./commands/ddl.ts'),
+  run: () => import('./commands/run.ts'),
+  deploy: () => import('./commands/deploy.ts'),
+  'iam-policy': () => import('./commands/iam-policy.ts'),
 };
 
 /**

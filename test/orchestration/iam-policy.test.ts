@@ -1,0 +1,387 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import type { LakeqSettings } from '../../src/config/lakeq-config.ts';
+import {
+  DEFAULT_STATE_MACHINES_DIR,
+  resolveDeployConfig,
+} from '../../src/orchestration/deploy/deploy-config.ts';
+import {
+  aslTaskResources,
+  iamActionsForAslResource,
+  iamActionsForSdkCommand,
+} from '../../src/orchestration/deploy/iam-actions.ts';
+import { substitutePlaceholders } from '../../src/orchestration/deploy/placeholders.ts';
+import { placeholderValues } from '../../src/orchestration/deploy/state-machine-resources.ts';
+import {
+  allowedActions,
+  iamPolicy,
+  POLICY_PRINCIPALS,
+  type PolicyPrincipal,
+  validatePolicyDocument,
+} from '../../src/orchestration/iam-policy.ts';
+import { expectValidRequest } from '../support/aws-model-validator.ts';
+import { captureIO } from '../support/capture-io.ts';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const ACCOUNT = '111122223333';
+const SETTINGS: Pick<LakeqSettings, 'aws'> = {
+  aws: { athena: { workGroup: 'primary', database: 'lakeq', catalog: 'AwsDataCatalog' }, cloudtrailLake: {} },
+};
+const DEPLOY = {
+  accountId: ACCOUNT,
+  region: 'eu-west-1',
+  data: { bucket: 'lakeq-lake', prefix: 'lakeq' },
+  resultsLocation: 's3://lakeq-results/athena/',
+  trail: {
+    bucket: 'org-trail',
+    organizationId: 'o-abcdefghij',
+    accounts: [ACCOUNT],
+    regions: ['eu-west-1'],
+    startDate: '2026-01-01',
+  },
+  roles: {
+    stateMachine: `arn:aws:iam::${ACCOUNT}:role/lakeq-states`,
+    lambda: `arn:aws:iam::${ACCOUNT}:role/lakeq-lambda`,
+    scheduler: `arn:aws:iam::${ACCOUNT}:role/lakeq-scheduler`,
+  },
+};
+const config = resolveDeployConfig(DEPLOY, SETTINGS, {}, REPO);
+
+// ---------------------------------------------------------------------------------------------
+// What the code calls: `new XxxCommand(` in the modules a principal's code reaches, each mapped
+// to IAM actions through the client package it is imported from.
+// ---------------------------------------------------------------------------------------------
+
+interface SdkCall {
+  readonly file: string;
+  readonly clientPackage: string;
+  readonly command: string;
+}
+
+/** Source without comments, so JSDoc examples (`new CreateTableCommand(…)`) do not count as calls. */
+function code(file: string): string {
+  return readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/(^|[\s;{}])\/\/.*$/gm, '$1');
+}
+
+/** The project's modules `entries` import, statically or lazily, transitively. */
+function reachable(entries: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const queue = entries.filter((e) => existsSync(e));
+  while (queue.length > 0) {
+    const file = queue.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const text = code(file);
+    for (const m of text.matchAll(/(?:from\s*|import\s*\(\s*)'(\.{1,2}\/[^']+\.ts)'/g)) {
+      const target = path.resolve(path.dirname(file), m[1] as string);
+      if (existsSync(target)) queue.push(target);
+    }
+  }
+  return [...seen].sort();
+}
+
+function sdkCalls(files: readonly string[]): SdkCall[] {
+  return files.flatMap((file) => {
+    const text = code(file);
+    const origin = new Map<string, string>();
+    for (const m of text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'([^']+)'/g)) {
+      for (const part of (m[1] as string).split(',')) {
+        const name = part
+          .replace(/^\s*type\s+/, '')
+          .split(/\s+as\s+/)
+          .pop()
+          ?.trim();
+        if (name) origin.set(name, m[2] as string);
+      }
+    }
+    return Array.from(text.matchAll(/new\s+(\w+Command)\s*\(/g), (m) => {
+      const command = m[1] as string;
+      const clientPackage = origin.get(command);
+      if (!clientPackage)
+        throw new Error(`${path.relative(REPO, file)}: cannot tell which SDK client ${command} is from`);
+      return { file: path.relative(REPO, file), clientPackage, command };
+    });
+  });
+}
+
+const src = (rel: string) => path.join(REPO, rel);
+const filesUnder = (rel: string) =>
+  existsSync(src(rel))
+    ? readdirSync(src(rel), { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => src(path.join(rel, f)))
+    : [];
+
+/** The code each principal runs. */
+const SOURCES: Readonly<Record<Exclude<PolicyPrincipal, 'stateMachine' | 'scheduler'>, () => string[]>> = {
+  deployer: () => reachable([src('src/cli/commands/deploy.ts')]),
+  analyst: () => reachable([src('src/cli/commands/query.ts'), src('src/cli/commands/sql.ts')]),
+  // The task handlers, and whatever the Lambda entry bundles once it exists.
+  lambda: () =>
+    reachable([src('src/orchestration/lambda-entry.ts'), ...filesUnder('src/orchestration/handlers')]),
+};
+
+function missingActions(
+  principal: PolicyPrincipal,
+  calls: readonly { where: string; actions: readonly string[] }[],
+) {
+  const allowed = allowedActions(principal);
+  return calls.flatMap((c) => c.actions.filter((a) => !allowed.has(a)).map((a) => `${c.where} needs ${a}`));
+}
+
+/** The fixture ASL: every integration the state machines are expected to use, so the mapping is exercised. */
+const FIXTURE_ASL = {
+  StartAt: 'Plan',
+  States: {
+    Plan: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Next: 'Direct' },
+    Direct: { Type: 'Task', Resource: `\${LambdaFunctionArn}`, Next: 'Loads' },
+    Loads: {
+      Type: 'Parallel',
+      Branches: [
+        {
+          StartAt: 'Load',
+          States: {
+            Load: {
+              Type: 'Task',
+              Resource: 'arn:aws:states:::athena:startQueryExecution.sync',
+              Next: 'Switch',
+            },
+            Switch: {
+              Type: 'Task',
+              Resource: 'arn:aws:states:::aws-sdk:glue:batchUpdatePartition',
+              End: true,
+            },
+          },
+        },
+      ],
+      Next: 'Refresh',
+    },
+    Refresh: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:quicksight:createIngestion', Next: 'Poll' },
+    Poll: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:quicksight:describeIngestion', Next: 'Child' },
+    Child: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync:2', End: true },
+  },
+};
+
+function aslDefinitions(): { where: string; definition: unknown }[] {
+  const values = placeholderValues(config, ['hourly', 'backfill']);
+  const files = existsSync(DEFAULT_STATE_MACHINES_DIR)
+    ? readdirSync(DEFAULT_STATE_MACHINES_DIR).filter((f) => f.endsWith('.asl.json'))
+    : [];
+  return [
+    ...files.map((f) => ({
+      where: `statemachines/${f}`,
+      definition: JSON.parse(
+        substitutePlaceholders(readFileSync(path.join(DEFAULT_STATE_MACHINES_DIR, f), 'utf8'), values),
+      ) as unknown,
+    })),
+    {
+      where: 'fixture ASL',
+      definition: JSON.parse(substitutePlaceholders(JSON.stringify(FIXTURE_ASL), values)),
+    },
+  ];
+}
+
+describe('IAM policies cover every call the code and the state machines make', () => {
+  for (const principal of ['deployer', 'analyst', 'lambda'] as const) {
+    it(`${principal}: every SDK command its code constructs is allowed`, () => {
+      const calls = sdkCalls(SOURCES[principal]());
+      if (principal !== 'lambda') expect(calls.length).toBeGreaterThan(0);
+      const needed = calls.map((c) => ({
+        where: `${c.file} (${c.command})`,
+        actions: iamActionsForSdkCommand(c.clientPackage, c.command),
+      }));
+      expect(missingActions(principal, needed)).toEqual([]);
+    });
+  }
+
+  it('deployer: every action it is granted is one deploy uses (least privilege)', () => {
+    const used = new Set(
+      sdkCalls(SOURCES.deployer()).flatMap((c) => iamActionsForSdkCommand(c.clientPackage, c.command)),
+    );
+    const unused = [...allowedActions('deployer')].filter((a) => !used.has(a));
+    // Including what Athena does with the deployer's permissions while it runs the view's DDL.
+    expect(unused).toEqual([]);
+  });
+
+  it('stateMachine: every Task resource of statemachines/*.asl.json (and the fixture) is allowed', () => {
+    const needed = aslDefinitions().flatMap(({ where, definition }) =>
+      aslTaskResources(definition).map((resource) => ({
+        where: `${where} (${resource})`,
+        actions: iamActionsForAslResource(resource),
+      })),
+    );
+    expect(needed.length).toBeGreaterThan(6);
+    expect(missingActions('stateMachine', needed)).toEqual([]);
+  });
+
+  it('scheduler: may start the hourly state machine and nothing else', () => {
+    const doc = iamPolicy('scheduler', config);
+    expect(doc.Statement).toEqual([
+      {
+        Sid: 'StartHourly',
+        Effect: 'Allow',
+        Action: ['states:StartExecution'],
+        Resource: [`arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:lakeq-hourly`],
+      },
+    ]);
+  });
+
+  it('the scan sees what it should: a command in a comment does not count, a missing action is caught', () => {
+    const deployerCalls = sdkCalls(SOURCES.deployer()).map((c) => c.command);
+    expect(deployerCalls).toEqual(
+      expect.arrayContaining(['CreateStateMachineCommand', 'StartQueryExecutionCommand']),
+    );
+    // glue-table-input.ts shows `new CreateTableCommand(` in its JSDoc only.
+    expect(sdkCalls([src('src/catalog/athena/glue-table-input.ts')])).toEqual([]);
+    expect(
+      missingActions('analyst', [
+        {
+          where: 'x',
+          actions: iamActionsForSdkCommand('@aws-sdk/client-glue', 'BatchUpdatePartitionCommand'),
+        },
+      ]),
+    ).toEqual(['x needs glue:BatchUpdatePartition']);
+    expect(() => iamActionsForAslResource('arn:aws:states:::ecs:runTask.sync')).toThrow(/no IAM mapping/);
+  });
+});
+
+describe('SDK commands and ASL resources map to IAM actions', () => {
+  it('maps command names, the exceptions and the implied actions', () => {
+    expect(iamActionsForSdkCommand('@aws-sdk/client-athena', 'StartQueryExecutionCommand')).toEqual(
+      expect.arrayContaining([
+        'athena:StartQueryExecution',
+        'glue:GetTable',
+        's3:PutObject',
+        's3:GetBucketLocation',
+      ]),
+    );
+    expect(iamActionsForSdkCommand('@aws-sdk/client-sfn', 'DescribeStateMachineCommand')).toEqual([
+      'states:DescribeStateMachine',
+    ]);
+    expect(iamActionsForSdkCommand('@aws-sdk/client-lambda', 'InvokeCommand')).toEqual([
+      'lambda:InvokeFunction',
+    ]);
+    expect(iamActionsForSdkCommand('@aws-sdk/client-s3', 'ListObjectsV2Command')).toEqual(['s3:ListBucket']);
+    expect(iamActionsForSdkCommand('@aws-sdk/client-lambda', 'CreateFunctionCommand')).toEqual([
+      'lambda:CreateFunction',
+      'iam:PassRole',
+    ]);
+  });
+
+  it('maps Task resources, .sync included', () => {
+    expect(iamActionsForAslResource('arn:aws:states:::athena:startQueryExecution.sync')).toEqual(
+      expect.arrayContaining([
+        'athena:StartQueryExecution',
+        'athena:GetQueryExecution',
+        'athena:StopQueryExecution',
+        'glue:GetPartitions',
+      ]),
+    );
+    expect(iamActionsForAslResource('arn:aws:states:::athena:startQueryExecution')).not.toContain(
+      'athena:GetQueryExecution',
+    );
+    expect(iamActionsForAslResource('arn:aws:states:::aws-sdk:sfn:describeExecution')).toEqual([
+      'states:DescribeExecution',
+    ]);
+    expect(iamActionsForAslResource('arn:aws:states:::lambda:invoke.waitForTaskToken')).toEqual([
+      'lambda:InvokeFunction',
+    ]);
+    expect(iamActionsForAslResource('arn:aws:states:::states:startExecution.sync:2')).toEqual(
+      expect.arrayContaining(['states:StartExecution', 'states:DescribeExecution', 'events:PutRule']),
+    );
+    expect(aslTaskResources(FIXTURE_ASL)).toHaveLength(7);
+  });
+});
+
+describe('the policy documents', () => {
+  for (const principal of POLICY_PRINCIPALS) {
+    it(`${principal}: Version 2012-10-17, statements with Effect/Action/Resource, scoped ARNs, accepted by IAM PutRolePolicy`, () => {
+      const doc = iamPolicy(principal, config);
+      expect(validatePolicyDocument(doc)).toEqual([]);
+      expect(doc.Version).toBe('2012-10-17');
+      for (const s of doc.Statement) {
+        expect(s.Effect).toBe('Allow');
+        // Only Lake Formation's data access has no resource-level scope.
+        if (!s.Action.includes('lakeformation:GetDataAccess')) expect(s.Resource).not.toContain('*');
+      }
+      expectValidRequest('iam', 'PutRolePolicy', {
+        RoleName: `lakeq-${principal}`,
+        PolicyName: 'lakeq',
+        PolicyDocument: JSON.stringify(doc),
+      });
+    });
+  }
+
+  it('scopes resources to the deployed names', () => {
+    const sm = iamPolicy('stateMachine', config);
+    const resources = sm.Statement.flatMap((s) => s.Resource);
+    expect(resources).toEqual(
+      expect.arrayContaining([
+        `arn:aws:athena:eu-west-1:${ACCOUNT}:workgroup/lakeq`,
+        `arn:aws:glue:eu-west-1:${ACCOUNT}:table/lakeq/*`,
+        'arn:aws:s3:::lakeq-lake/lakeq/*',
+        'arn:aws:s3:::lakeq-results/athena/*',
+        'arn:aws:s3:::org-trail/AWSLogs/*',
+        `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:lakeq-tasks`,
+        `arn:aws:quicksight:eu-west-1:${ACCOUNT}:dataset/lakeq-*`,
+      ]),
+    );
+    const deployer = iamPolicy('deployer', config);
+    const pass = deployer.Statement.filter((s) => s.Action.includes('iam:PassRole'));
+    expect(pass.map((s) => [s.Resource, s.Condition])).toEqual([
+      [[DEPLOY.roles.stateMachine], { StringEquals: { 'iam:PassedToService': 'states.amazonaws.com' } }],
+      [[DEPLOY.roles.lambda], { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } }],
+      [[DEPLOY.roles.scheduler], { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } }],
+    ]);
+    const analyst = iamPolicy('analyst', config).Statement.flatMap((s) => s.Action);
+    expect(analyst).not.toContain('s3:PutObject'.replace('Put', 'Delete'));
+    expect(analyst.filter((a) => /Create|Update|Delete/.test(a) && !a.startsWith('athena:'))).toEqual([]);
+  });
+
+  it('validatePolicyDocument finds structural problems', () => {
+    expect(validatePolicyDocument({ Version: '2008-10-17', Statement: [] })).toEqual([
+      'Version: "2008-10-17", expected "2012-10-17"',
+      'Statement: empty',
+    ]);
+    expect(
+      validatePolicyDocument({
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'A', Effect: 'Allow', Action: ['glue GetTable'], Resource: [`arn:aws:glue:\${Region}:1:x`] },
+        ],
+      }),
+    ).toEqual([
+      'Statement[0] (A): "glue GetTable" is not service:Action',
+      `Statement[0] (A): "arn:aws:glue:\${Region}:1:x" is not an ARN`,
+      `Statement[0] (A): "arn:aws:glue:\${Region}:1:x" has an unresolved placeholder`,
+    ]);
+  });
+
+  it('lakeq iam-policy prints the documents as JSON', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const dir = await mkdtemp(path.join(tmpdir(), 'lakeq-iam-'));
+    const file = path.join(dir, 'lakeq.deploy.json');
+    await writeFile(file, JSON.stringify(DEPLOY));
+    try {
+      const io = captureIO();
+      expect(await main(['iam-policy', '--deploy-config', file], io)).toBe(0);
+      const all = JSON.parse(io.stdout()) as Record<string, unknown>;
+      expect(Object.keys(all)).toEqual([...POLICY_PRINCIPALS]);
+      const one = captureIO();
+      expect(await main(['iam-policy', '--principal', 'lambda', '--deploy-config', file], one)).toBe(0);
+      expect(JSON.parse(one.stdout())).toEqual(all.lambda);
+      const bad = captureIO();
+      expect(await main(['iam-policy', '--principal', 'root', '--deploy-config', file], bad)).toBe(2);
+      expect(bad.stderr()).toContain('--principal must be one of');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
