@@ -65,7 +65,20 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     const hour = values.hour
       ? time('hour', values.hour)
       : new Date(floorHour(new Date()).getTime() - HOUR_MS);
-    const lookback = values.lookback === undefined ? {} : { lookbackHours: Number(values.lookback) };
+    const lookbackHours = values.lookback === undefined ? undefined : Number(values.lookback);
+    if (
+      lookbackHours !== undefined &&
+      !(Number.isInteger(lookbackHours) && lookbackHours >= 0 && lookbackHours <= 168)
+    ) {
+      throw new LakeqError(
+        'BAD_OPTION',
+        `--lookback must be an integer from 0 to 168 (got "${values.lookback}")`,
+        {
+          usage: true,
+        },
+      );
+    }
+    const lookback = lookbackHours === undefined ? {} : { lookbackHours };
     // The state machine takes the scheduled time; the hour it loads is the one before.
     const input = {
       time: new Date(floorHour(hour).getTime() + HOUR_MS).toISOString(),

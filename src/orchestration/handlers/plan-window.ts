@@ -1,0 +1,150 @@
+import { LakeqError } from '../../engines/engine.ts';
+import { readLedger } from '../../ingest/ledger.ts';
+import { planLoad } from '../../ingest/load-plan.ts';
+import { selectTables } from '../../ingest/run-load.ts';
+import { loadQuery } from '../../query/registry.ts';
+import { hourlyWindow, parseInputTime } from '../execution-names.ts';
+import { partitionsWithinPayload } from './batch-inputs.ts';
+import type { HandlerContext } from './handler-context.ts';
+import { savePlan, storedPlan } from './plan-store.ts';
+
+/** Input of the hourly state machine. */
+export interface HourlyInput {
+  /** The scheduled time; the run loads the finished hour before it. */
+  readonly time: string;
+  /** Hours before the loaded one loaded again for late deliveries (default 2). */
+  readonly lookbackHours?: number;
+  readonly tables?: readonly string[];
+  readonly force?: boolean;
+}
+
+/** Input of the backfill state machine: the finished hours of `[from, to)`. */
+export interface BackfillInput {
+  readonly from: string;
+  readonly to: string;
+  readonly tables?: readonly string[];
+  readonly force?: boolean;
+}
+
+/** A batch as the state machine passes it: a reference into the stored plan. */
+export interface BatchRef {
+  readonly runId: string;
+  readonly index: number;
+  readonly table: string;
+  readonly from: string;
+  readonly to: string;
+  readonly partitions: number;
+}
+
+/** What the planning task answers: the stages run one after another, a stage's batches at once. */
+export interface PlannedRun {
+  readonly runId: string;
+  readonly executionName: string;
+  readonly from: string;
+  readonly to: string;
+  readonly partitions: number;
+  readonly unchanged: number;
+  readonly stages: readonly { readonly table: string; readonly batches: readonly BatchRef[] }[];
+}
+
+export const DEFAULT_LOOKBACK_HOURS = 2;
+
+/**
+ * Lambda action `planWindow`: the hour before the scheduled time and its lookback → a stored
+ * load plan of the partitions whose inputs changed.
+ *
+ * @example
+ * ```ts
+ * await planWindow({ input: { time: '2026-11-27T14:05:00Z' }, executionName: 'hourly-2026-11-27T13' }, context)
+ * // { runId, from: '2026-11-27T11:00:00.000Z', to: '2026-11-27T14:00:00.000Z', partitions: 6, stages: [...] }
+ * ```
+ */
+export async function planWindow(
+  payload: { input: HourlyInput; executionName: string },
+  context: HandlerContext,
+): Promise<PlannedRun> {
+  const input = payload.input ?? ({} as HourlyInput);
+  const time = parseInputTime('time', input.time);
+  const { from, to } = hourlyWindow(time, input.lookbackHours ?? DEFAULT_LOOKBACK_HOURS);
+  return planRun(context, payload.executionName, from, to, input.tables, input.force);
+}
+
+/**
+ * Lambda action `planBackfill`: the finished hours of `[from, to)` → a stored load plan in
+ * batches of at most `context.maxPartitionsPerBatch` (≤ 100) partitions.
+ *
+ * @example
+ * ```ts
+ * await planBackfill({ input: { from: '2026-11-01', to: '2026-11-08' }, executionName }, context)
+ * ```
+ */
+export async function planBackfill(
+  payload: { input: BackfillInput; executionName: string },
+  context: HandlerContext,
+): Promise<PlannedRun> {
+  const input = payload.input ?? ({} as BackfillInput);
+  const from = parseInputTime('from', input.from);
+  const to = parseInputTime('to', input.to);
+  if (from >= to) throw new LakeqError('BAD_INPUT', '"from" must be before "to" (the window is [from, to))');
+  return planRun(context, payload.executionName, from, to, input.tables, input.force);
+}
+
+async function planRun(
+  context: HandlerContext,
+  executionName: string,
+  from: Date,
+  to: Date,
+  tableNames: readonly string[] | undefined,
+  force: boolean | undefined,
+): Promise<PlannedRun> {
+  if (tableNames !== undefined && !Array.isArray(tableNames)) {
+    throw new LakeqError('BAD_INPUT', '"tables" must be a list of table names');
+  }
+  const max = context.maxPartitionsPerBatch;
+  if (!Number.isInteger(max) || max < 1 || max > 100) {
+    throw new LakeqError('BAD_PLAN', `maxPartitionsPerBatch must be 1 to 100 (got ${max})`);
+  }
+  const tables = selectTables(tableNames);
+  const versions = new Map<string, string>();
+  for (const t of tables) versions.set(t.transform.queryId, (await loadQuery(t.transform.queryId)).version);
+  const { rows: ledger } = await readLedger(context.dataDir);
+  const plan = await planLoad({
+    tables,
+    cloudtrailRoot: context.cloudtrailRoot,
+    from,
+    to,
+    ledger,
+    versions,
+    maxPartitionsPerBatch: max,
+    now: context.now,
+    ...(force ? { force: true } : {}),
+  });
+  const byName = new Map(tables.map((t) => [t.name, partitionsWithinPayload(t, context.target)]));
+  const stored = storedPlan(plan, executionName, context.now, (table) => byName.get(table) ?? max);
+  await savePlan(context.dataDir, stored);
+  const stages: { table: string; batches: BatchRef[] }[] = [];
+  for (const b of stored.batches) {
+    let stage = stages.at(-1);
+    if (stage?.table !== b.table) {
+      stage = { table: b.table, batches: [] };
+      stages.push(stage);
+    }
+    stage.batches.push({
+      runId: stored.runId,
+      index: b.index,
+      table: b.table,
+      from: b.from,
+      to: b.to,
+      partitions: b.partitions.length,
+    });
+  }
+  return {
+    runId: stored.runId,
+    executionName,
+    from: stored.from,
+    to: stored.to,
+    partitions: stored.batches.reduce((n, b) => n + b.partitions.length, 0),
+    unchanged: stored.unchanged,
+    stages,
+  };
+}

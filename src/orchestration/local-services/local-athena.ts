@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { executeLocalPlan } from '../../ingest/local-load.ts';
+import type { Json } from '../asl-definition.ts';
+import { BATCH_TAG } from '../handlers/batch-inputs.ts';
+import type { HandlerContext } from '../handlers/handler-context.ts';
+import { loadStoredBatch, toLoadBatch } from '../handlers/plan-store.ts';
+import { namedError } from '../named-error.ts';
+import { serialized } from './serialized.ts';
+
+/**
+ * `athena:startQueryExecution.sync` run locally: the batch the UNLOAD's leading tag names is
+ * loaded on DuckDB (the same transform query, staged, each hour written to a staging file and
+ * renamed over its partition: locally that rename is the partition switch), and the answer is
+ * shaped like GetQueryExecution's. A failed load fails like a FAILED query: `States.TaskFailed`,
+ * the reason in the Cause. Loads of one data folder run one at a time.
+ *
+ * @example
+ * ```ts
+ * await localStartQueryExecutionSync({ QueryString: inputs.unload.QueryString, WorkGroup: 'lakeq', QueryExecutionContext: { Database: 'lakeq' } }, context)
+ * // { QueryExecution: { QueryExecutionId: 'local-…', Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 20313 } } }
+ * ```
+ */
+export async function localStartQueryExecutionSync(input: Json, context: HandlerContext): Promise<Json> {
+  const request = input && typeof input === 'object' && !Array.isArray(input) ? input : {};
+  const sql = request.QueryString;
+  if (typeof sql !== 'string' || sql.length === 0) {
+    throw namedError('Athena.InvalidRequestException', 'QueryString is required');
+  }
+  const tag = BATCH_TAG.exec(sql);
+  if (!tag) {
+    throw namedError(
+      'Athena.InvalidRequestException',
+      'the local Athena runs only lakeq load batches (an UNLOAD led by "-- lakeq:<query> run=<id> batch=<n>")',
+    );
+  }
+  const [, runId = '', index = '0'] = tag;
+  const { plan, batch } = await loadStoredBatch(context.dataDir, runId, Number(index));
+  const id = `local-${randomUUID()}`;
+  const submitted = new Date();
+  const summary = await serialized(`load:${context.dataDir}`, () =>
+    executeLocalPlan(
+      {
+        runId: plan.runId,
+        from: new Date(plan.from),
+        to: new Date(plan.to),
+        batches: [toLoadBatch(batch)],
+        unchanged: [],
+      },
+      {
+        dataDir: context.dataDir,
+        cloudtrailRoot: context.cloudtrailRoot,
+        ...(context.signal ? { signal: context.signal } : {}),
+      },
+    ),
+  );
+  const completed = new Date();
+  const common = {
+    QueryExecutionId: id,
+    Query: sql,
+    StatementType: 'DML',
+    WorkGroup: typeof request.WorkGroup === 'string' ? request.WorkGroup : 'primary',
+    QueryExecutionContext: request.QueryExecutionContext ?? null,
+  };
+  const times = { SubmissionDateTime: submitted.toISOString(), CompletionDateTime: completed.toISOString() };
+  if (summary.failed > 0) {
+    const reason = summary.errors.join('; ') || `${summary.failed} partitions failed`;
+    throw namedError(
+      'States.TaskFailed',
+      JSON.stringify({
+        QueryExecution: { ...common, Status: { State: 'FAILED', StateChangeReason: reason, ...times } },
+      }),
+    );
+  }
+  const scanned = new Set<string>();
+  let bytes = 0;
+  for (const p of batch.partitions) {
+    for (const f of p.files) {
+      if (!scanned.has(f.path)) bytes += f.size;
+      scanned.add(f.path);
+    }
+  }
+  const ms = completed.getTime() - submitted.getTime();
+  return {
+    QueryExecution: {
+      ...common,
+      Status: { State: 'SUCCEEDED', ...times },
+      Statistics: {
+        DataScannedInBytes: bytes,
+        EngineExecutionTimeInMillis: ms,
+        TotalExecutionTimeInMillis: ms,
+      },
+    },
+  };
+}

@@ -1,0 +1,182 @@
+import { type LedgerRow, readLedger } from '../ingest/ledger.ts';
+import { acquireLoadLock } from '../ingest/load-lock.ts';
+import { LOCAL_BATCH_HOURS } from '../ingest/run-load.ts';
+import { type AslMachine, type Json, readDefinitionText, substitutePlaceholders } from './asl-definition.ts';
+import { backfillExecutionName, hourlyExecutionName, loadedHour, parseInputTime } from './execution-names.ts';
+import {
+  claimExecution,
+  type ExecutionRecord,
+  finishExecution,
+  releaseExecution,
+} from './execution-records.ts';
+import { LOCAL_TARGET, localHandlerContext } from './handlers/handler-context.ts';
+import type { BackfillInput, HourlyInput } from './handlers/plan-window.ts';
+import { readRunRecords } from './handlers/run-records.ts';
+import { localIntegrations } from './local-integrations.ts';
+import { type InjectedFault, runLocally } from './local-runner.ts';
+import { allSettled } from './local-services/serialized.ts';
+
+export interface RunStateMachineOptions {
+  readonly dataDir: string;
+  readonly cloudtrailRoot: string;
+  /** The run's clock: finished hours, the SPICE quota window and records are measured from it. */
+  readonly now?: Date;
+  /** Default: derived from the window (`hourly-2026-11-27T13`, `backfill-<from>-<to>-<started>`). */
+  readonly executionName?: string;
+  readonly faults?: readonly InjectedFault[];
+  /** Hours per local batch (default 24: memory stays small); Athena's limit, 100, is the most. */
+  readonly maxPartitionsPerBatch?: number;
+  /** SPICE refreshes per dataset per 24 h (default 32, Enterprise). */
+  readonly spiceQuotaPerDay?: number;
+  /** The Wait states' pause locally (default 0). */
+  readonly waitMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface StateMachineRun {
+  /** DUPLICATE: the name was used before (ExecutionAlreadyExists); nothing ran. */
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'DUPLICATE';
+  readonly executionName: string;
+  readonly runId?: string;
+  /** The run record RecordRun wrote (SUCCEEDED only). */
+  readonly output?: Json;
+  readonly error?: { readonly Error: string; readonly Cause: string };
+  /** The ledger rows of this run. */
+  readonly ledgerRows: readonly LedgerRow[];
+  /** Datasets whose snapshot this run refreshed (COMPLETED). */
+  readonly refreshedDatasets: readonly string[];
+  /** Calls of each Task state, retries included. */
+  readonly attempts: Readonly<Record<string, number>>;
+  /** For DUPLICATE: the earlier execution. */
+  readonly previous?: ExecutionRecord;
+}
+
+/** What the local runner puts in the state machines' account-specific placeholders. */
+export const LOCAL_PLACEHOLDERS: Readonly<Record<string, string>> = {
+  LambdaFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:lakeq-orchestration',
+  AthenaWorkGroup: LOCAL_TARGET.workGroup,
+  GlueDatabase: LOCAL_TARGET.database,
+  AwsAccountId: '000000000000',
+};
+
+/**
+ * Runs `statemachines/<name>.asl.json` locally: the one way lakeq loads (`lakeq run`, `lakeq
+ * load`, `lakeq backfill`, the scheduler). Claims the execution name first (a name used before
+ * returns DUPLICATE without running, as StartExecution answers ExecutionAlreadyExists), then
+ * holds the data folder's load lock for the run.
+ *
+ * @example
+ * ```ts
+ * const run = await runStateMachine('hourly', { time: '2026-11-27T14:05:00Z' }, { dataDir, cloudtrailRoot });
+ * run.executionName // 'hourly-2026-11-27T13'; run.status // 'SUCCEEDED'
+ * await runStateMachine('backfill', { from: '2026-11-01', to: '2026-11-08' }, { dataDir, cloudtrailRoot });
+ * ```
+ */
+export async function runStateMachine(
+  name: 'hourly',
+  input: HourlyInput,
+  options: RunStateMachineOptions,
+): Promise<StateMachineRun>;
+export async function runStateMachine(
+  name: 'backfill',
+  input: BackfillInput,
+  options: RunStateMachineOptions,
+): Promise<StateMachineRun>;
+export async function runStateMachine(
+  name: 'hourly' | 'backfill',
+  input: HourlyInput | BackfillInput,
+  options: RunStateMachineOptions,
+): Promise<StateMachineRun> {
+  const now = options.now ?? new Date();
+  const executionName = options.executionName ?? defaultName(name, input, now);
+  const started: ExecutionRecord = {
+    name: executionName,
+    stateMachine: name,
+    status: 'RUNNING',
+    input: input as unknown as Json,
+    startDate: new Date().toISOString(),
+    pid: process.pid,
+  };
+  const claim = await claimExecution(options.dataDir, started);
+  if (!claim.claimed) {
+    return {
+      status: 'DUPLICATE',
+      executionName,
+      ledgerRows: [],
+      refreshedDatasets: [],
+      attempts: {},
+      previous: claim.existing,
+    };
+  }
+  let release: () => Promise<void>;
+  try {
+    release = await acquireLoadLock(options.dataDir);
+  } catch (error) {
+    await releaseExecution(options.dataDir, executionName);
+    throw error;
+  }
+  try {
+    const definition = JSON.parse(
+      substitutePlaceholders(await readDefinitionText(name), LOCAL_PLACEHOLDERS),
+    ) as AslMachine;
+    const context = localHandlerContext({
+      dataDir: options.dataDir,
+      cloudtrailRoot: options.cloudtrailRoot,
+      now,
+      target: LOCAL_TARGET,
+      maxPartitionsPerBatch: options.maxPartitionsPerBatch ?? LOCAL_BATCH_HOURS,
+      ...(options.spiceQuotaPerDay !== undefined ? { spiceQuotaPerDay: options.spiceQuotaPerDay } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const result = await runLocally(definition, {
+      input: input as unknown as Json,
+      integrations: localIntegrations(context),
+      executionName,
+      stateMachineName: name,
+      ...(options.faults ? { faults: options.faults } : {}),
+      ...(options.waitMs !== undefined ? { waitMs: options.waitMs } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    await finishExecution(options.dataDir, {
+      ...started,
+      status: result.status,
+      stopDate: new Date().toISOString(),
+      ...(result.output !== undefined ? { output: result.output } : {}),
+      ...(result.error ? { error: result.error } : {}),
+    });
+    const record = (await readRunRecords(options.dataDir)).findLast((r) => r.executionName === executionName);
+    const runId = record?.runId;
+    const { rows } = await readLedger(options.dataDir);
+    return {
+      status: result.status,
+      executionName,
+      ...(runId ? { runId } : {}),
+      ...(result.output !== undefined ? { output: result.output } : {}),
+      ...(result.error ? { error: result.error } : {}),
+      ledgerRows: runId ? rows.filter((r) => r.runId === runId) : [],
+      refreshedDatasets: (record?.refreshed ?? [])
+        .filter((r) => r.status === 'COMPLETED')
+        .map((r) => r.datasetId),
+      attempts: result.attempts,
+    };
+  } catch (error) {
+    await finishExecution(options.dataDir, {
+      ...started,
+      status: 'FAILED',
+      stopDate: new Date().toISOString(),
+      error: { Error: error instanceof Error ? error.name : 'Error', Cause: String(error) },
+    });
+    throw error;
+  } finally {
+    // An aborted run returns at once; its load in progress still holds DuckDB and the files.
+    await allSettled(`load:${options.dataDir}`);
+    await release();
+  }
+}
+
+function defaultName(name: 'hourly' | 'backfill', input: HourlyInput | BackfillInput, now: Date): string {
+  if (name === 'hourly')
+    return hourlyExecutionName(loadedHour(parseInputTime('time', (input as HourlyInput).time)));
+  const b = input as BackfillInput;
+  return backfillExecutionName(parseInputTime('from', b.from), parseInputTime('to', b.to), b.tables, now);
+}

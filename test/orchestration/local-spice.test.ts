@@ -1,0 +1,151 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SpiceDataset } from '../../src/dashboards/datasets.ts';
+import {
+  createIngestion,
+  describeIngestion,
+  type LocalSpiceOptions,
+  latestSnapshot,
+  listIngestions,
+  spiceDir,
+} from '../../src/orchestration/local-spice.ts';
+import { expectValidRequest } from '../support/aws-model-validator.ts';
+
+const TABLE_DATASET: SpiceDataset = {
+  id: 'lakeq-events',
+  name: 'Events',
+  description: 'every event',
+  tables: ['cloudtrail_events'],
+  source: { table: 'cloudtrail_events' },
+};
+const BROKEN: SpiceDataset = { ...TABLE_DATASET, id: 'lakeq-broken', source: { table: 'no_such_table' } };
+
+let dataDir: string;
+let clock: Date;
+let spice: LocalSpiceOptions;
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'lakeq-spice-'));
+  clock = new Date('2026-11-27T12:00:00Z');
+  spice = {
+    dataDir,
+    cloudtrailRoot: path.join(dataDir, 'raw'),
+    now: () => clock,
+    quotaPerDay: 3,
+    datasets: [TABLE_DATASET, BROKEN],
+  };
+});
+afterEach(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const done = (DataSetId: string, IngestionId: string) =>
+  describeIngestion(spice, { DataSetId, IngestionId }, { waitMs: 30_000 });
+
+describe('local SPICE snapshots', () => {
+  it('answers CreateIngestion at once and reports the snapshot through DescribeIngestion', async () => {
+    const created = await createIngestion(spice, {
+      DataSetId: 'lakeq-events',
+      IngestionId: 'run-1',
+      IngestionType: 'FULL_REFRESH',
+    });
+    expect(created).toMatchObject({ IngestionId: 'run-1', IngestionStatus: 'INITIALIZED', Status: 201 });
+    const { Ingestion } = await done('lakeq-events', 'run-1');
+    expect(Ingestion).toMatchObject({
+      IngestionStatus: 'COMPLETED',
+      RowInfo: { RowsIngested: 0, RowsDropped: 0 },
+      CreatedTime: '2026-11-27T12:00:00.000Z',
+      RequestType: 'FULL_REFRESH',
+    });
+    expect(Ingestion.IngestionTimeInSeconds).toBeGreaterThanOrEqual(0);
+    const latest = await latestSnapshot(dataDir, 'lakeq-events');
+    expect(latest?.file).toBe(path.join(spiceDir(dataDir, 'lakeq-events'), 'run-1.parquet'));
+  });
+
+  it('takes the requests the state machine sends (valid for the QuickSight model)', () => {
+    const request = {
+      AwsAccountId: '000000000000',
+      DataSetId: 'lakeq-events',
+      IngestionId: 'hourly-2026-11-27T13',
+    };
+    expectValidRequest('quicksight', 'CreateIngestion', { ...request, IngestionType: 'FULL_REFRESH' });
+    expectValidRequest('quicksight', 'DescribeIngestion', request);
+  });
+
+  it('refuses what QuickSight refuses, with its error names', async () => {
+    await expect(createIngestion(spice, { DataSetId: 'nope', IngestionId: 'a' })).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
+    await expect(
+      createIngestion(spice, { DataSetId: 'lakeq-events', IngestionId: 'bad id' }),
+    ).rejects.toMatchObject({
+      name: 'InvalidParameterValueException',
+    });
+    await createIngestion(spice, { DataSetId: 'lakeq-events', IngestionId: 'a' });
+    // While one runs, another is refused; once it finished, a used id is.
+    await expect(
+      createIngestion(spice, { DataSetId: 'lakeq-events', IngestionId: 'b' }),
+    ).rejects.toMatchObject({
+      name: 'LimitExceededException',
+    });
+    await done('lakeq-events', 'a');
+    await expect(
+      createIngestion(spice, { DataSetId: 'lakeq-events', IngestionId: 'a' }),
+    ).rejects.toMatchObject({
+      name: 'ResourceExistsException',
+    });
+    await expect(
+      describeIngestion(spice, { DataSetId: 'lakeq-events', IngestionId: 'zzz' }),
+    ).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
+  });
+
+  it('allows the quota of refreshes per rolling 24 hours', async () => {
+    for (const id of ['r1', 'r2', 'r3']) {
+      await createIngestion(spice, { DataSetId: 'lakeq-events', IngestionId: id });
+      await done('lakeq-events', id);
+      clock = new Date(clock.getTime() + 3_600_000);
+    }
+    await expect(
+      createIngestion(spice, { DataSetId: 'lakeq-events', IngestionId: 'r4' }),
+    ).rejects.toMatchObject({
+      name: 'LimitExceededException',
+      message: expect.stringContaining('3 times in 24 hours'),
+    });
+    clock = new Date('2026-11-28T12:00:01Z');
+    await createIngestion(spice, { DataSetId: 'lakeq-events', IngestionId: 'r4' });
+    expect((await done('lakeq-events', 'r4')).Ingestion.IngestionStatus).toBe('COMPLETED');
+  });
+
+  it('records a failed ingestion with its error, and keeps the last good snapshot', async () => {
+    await createIngestion(spice, { DataSetId: 'lakeq-broken', IngestionId: 'x' });
+    const { Ingestion } = await done('lakeq-broken', 'x');
+    expect(Ingestion.IngestionStatus).toBe('FAILED');
+    expect(Ingestion.ErrorInfo).toMatchObject({
+      Type: 'SQL_EXCEPTION',
+      Message: expect.stringContaining('no_such_table'),
+    });
+    expect(await latestSnapshot(dataDir, 'lakeq-broken')).toBeUndefined();
+  });
+
+  it('reports an ingestion whose process ended as FAILED, not RUNNING forever', async () => {
+    const dir = spiceDir(dataDir, 'lakeq-events');
+    await mkdir(dir, { recursive: true });
+    const orphan = {
+      IngestionId: 'old',
+      IngestionStatus: 'RUNNING',
+      CreatedTime: clock.toISOString(),
+      pid: 2 ** 22 + 1,
+    };
+    const live = { ...orphan, IngestionId: 'live', pid: process.ppid };
+    await writeFile(path.join(dir, 'old.json'), JSON.stringify(orphan));
+    await writeFile(path.join(dir, 'live.json'), JSON.stringify(live));
+    const statuses = Object.fromEntries(
+      (await listIngestions(spice, 'lakeq-events')).map((i) => [i.IngestionId, i.IngestionStatus]),
+    );
+    expect(statuses).toEqual({ old: 'FAILED', live: 'RUNNING' });
+  });
+});

@@ -1,0 +1,241 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CompiledQuery } from 'kysely';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openLocalEngine } from '../../src/catalog/duckdb/local-engine.ts';
+import { readLedger } from '../../src/ingest/ledger.ts';
+import { readExecutionRecord } from '../../src/orchestration/execution-records.ts';
+import { readRunRecords } from '../../src/orchestration/handlers/run-records.ts';
+import { getLocalPartitions } from '../../src/orchestration/local-services/local-glue.ts';
+import { latestSnapshot, listIngestions } from '../../src/orchestration/local-spice.ts';
+import { runStateMachine } from '../../src/orchestration/run-state-machine.ts';
+import { type CloudTrailRecord, writeRecordsInS3Layout } from '../support/cloudtrail-fixtures.ts';
+import { ADMIN_ROLE_ARN, ssoCall } from '../support/identity-center-records.ts';
+
+const DATASET = 'lakeq-identity-center-instance-churn-hourly';
+const CHURN = 'identity_center_instance_churn_hourly';
+const NOW = new Date('2026-11-21T00:00:00Z');
+const HIVE = 'HIVE_TOO_MANY_OPEN_PARTITIONS: Exceeded limit of 100 open writers for partitions/buckets';
+
+let root: string;
+let trail: string;
+let dataDir: string;
+
+const sso = (time: string, eventName: 'CreateInstance' | 'DeleteInstance', account = '111122223333') =>
+  ssoCall({ time, eventName, account, actorArn: ADMIN_ROLE_ARN, instanceId: `${account}abcd` });
+const s3Event = (time: string): CloudTrailRecord => ({
+  ...sso(time, 'CreateInstance'),
+  eventSource: 's3.amazonaws.com',
+  eventName: 'GetObject',
+});
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'lakeq-sfn-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  const dir = await mkdtemp(path.join(root, 'case-'));
+  trail = path.join(dir, 'trail');
+  dataDir = path.join(dir, 'data');
+  await writeRecordsInS3Layout(trail, [
+    sso('2026-11-20T10:15:00Z', 'CreateInstance'),
+    sso('2026-11-20T11:20:00Z', 'CreateInstance', '444455556666'),
+    s3Event('2026-11-20T11:40:00Z'),
+    sso('2026-11-20T12:30:00Z', 'DeleteInstance'),
+    sso('2026-11-20T13:05:00Z', 'CreateInstance'),
+    s3Event('2026-11-20T13:50:00Z'),
+  ]);
+});
+afterEach(async () => {
+  await rm(path.dirname(trail), { recursive: true, force: true });
+});
+
+const options = (extra: Partial<Parameters<typeof runStateMachine>[2]> = {}) => ({
+  dataDir,
+  cloudtrailRoot: trail,
+  now: NOW,
+  ...extra,
+});
+/** The hourly run that loads the hour before `time` (and its two lookback hours). */
+const hourly = (time: string, extra: Partial<Parameters<typeof runStateMachine>[2]> = {}) =>
+  runStateMachine('hourly', { time }, options(extra));
+
+async function count(sql: string): Promise<number> {
+  const engine = await openLocalEngine({ sources: { cloudtrail: trail }, dataDir });
+  try {
+    const { rows } = await engine.execute<{ n: number }>(CompiledQuery.raw(sql));
+    return Number(rows[0]?.n);
+  } finally {
+    await engine.close();
+  }
+}
+
+describe('the hourly state machine, run locally', () => {
+  it('loads the hour and its lookback into every table, refreshes the snapshot once, records the run', async () => {
+    const run = await hourly('2026-11-20T14:05:00Z');
+    expect(run).toMatchObject({ status: 'SUCCEEDED', executionName: 'hourly-2026-11-20T13' });
+
+    // Ledger: hours 11, 12, 13 of both tables, each once, all loaded by this run.
+    const keys = run.ledgerRows.map((r) => `${r.table} ${r.dt}T${r.hour} ${r.status}`).sort();
+    expect(keys).toEqual(
+      ['cloudtrail_events', CHURN].flatMap((t) =>
+        ['11', '12', '13'].map((h) => `${t} 2026-11-20T${h} loaded`),
+      ),
+    );
+    const { rows: ledger } = await readLedger(dataDir);
+    expect(ledger.filter((r) => r.runId === run.runId)).toHaveLength(6);
+
+    // SPICE: one COMPLETED ingestion named after the run, as many rows as the table has.
+    expect(run.refreshedDatasets).toEqual([DATASET]);
+    const snapshot = await latestSnapshot(dataDir, DATASET);
+    expect(snapshot?.ingestion).toMatchObject({
+      IngestionId: 'hourly-2026-11-20T13',
+      IngestionStatus: 'COMPLETED',
+    });
+    const tableRows = await count(`select count(*) as n from ${CHURN}`);
+    expect(tableRows).toBe(3);
+    expect(snapshot?.ingestion.RowInfo).toEqual({ RowsIngested: 3, RowsDropped: 0, TotalRowsInDataset: 3 });
+    expect(await count(`select count(*) as n from read_parquet('${snapshot?.file}')`)).toBe(tableRows);
+
+    // The partitions were registered in the (local) catalog at this run's prefix.
+    const registered = await getLocalPartitions(dataDir, 'cloudtrail_events');
+    expect(registered.map((p) => p.Values?.join(' '))).toEqual([
+      '2026-11-20 11',
+      '2026-11-20 12',
+      '2026-11-20 13',
+    ]);
+    expect(registered[0]?.StorageDescriptor?.Location).toContain(`run=${run.runId}-b0/`);
+
+    const [record] = await readRunRecords(dataDir);
+    expect(record).toMatchObject({
+      executionName: 'hourly-2026-11-20T13',
+      status: 'SUCCEEDED',
+      partitions: 6,
+      changedTables: ['cloudtrail_events', CHURN],
+    });
+    expect(await readExecutionRecord(dataDir, 'hourly-2026-11-20T13')).toMatchObject({ status: 'SUCCEEDED' });
+  });
+
+  it('runs a duplicate trigger for the same hour once, at the same time or later', async () => {
+    const [a, b] = await Promise.all([hourly('2026-11-20T14:05:00Z'), hourly('2026-11-20T14:59:00Z')]);
+    expect([a?.status, b?.status].sort()).toEqual(['DUPLICATE', 'SUCCEEDED']);
+    const again = await hourly('2026-11-20T14:01:00Z');
+    expect(again).toMatchObject({ status: 'DUPLICATE', previous: { status: 'SUCCEEDED' } });
+    const { rows } = await readLedger(dataDir);
+    expect(rows).toHaveLength(6);
+    expect(await listIngestions({ dataDir }, DATASET)).toHaveLength(1);
+  });
+
+  it('refreshes nothing when no rows of a dataset changed', async () => {
+    await hourly('2026-11-20T14:05:00Z');
+    // New events in hour 14, none of them Identity Center calls: the churn table's rows stay the same.
+    await writeRecordsInS3Layout(trail, [s3Event('2026-11-20T14:10:00Z')], { tag: 'later' });
+    const run = await hourly('2026-11-20T15:05:00Z');
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.ledgerRows.length).toBeGreaterThan(0);
+    expect(run.output).toMatchObject({ changedTables: ['cloudtrail_events'], refreshed: [] });
+    expect(run.refreshedDatasets).toEqual([]);
+    expect(run.attempts.StartIngestion).toBeUndefined();
+    expect(await listIngestions({ dataDir }, DATASET)).toHaveLength(1);
+  });
+
+  it('stops on a non-retryable failure: one attempt, a failure record, no SPICE refresh', async () => {
+    const run = await hourly('2026-11-20T14:05:00Z', {
+      faults: [{ state: 'UnloadBatch', error: 'States.TaskFailed', cause: HIVE }],
+    });
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toEqual({ Error: 'States.TaskFailed', Cause: HIVE });
+    expect(run.attempts.UnloadBatch).toBe(1);
+    expect(run.attempts.RecordFailure).toBe(1);
+    expect(run.attempts.StartIngestion).toBeUndefined();
+    expect(await listIngestions({ dataDir }, DATASET)).toEqual([]);
+    expect(run.ledgerRows).toEqual([]);
+    expect(await readRunRecords(dataDir)).toEqual([
+      expect.objectContaining({
+        executionName: 'hourly-2026-11-20T13',
+        status: 'FAILED',
+        nonRetryable: true,
+      }),
+    ]);
+    expect(await readExecutionRecord(dataDir, 'hourly-2026-11-20T13')).toMatchObject({ status: 'FAILED' });
+  });
+
+  it('skips a dataset over its 24-hour refresh quota and refreshes it in a later run', async () => {
+    await hourly('2026-11-20T14:05:00Z', { spiceQuotaPerDay: 1 });
+    await writeRecordsInS3Layout(trail, [sso('2026-11-20T14:20:00Z', 'DeleteInstance')], { tag: 'later' });
+    const skipped = await hourly('2026-11-20T15:05:00Z', { spiceQuotaPerDay: 1 });
+    expect(skipped.status).toBe('SUCCEEDED');
+    expect(skipped.output).toMatchObject({ changedTables: ['cloudtrail_events', CHURN] });
+    expect(skipped.output).toMatchObject({
+      skipped: [{ datasetId: DATASET, reason: 'QUOTA' }],
+      refreshed: [],
+    });
+    // A day later, with nothing new loaded, the pending dataset is refreshed.
+    const later = await hourly('2026-11-20T16:05:00Z', {
+      spiceQuotaPerDay: 1,
+      now: new Date('2026-11-22T01:00:00Z'),
+    });
+    expect(later.refreshedDatasets).toEqual([DATASET]);
+    // Nothing was loaded; the ledger says so for each hour the run left alone.
+    expect(later.ledgerRows.map((r) => `${r.table} ${r.hour} ${r.status}`).sort()).toEqual([
+      'cloudtrail_events 13 skipped',
+      'cloudtrail_events 14 skipped',
+      `${CHURN} 13 skipped`,
+      `${CHURN} 14 skipped`,
+    ]);
+    expect((await latestSnapshot(dataDir, DATASET))?.ingestion.RowInfo?.RowsIngested).toBe(
+      await count(`select count(*) as n from ${CHURN}`),
+    );
+  });
+});
+
+describe('the backfill state machine, run locally', () => {
+  it('loads the window in batches and refreshes each dataset once, at the end', async () => {
+    const run = await runStateMachine(
+      'backfill',
+      { from: '2026-11-20T00', to: '2026-11-21T00' },
+      options({ maxPartitionsPerBatch: 2 }),
+    );
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.executionName).toBe('backfill-2026-11-20T00-2026-11-21T00-20261121T000000Z');
+    // Batches of at most 2 hours: several per table, each written once.
+    expect(run.attempts.UnloadBatch).toBeGreaterThanOrEqual(4);
+    const partitions = run.ledgerRows.map((r) => `${r.table} ${r.dt}T${r.hour}`);
+    expect(new Set(partitions).size).toBe(partitions.length);
+    expect(partitions).toContain(`${CHURN} 2026-11-20T10`);
+    expect(run.attempts.StartIngestion).toBe(1);
+    const ingestions = await listIngestions({ dataDir }, DATASET);
+    expect(ingestions).toHaveLength(1);
+    expect(ingestions[0]).toMatchObject({ IngestionStatus: 'COMPLETED', RowInfo: { RowsIngested: 4 } });
+    expect(await count(`select count(*) as n from ${CHURN}`)).toBe(4);
+  });
+
+  it('retries a throttled load with backoff: throttled twice, then it succeeds (3 attempts)', async () => {
+    const run = await runStateMachine(
+      'backfill',
+      { from: '2026-11-20T10', to: '2026-11-20T14', tables: ['cloudtrail_events'] },
+      options({
+        faults: [
+          {
+            state: 'UnloadBatch',
+            error: 'Athena.TooManyRequestsException',
+            cause: 'Rate exceeded',
+            times: 2,
+          },
+        ],
+      }),
+    );
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.attempts.UnloadBatch).toBe(3);
+    expect(run.ledgerRows.map((r) => `${r.dt}T${r.hour} ${r.status}`)).toEqual([
+      '2026-11-20T10 loaded',
+      '2026-11-20T11 loaded',
+      '2026-11-20T12 loaded',
+      '2026-11-20T13 loaded',
+    ]);
+    expect(await count('select count(*) as n from cloudtrail_events')).toBe(6);
+  });
+});
