@@ -25,6 +25,8 @@ Commands
   runs [--table T] [--failed]    the run ledger: what was loaded, when, by which query version
   ddl --trail-bucket B --accounts A --regions R --start-date D --data-bucket B
                                  the Athena DDL of lakeq's tables (raw with projection, curated)
+  schedule [--at-minute M]       run the hourly state machine every hour on this machine, catching
+                                 up missed hours; stops cleanly on Ctrl-C or SIGTERM
   deploy [--dry-run] [--deploy-config FILE]
                                  create or update lakeq on AWS from lakeq.deploy.json (Glue, Athena,
                                  Lambda, Step Functions, Scheduler, QuickSight); --dry-run prints the plan

@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<{ run(args: string[], io: CliIO): P
   load: () => import('./commands/load.ts'),
   backfill: () => import('./commands/backfill.ts'),
   runs: () => import('./commands/runs.ts'),
+  schedule: () => import('./commands/schedule.ts'),
   ddl: () => import('./commands/ddl.ts'),
   run: () => import('./commands/run.ts'),
   deploy: () => import('./commands/deploy.ts'),
