@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { LakeqError } from '../engines/engine.ts';
 
 /** A JSON value, as state machines pass them between states. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -53,8 +52,6 @@ export interface StateRef {
   readonly path: readonly string[];
 }
 
-const PLACEHOLDER = /\$\{([A-Za-z][A-Za-z0-9]*)\}/g;
-
 /** The file of a state machine: `statemachines/<name>.asl.json`. */
 export function stateMachineFile(name: StateMachineName): string {
   return `${STATEMACHINES_DIR}${name}.asl.json`;
@@ -63,36 +60,6 @@ export function stateMachineFile(name: StateMachineName): string {
 /** The ASL text of a state machine as deployed, placeholders (`${LambdaFunctionArn}`) included. */
 export function readDefinitionText(name: StateMachineName): Promise<string> {
   return readFile(stateMachineFile(name), 'utf8');
-}
-
-/**
- * The account-specific placeholders of an ASL text, each once, in order of appearance.
- *
- * @example
- * ```ts
- * placeholdersIn('{"FunctionName": "${LambdaFunctionArn}"}') // ['LambdaFunctionArn']
- * ```
- */
-export function placeholdersIn(text: string): string[] {
-  return [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1] as string))];
-}
-
-/**
- * Replaces every `${Name}` with its value, escaped for the JSON string it sits in. A placeholder
- * without a value is refused, so nothing half-substituted is deployed or run.
- *
- * @example
- * ```ts
- * substitutePlaceholders('{"WorkGroup": "${AthenaWorkGroup}"}', { AthenaWorkGroup: 'lakeq' })
- * // '{"WorkGroup": "lakeq"}'
- * ```
- */
-export function substitutePlaceholders(text: string, values: Readonly<Record<string, string>>): string {
-  const missing = placeholdersIn(text).filter((name) => values[name] === undefined);
-  if (missing.length > 0) {
-    throw new LakeqError('MISSING_PLACEHOLDER', `no value for ${missing.map((m) => `\${${m}}`).join(', ')}`);
-  }
-  return text.replace(PLACEHOLDER, (_, name: string) => JSON.stringify(values[name]).slice(1, -1));
 }
 
 /**

@@ -1,7 +1,8 @@
 import { type LedgerRow, readLedger } from '../ingest/ledger.ts';
 import { acquireLoadLock } from '../ingest/load-lock.ts';
 import { LOCAL_BATCH_HOURS } from '../ingest/run-load.ts';
-import { type AslMachine, type Json, readDefinitionText, substitutePlaceholders } from './asl-definition.ts';
+import { type AslMachine, type Json, readDefinitionText } from './asl-definition.ts';
+import { substitutePlaceholders } from './deploy/placeholders.ts';
 import { backfillExecutionName, hourlyExecutionName, loadedHour, parseInputTime } from './execution-names.ts';
 import {
   claimExecution,

@@ -5,12 +5,14 @@ import { NON_RETRYABLE_ATHENA_ERRORS } from '../../src/engines/athena/athena-eng
 import {
   type AslMachine,
   type AslState,
-  placeholdersIn,
   STATE_MACHINE_NAMES,
   stateMachineFile,
-  substitutePlaceholders,
   walkStates,
 } from '../../src/orchestration/asl-definition.ts';
+import {
+  listPlaceholders as placeholdersIn,
+  substitutePlaceholders,
+} from '../../src/orchestration/deploy/placeholders.ts';
 import { localHandlerContext } from '../../src/orchestration/handlers/handler-context.ts';
 import { localIntegrations } from '../../src/orchestration/local-integrations.ts';
 import { resourceKey } from '../../src/orchestration/local-runner.ts';

@@ -2,12 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type AslMachine,
-  type Json,
-  readDefinitionText,
-  substitutePlaceholders,
-} from '../../src/orchestration/asl-definition.ts';
+import { type AslMachine, type Json, readDefinitionText } from '../../src/orchestration/asl-definition.ts';
+import { substitutePlaceholders } from '../../src/orchestration/deploy/placeholders.ts';
 import { localHandlerContext } from '../../src/orchestration/handlers/handler-context.ts';
 import { localIntegrations } from '../../src/orchestration/local-integrations.ts';
 import { type Integrations, runLocally } from '../../src/orchestration/local-runner.ts';
