@@ -10,7 +10,7 @@ import {
   finishExecution,
   releaseExecution,
 } from './execution-records.ts';
-import { LOCAL_TARGET, localHandlerContext } from './handlers/handler-context.ts';
+import { type BatchProgress, LOCAL_TARGET, localHandlerContext } from './handlers/handler-context.ts';
 import type { BackfillInput, HourlyInput } from './handlers/plan-window.ts';
 import { readRunRecords } from './handlers/run-records.ts';
 import { localIntegrations } from './local-integrations.ts';
@@ -32,6 +32,8 @@ export interface RunStateMachineOptions {
   /** The Wait states' pause locally (default 0). */
   readonly waitMs?: number;
   readonly signal?: AbortSignal;
+  /** Told after each local load batch (for a progress bar). */
+  readonly onBatch?: (progress: BatchProgress) => void;
 }
 
 export interface StateMachineRun {
@@ -128,6 +130,7 @@ export async function runStateMachine(
       maxPartitionsPerBatch: options.maxPartitionsPerBatch ?? LOCAL_BATCH_HOURS,
       ...(options.spiceQuotaPerDay !== undefined ? { spiceQuotaPerDay: options.spiceQuotaPerDay } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onBatch ? { onBatch: options.onBatch } : {}),
     });
     const result = await runLocally(definition, {
       input: input as unknown as Json,

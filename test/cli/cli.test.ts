@@ -54,11 +54,14 @@ beforeAll(async () => {
   expect(await main(args, io)).toBe(0);
   // 3 events in 3 hours (3 churn rows); a file may hold events of the 3 hours before its delivery: 9 hours × 2 tables.
   expect(io.stdout()).toMatch(
-    /: 18 partitions loaded, 0 unchanged, 0 failed; 6 rows, .*; 3 source files read, 0 skipped/,
+    /^backfill-\S+ SUCCEEDED: 18 partitions loaded, 0 unchanged, 0 failed; 6 rows, .*; 0 source files skipped; 1 datasets refreshed$/m,
   );
   const again = captureIO();
   expect(await main(args, again)).toBe(0);
-  expect(again.stdout()).toMatch(/: 0 partitions loaded, 18 unchanged, 0 failed/);
+  // Nothing changed: nothing loaded, and no SPICE refresh.
+  expect(again.stdout()).toMatch(
+    / SUCCEEDED: 0 partitions loaded, 18 unchanged, 0 failed; .*; 0 datasets refreshed$/m,
+  );
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { LakeqError } from '../../engines/engine.ts';
+import type { LedgerRow } from '../../ingest/ledger.ts';
 import type { LoadPlan } from '../../ingest/load-plan.ts';
-import type { LoadSummary } from '../../ingest/local-load.ts';
+import type { BatchProgress } from '../../orchestration/handlers/handler-context.ts';
 import { isoTime } from '../../query/param-types.ts';
 import type { CliIO } from '../io.ts';
 import { parsePositiveInt, settingsFrom } from '../options.ts';
@@ -70,35 +71,100 @@ export async function runLoadCommand(kind: 'load' | 'backfill', args: string[], 
       });
   }
   const settings = await settingsFrom(values);
-  const { runLoad } = await import('../../ingest/run-load.ts');
-  const { plan, summary } = await runLoad({
-    dataDir: settings.dataDir,
-    cloudtrailRoot: settings.sources.cloudtrail,
-    from,
-    to,
-    ...(values.tables
-      ? {
-          tables: values.tables
-            .split(',')
-            .map((t) => t.trim())
-            .filter(Boolean),
-        }
-      : {}),
-    ...(values.force ? { force: true } : {}),
-    ...(values.concurrency ? { concurrency: parsePositiveInt('concurrency', values.concurrency, 1) } : {}),
-    ...(values['batch-hours']
-      ? { batchHours: parsePositiveInt('batch-hours', values['batch-hours'], 24) }
-      : {}),
-    ...(values['dry-run'] ? { dryRun: true } : {}),
-    onProgress: progressReporter(io),
-    signal: io.signal,
-  });
-  if (!summary) {
+  const tables = values.tables
+    ?.split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const batchHours = values['batch-hours']
+    ? parsePositiveInt('batch-hours', values['batch-hours'], 24)
+    : undefined;
+  if (values['dry-run']) {
+    const { runLoad } = await import('../../ingest/run-load.ts');
+    const { plan } = await runLoad({
+      dataDir: settings.dataDir,
+      cloudtrailRoot: settings.sources.cloudtrail,
+      from,
+      to,
+      ...(tables ? { tables } : {}),
+      ...(values.force ? { force: true } : {}),
+      ...(batchHours ? { batchHours } : {}),
+      dryRun: true,
+    });
     printPlan(plan, io);
     return 0;
   }
-  printSummary(summary, io);
-  return summary.failed > 0 ? 1 : 0;
+  if (values.concurrency) parsePositiveInt('concurrency', values.concurrency, 1);
+  // One path: loads run the state machines, as the scheduler and AWS do.
+  const { runStateMachine } = await import('../../orchestration/run-state-machine.ts');
+  const report = progressReporter(io);
+  const done = new Map<string, { partitions: number; rows: number }>();
+  const options = {
+    dataDir: settings.dataDir,
+    cloudtrailRoot: settings.sources.cloudtrail,
+    signal: io.signal,
+    ...(batchHours ? { maxPartitionsPerBatch: batchHours } : {}),
+    onBatch: (p: BatchProgress) => {
+      const sofar = done.get(p.table) ?? { partitions: 0, rows: 0 };
+      sofar.partitions += p.partitions;
+      sofar.rows += p.rows;
+      done.set(p.table, sofar);
+      report({
+        table: p.table,
+        partitionsDone: sofar.partitions,
+        partitionsTotal: p.tablePartitions,
+        rows: sofar.rows,
+        lastPartition: p.lastPartition,
+      });
+    },
+  };
+  const common = { ...(tables ? { tables } : {}), ...(values.force ? { force: true } : {}) };
+  const result =
+    values.hour !== undefined
+      ? await runStateMachine(
+          'hourly',
+          {
+            time: to.toISOString(),
+            lookbackHours: Math.round((to.getTime() - from.getTime()) / 3_600_000) - 1,
+            ...common,
+          },
+          // Its own name: a manual load of an hour must not collide with the scheduled hourly-<hour> run.
+          { ...options, executionName: `load-${to.toISOString().slice(0, 13)}-${Date.now()}` },
+        )
+      : await runStateMachine(
+          'backfill',
+          { from: from.toISOString(), to: to.toISOString(), ...common },
+          options,
+        );
+  const summary = summarize(result.ledgerRows);
+  io.out(
+    `${result.executionName} ${result.status}: ${summary.loaded} partitions loaded, ${summary.unchanged} unchanged, ` +
+      `${summary.failed} failed; ${summary.rows} rows, ${formatBytes(summary.bytes)}; ` +
+      `${summary.quarantined.size} source files skipped; ${result.refreshedDatasets.length} datasets refreshed`,
+  );
+  for (const [file, reason] of summary.quarantined) io.err(`  skipped ${file}: ${reason}`);
+  if (result.error) io.err(`  failed: ${result.error.Error}: ${result.error.Cause}`);
+  return result.status === 'SUCCEEDED' || result.status === 'DUPLICATE' ? 0 : 1;
+}
+
+function summarize(rows: readonly LedgerRow[]) {
+  const out = {
+    loaded: 0,
+    unchanged: 0,
+    failed: 0,
+    rows: 0,
+    bytes: 0,
+    quarantined: new Map<string, string>(),
+  };
+  for (const r of rows) {
+    if (r.status === 'loaded') {
+      out.loaded++;
+      out.rows += r.rows;
+      out.bytes += r.bytes;
+    } else if (r.status === 'skipped') out.unchanged++;
+    else out.failed++;
+    for (const q of r.quarantined) out.quarantined.set(q.path, q.reason);
+  }
+  return out;
 }
 
 export function run(args: string[], io: CliIO): Promise<number> {
@@ -128,13 +194,4 @@ function printPlan(plan: LoadPlan, io: CliIO): void {
       `  ${b.table.name.padEnd(38)} ${b.from.toISOString().slice(0, 13)} → ${b.to.toISOString().slice(0, 13)}  ${String(b.partitions.length).padStart(3)} partitions (${why})`,
     );
   }
-}
-
-function printSummary(s: LoadSummary, io: CliIO): void {
-  io.out(
-    `run ${s.runId}: ${s.loaded} partitions loaded, ${s.unchanged} unchanged, ${s.failed} failed; ` +
-      `${s.rows} rows, ${formatBytes(s.bytes)}; ${s.sourceFiles} source files read, ${s.quarantined.length} skipped`,
-  );
-  for (const q of s.quarantined) io.err(`  skipped ${q.path}: ${q.reason}`);
-  for (const e of s.errors) io.err(`  failed: ${e}`);
 }

@@ -9,8 +9,9 @@ export const SAMPLE_TO = '2026-11-08';
 
 /**
  * `lakeq start` (`npm start`): the embedded default end to end. Writes sample CloudTrail logs
- * into the data folder when it has none, loads them into the hour-partitioned Parquet tables
- * (only what changed), then prints the Identity Center instance churn from them.
+ * into the data folder when it has none, runs the backfill and hourly state machines over them
+ * (Parquet tables, ledger, local SPICE snapshots; only what changed), then prints the Identity
+ * Center instance churn from the tables.
  */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const { values } = parseCommon(args);
@@ -30,23 +31,33 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   } else {
     io.err(`Reading ${existing.files.length} CloudTrail log files in ${settings.sources.cloudtrail}`);
   }
-  const { runLoad } = await import('../../ingest/run-load.ts');
-  const { progressReporter, formatBytes } = await import('../progress.ts');
-  const { summary } = await runLoad({
+  // The same state machines as on AWS: a backfill of the sample week (only what changed is
+  // loaded), then the hourly run of its last hour; each refreshes the local SPICE snapshots.
+  const { runStateMachine } = await import('../../orchestration/run-state-machine.ts');
+  const { formatBytes } = await import('../progress.ts');
+  const options = {
     dataDir: settings.dataDir,
     cloudtrailRoot: settings.sources.cloudtrail,
-    from: new Date(`${SAMPLE_FROM}T00:00:00Z`),
-    to: new Date(`${SAMPLE_TO}T00:00:00Z`),
-    onProgress: progressReporter(io),
     signal: io.signal,
-  });
-  if (summary) {
+  };
+  const runs = [
+    await runStateMachine(
+      'backfill',
+      { from: `${SAMPLE_FROM}T00:00:00Z`, to: `${SAMPLE_TO}T00:00:00Z` },
+      options,
+    ),
+    await runStateMachine('hourly', { time: `${SAMPLE_TO}T00:05:00Z` }, options),
+  ];
+  for (const r of runs) {
+    const loaded = r.ledgerRows.filter((row) => row.status === 'loaded');
+    const bytes = loaded.reduce((n, row) => n + row.bytes, 0);
+    const rows = loaded.reduce((n, row) => n + row.rows, 0);
+    const unchanged = r.ledgerRows.filter((row) => row.status === 'skipped').length;
     io.err(
-      `Loaded ${summary.loaded} hour partitions (${summary.unchanged} unchanged), ${summary.rows} rows, ` +
-        `${formatBytes(summary.bytes)} of Parquet into ${settings.dataDir}`,
+      `${r.executionName} ${r.status}: ${loaded.length} partitions loaded (${unchanged} unchanged), ${rows} rows, ` +
+        `${formatBytes(bytes)}; ${r.refreshedDatasets.length} SPICE datasets refreshed`,
     );
-    if (summary.failed > 0)
-      io.err(`warning: ${summary.failed} partitions failed: ${summary.errors.join('; ')}`);
+    if (r.status === 'FAILED') io.err(`warning: ${r.error?.Error}: ${r.error?.Cause}`);
   }
   const { openEngine } = await import('../../engines/open-engine.ts');
   const { runQuery } = await import('../../query/run-query.ts');

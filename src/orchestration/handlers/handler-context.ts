@@ -27,10 +27,20 @@ export interface HandlerContext {
   readonly registeredPartitions: (table: string) => Promise<readonly RegisteredPartition[]>;
   /** Stops local loads between batches (Ctrl-C). */
   readonly signal?: AbortSignal;
+  /** Told after each local batch: the table, the partitions of the batch and of the whole run for that table. */
+  readonly onBatch?: (progress: BatchProgress) => void;
   /** A dataset's ingestions (QuickSight ListIngestions). */
   readonly listIngestions: (
     datasetId: string,
   ) => Promise<readonly { readonly IngestionStatus: string; readonly CreatedTime: string }[]>;
+}
+
+export interface BatchProgress {
+  readonly table: string;
+  readonly partitions: number;
+  readonly rows: number;
+  readonly tablePartitions: number;
+  readonly lastPartition: string;
 }
 
 /** The names the local runner gives the account-specific placeholders of the catalog. */
@@ -62,6 +72,7 @@ export function localHandlerContext(options: {
   maxPartitionsPerBatch?: number;
   spiceQuotaPerDay?: number;
   signal?: AbortSignal;
+  onBatch?: (progress: BatchProgress) => void;
 }): HandlerContext {
   return {
     dataDir: options.dataDir,
@@ -73,5 +84,6 @@ export function localHandlerContext(options: {
     registeredPartitions: (table) => getLocalPartitions(options.dataDir, table),
     listIngestions: (datasetId) => listIngestions({ dataDir: options.dataDir }, datasetId),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onBatch ? { onBatch: options.onBatch } : {}),
   };
 }

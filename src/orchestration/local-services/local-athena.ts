@@ -62,6 +62,16 @@ export async function localStartQueryExecutionSync(input: Json, context: Handler
     QueryExecutionContext: request.QueryExecutionContext ?? null,
   };
   const times = { SubmissionDateTime: submitted.toISOString(), CompletionDateTime: completed.toISOString() };
+  const last = batch.partitions.at(-1);
+  context.onBatch?.({
+    table: batch.table,
+    partitions: batch.partitions.length,
+    rows: summary.rows,
+    tablePartitions: plan.batches
+      .filter((b) => b.table === batch.table)
+      .reduce((n, b) => n + b.partitions.length, 0),
+    lastPartition: last ? `dt=${last.dt}/hour=${last.hour}` : '',
+  });
   if (summary.failed > 0) {
     const reason = summary.errors.join('; ') || `${summary.failed} partitions failed`;
     throw namedError(
