@@ -34,6 +34,8 @@ export interface RunStateMachineOptions {
   readonly signal?: AbortSignal;
   /** Told after each local load batch (for a progress bar). */
   readonly onBatch?: (progress: BatchProgress) => void;
+  /** Local load batches run at once (default 1). */
+  readonly loadConcurrency?: number;
 }
 
 export interface StateMachineRun {
@@ -131,6 +133,7 @@ export async function runStateMachine(
       ...(options.spiceQuotaPerDay !== undefined ? { spiceQuotaPerDay: options.spiceQuotaPerDay } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onBatch ? { onBatch: options.onBatch } : {}),
+      ...(options.loadConcurrency ? { loadConcurrency: options.loadConcurrency } : {}),
     });
     const result = await runLocally(definition, {
       input: input as unknown as Json,

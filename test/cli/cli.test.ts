@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { sha256File } from '../../src/ingest/local-partition-writer.ts';
 import { captureIO } from '../support/capture-io.ts';
 import { writeRecordsInS3Layout } from '../support/cloudtrail-fixtures.ts';
 import { ADMIN_ROLE_ARN, ssoCall } from '../support/identity-center-records.ts';
@@ -273,6 +274,35 @@ describe('lakeq backfill, runs and sample', () => {
     expect(await main(['runs', '--data-dir', dir, '--format', 'json'], runs)).toBe(0);
     // only the loads of beforeAll: the dry run recorded nothing
     expect(new Set((JSON.parse(runs.stdout()) as { run: string }[]).map((r) => r.run)).size).toBe(2);
+  });
+
+  it('backfill --concurrency writes the same partitions as a one-at-a-time load', async () => {
+    const parallel = path.join(dir, 'parallel');
+    const io = captureIO();
+    const args = [
+      'backfill',
+      '--from',
+      '2026-11-01',
+      '--to',
+      '2026-11-08',
+      '--concurrency',
+      '3',
+      '--batch-hours',
+      '1',
+    ];
+    expect(await main([...args, '--source', `cloudtrail=${source}`, '--data-dir', parallel], io)).toBe(0);
+    expect(io.stdout()).toMatch(/SUCCEEDED: 18 partitions loaded, 0 unchanged, 0 failed; 6 rows/);
+    const files = async (root: string) => {
+      const out = new Map<string, string>();
+      const curated = path.join(root, 'curated');
+      for (const rel of (await readdir(curated, { recursive: true })) as string[]) {
+        if (rel.endsWith('.parquet')) out.set(rel, await sha256File(path.join(curated, rel)));
+      }
+      return out;
+    };
+    const sequential = await files(dir);
+    expect(sequential.size).toBeGreaterThan(0);
+    expect(await files(parallel)).toEqual(sequential);
   });
 
   it('runs lists the ledger, newest first, filtered by table', async () => {

@@ -93,7 +93,6 @@ export async function runLoadCommand(kind: 'load' | 'backfill', args: string[], 
     printPlan(plan, io);
     return 0;
   }
-  if (values.concurrency) parsePositiveInt('concurrency', values.concurrency, 1);
   // One path: loads run the state machines, as the scheduler and AWS do.
   const { runStateMachine } = await import('../../orchestration/run-state-machine.ts');
   const report = progressReporter(io);
@@ -103,6 +102,9 @@ export async function runLoadCommand(kind: 'load' | 'backfill', args: string[], 
     cloudtrailRoot: settings.sources.cloudtrail,
     signal: io.signal,
     ...(batchHours ? { maxPartitionsPerBatch: batchHours } : {}),
+    ...(values.concurrency
+      ? { loadConcurrency: parsePositiveInt('concurrency', values.concurrency, 1) }
+      : {}),
     onBatch: (p: BatchProgress) => {
       const sofar = done.get(p.table) ?? { partitions: 0, rows: 0 };
       sofar.partitions += p.partitions;

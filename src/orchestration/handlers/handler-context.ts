@@ -27,6 +27,8 @@ export interface HandlerContext {
   readonly registeredPartitions: (table: string) => Promise<readonly RegisteredPartition[]>;
   /** Stops local loads between batches (Ctrl-C). */
   readonly signal?: AbortSignal;
+  /** Local load batches run at once (default 1); the ASL Map's MaxConcurrency bounds it too. */
+  readonly loadConcurrency?: number;
   /** Told after each local batch: the table, the partitions of the batch and of the whole run for that table. */
   readonly onBatch?: (progress: BatchProgress) => void;
   /** A dataset's ingestions (QuickSight ListIngestions). */
@@ -73,6 +75,7 @@ export function localHandlerContext(options: {
   spiceQuotaPerDay?: number;
   signal?: AbortSignal;
   onBatch?: (progress: BatchProgress) => void;
+  loadConcurrency?: number;
 }): HandlerContext {
   return {
     dataDir: options.dataDir,
@@ -85,5 +88,6 @@ export function localHandlerContext(options: {
     listIngestions: (datasetId) => listIngestions({ dataDir: options.dataDir }, datasetId),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onBatch ? { onBatch: options.onBatch } : {}),
+    ...(options.loadConcurrency ? { loadConcurrency: options.loadConcurrency } : {}),
   };
 }

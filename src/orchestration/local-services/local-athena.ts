@@ -5,7 +5,7 @@ import { BATCH_TAG } from '../handlers/batch-inputs.ts';
 import type { HandlerContext } from '../handlers/handler-context.ts';
 import { loadStoredBatch, toLoadBatch } from '../handlers/plan-store.ts';
 import { namedError } from '../named-error.ts';
-import { serialized } from './serialized.ts';
+import { limited } from './serialized.ts';
 
 /**
  * `athena:startQueryExecution.sync` run locally: the batch the UNLOAD's leading tag names is
@@ -37,7 +37,7 @@ export async function localStartQueryExecutionSync(input: Json, context: Handler
   const { plan, batch } = await loadStoredBatch(context.dataDir, runId, Number(index));
   const id = `local-${randomUUID()}`;
   const submitted = new Date();
-  const summary = await serialized(`load:${context.dataDir}`, () =>
+  const summary = await limited(`load:${context.dataDir}`, context.loadConcurrency ?? 1, () =>
     executeLocalPlan(
       {
         runId: plan.runId,

@@ -35,4 +35,45 @@ export function serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
  */
 export async function allSettled(key: string): Promise<void> {
   await chains.get(key);
+  await Promise.all([...(slots.get(key)?.inflight ?? [])].map((p) => p.catch(() => undefined)));
+}
+
+interface Slots {
+  running: number;
+  readonly waiting: (() => void)[];
+  readonly inflight: Set<Promise<unknown>>;
+}
+const slots = new Map<string, Slots>();
+
+/**
+ * Like `serialized`, with up to `limit` calls of the same key at once: local loads of one data
+ * folder write different partitions, each through its own DuckDB instance, so `lakeq backfill
+ * --concurrency N` can run N batches together.
+ *
+ * @example
+ * ```ts
+ * await limited(`load:${dataDir}`, 2, () => executeLocalPlan(plan, options));
+ * ```
+ */
+export function limited<T>(key: string, limit: number, fn: () => Promise<T>): Promise<T> {
+  const state = slots.get(key) ?? { running: 0, waiting: [], inflight: new Set<Promise<unknown>>() };
+  slots.set(key, state);
+  const run = async (): Promise<T> => {
+    if (state.running >= Math.max(1, limit))
+      await new Promise<void>((resolve) => state.waiting.push(resolve));
+    state.running++;
+    try {
+      return await fn();
+    } finally {
+      state.running--;
+      state.waiting.shift()?.();
+    }
+  };
+  const promise = run();
+  state.inflight.add(promise);
+  void promise.then(
+    () => state.inflight.delete(promise),
+    () => state.inflight.delete(promise),
+  );
+  return promise;
 }
