@@ -375,7 +375,8 @@ describe('lakeq ddl', () => {
     expect(out).toMatch(/CREATE OR REPLACE VIEW "?cloudtrail_events_raw"?/);
     expect(out).toMatch(/CREATE EXTERNAL TABLE `lakeq`.`cloudtrail_events`/);
     expect(out).toMatch(/CREATE EXTERNAL TABLE `lakeq`.`identity_center_instance_churn_hourly`/);
-    expect(out.match(/^CREATE /gm)?.length).toBe(4);
+    expect(out).toContain('`lakeq`.`lakeq_runs`');
+    expect(out.match(/^CREATE /gm)?.length).toBe(5);
     const missing = captureIO();
     expect(await main(args, missing)).toBe(2);
     expect(missing.stderr()).toContain('--start-date');

@@ -5,7 +5,8 @@ import type { CliIO } from '../io.ts';
 const USAGE = `Usage: lakeq ddl --trail-bucket B --accounts 111122223333,... --regions us-east-1,... --start-date YYYY-MM-DD
                  --data-bucket B [--trail-prefix P] [--organization o-...] [--data-prefix P] [--database lakeq]
 Prints the Athena DDL of the catalog: the raw cloudtrail_logs table (partition projection over the
-trail's bucket), the cloudtrail_events_raw view, and the curated hour-partitioned tables.`;
+trail's bucket), the cloudtrail_events_raw view, the curated hour-partitioned tables and the
+run ledger (lakeq_runs).`;
 
 /** `lakeq ddl`: the statements that create lakeq's tables in Athena, to run once per database. */
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -45,6 +46,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   );
   const { curatedTableDdl } = await import('../../catalog/athena/curated-table-ddl.ts');
   const { TABLES } = await import('../../catalog/tables/index.ts');
+  const { ledgerTableDdl } = await import('../../catalog/athena/ledger-ddl.ts');
   const statements: string[] = [];
   try {
     statements.push(
@@ -58,15 +60,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       }),
       cloudTrailEventsRawViewSql(),
     );
-    for (const table of TABLES) {
-      statements.push(
-        curatedTableDdl(table, {
-          bucket: values['data-bucket'] as string,
-          prefix: values['data-prefix'] ?? '',
-          database: values.database ?? 'lakeq',
-        }),
-      );
-    }
+    const target = {
+      bucket: values['data-bucket'] as string,
+      prefix: values['data-prefix'] ?? '',
+      database: values.database ?? 'lakeq',
+    };
+    for (const table of TABLES) statements.push(curatedTableDdl(table, target));
+    statements.push(ledgerTableDdl(target));
   } catch (error) {
     if (error instanceof LakeqError) throw error;
     throw new LakeqError('BAD_OPTION', (error as Error).message, { usage: true });
