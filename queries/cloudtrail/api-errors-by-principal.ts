@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { defineQuery } from '../../src/query/define-query.ts';
 import { accountId, timeWindow } from '../../src/query/param-types.ts';
+import { dayPartitions } from './cloudtrail-sql.ts';
 
 export interface ApiErrorsByPrincipalRow {
   principal_arn: string | null;
@@ -34,7 +35,7 @@ export default defineQuery({
       .describe('most rows to return (default 100)'),
   }),
   // Athena rejects `LIMIT ?`, so the validated integer is written into the SQL.
-  build: ({ from, to, account, limit }) => sql<ApiErrorsByPrincipalRow>`
+  build: ({ from, to, account, limit }, context) => sql<ApiErrorsByPrincipalRow>`
     select
       userIdentity.arn as principal_arn,
       userIdentity.type as principal_type,
@@ -45,7 +46,7 @@ export default defineQuery({
       max(eventTime) as last_seen
     from ${sql.table('cloudtrail_events')}
     where errorCode is not null
-      and eventTime >= ${from} and eventTime < ${to}${
+      and eventTime >= ${from} and eventTime < ${to}${dayPartitions(from, to, context)}${
         account === undefined ? sql`` : sql`\n      and recipientAccountId = ${account}`
       }
     group by userIdentity.arn, userIdentity.type, errorCode

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { defineQuery } from '../../src/query/define-query.ts';
 import { accountId, timeWindow } from '../../src/query/param-types.ts';
+import { dayPartitions } from './cloudtrail-sql.ts';
 
 export interface EventsBySourceRow {
   event_source: string | null;
@@ -23,7 +24,7 @@ export default defineQuery({
     'principals, first and last event. Busiest source first.',
   example: { from: '2026-11-01', to: '2026-11-08' },
   params: timeWindow({ account: accountId.optional().describe('only events recorded for this account') }),
-  build: ({ from, to, account }) => sql<EventsBySourceRow>`
+  build: ({ from, to, account }, context) => sql<EventsBySourceRow>`
     select
       eventSource as event_source,
       count(*) as events,
@@ -33,7 +34,7 @@ export default defineQuery({
       min(eventTime) as first_event,
       max(eventTime) as last_event
     from ${sql.table('cloudtrail_events')}
-    where eventTime >= ${from} and eventTime < ${to}${
+    where eventTime >= ${from} and eventTime < ${to}${dayPartitions(from, to, context)}${
       account === undefined ? sql`` : sql`\n      and recipientAccountId = ${account}`
     }
     group by eventSource

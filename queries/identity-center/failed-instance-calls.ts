@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { defineQuery } from '../../src/query/define-query.ts';
 import { accountId, timeWindow } from '../../src/query/param-types.ts';
+import { dayPartitions } from '../cloudtrail/cloudtrail-sql.ts';
 import { accountFilter, INSTANCE_LIFECYCLE, SSO_SOURCE } from './identity-center-sql.ts';
 
 export interface FailedInstanceCallRow {
@@ -26,7 +27,7 @@ export default defineQuery({
     'with who tried and the latest error message. The window is [from, to).',
   example: { from: '2026-11-01', to: '2026-11-08' },
   params: timeWindow({ account: accountId.optional().describe('only this account (12 digits)') }),
-  build: ({ from, to, account }) => sql<FailedInstanceCallRow>`
+  build: ({ from, to, account }, context) => sql<FailedInstanceCallRow>`
     select
       date_format(eventTime, '%Y-%m-%d') as day,
       recipientAccountId as account_id,
@@ -40,7 +41,7 @@ export default defineQuery({
     where eventSource = ${SSO_SOURCE}
       and eventName in (${sql.join(INSTANCE_LIFECYCLE)})
       and errorCode is not null
-      and eventTime >= ${from} and eventTime < ${to}${accountFilter(account)}
+      and eventTime >= ${from} and eventTime < ${to}${dayPartitions(from, to, context)}${accountFilter(account)}
     group by date_format(eventTime, '%Y-%m-%d'), recipientAccountId, awsRegion, eventName, errorCode
     order by day, account_id, region, action, error_code`,
 });

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { defineQuery } from '../../src/query/define-query.ts';
 import { accountId, timeWindow } from '../../src/query/param-types.ts';
+import { dayPartitions } from '../cloudtrail/cloudtrail-sql.ts';
 import { accountFilter, INSTANCE_LIFECYCLE, SSO_SOURCE } from './identity-center-sql.ts';
 
 export interface InstanceChurnRow {
@@ -30,7 +31,7 @@ export default defineQuery({
     'deleted, the net change, and the principals who made the calls. The window is [from, to).',
   example: { from: '2026-11-01', to: '2026-11-08' },
   params: timeWindow({ account: accountId.optional().describe('only this account (12 digits)') }),
-  build: ({ from, to, account }) => sql<InstanceChurnRow>`
+  build: ({ from, to, account }, context) => sql<InstanceChurnRow>`
     select
       date_format(eventTime, '%Y-%m-%d') as day,
       recipientAccountId as account_id,
@@ -43,7 +44,7 @@ export default defineQuery({
     where eventSource = ${SSO_SOURCE}
       and eventName in (${sql.join(INSTANCE_LIFECYCLE)})
       and errorCode is null
-      and eventTime >= ${from} and eventTime < ${to}${accountFilter(account)}
+      and eventTime >= ${from} and eventTime < ${to}${dayPartitions(from, to, context)}${accountFilter(account)}
     group by date_format(eventTime, '%Y-%m-%d'), recipientAccountId, awsRegion
     order by day, account_id, region`,
 });

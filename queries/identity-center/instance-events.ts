@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { defineQuery } from '../../src/query/define-query.ts';
 import { accountId, timeWindow } from '../../src/query/param-types.ts';
+import { dayPartitions } from '../cloudtrail/cloudtrail-sql.ts';
 import {
   APPLICATION_LIFECYCLE,
   accountFilter,
@@ -37,7 +38,7 @@ export default defineQuery({
     'account, Region, action, instance and application ARNs, who called and from where, and the error if it failed.',
   example: { from: '2026-11-01', to: '2026-11-08' },
   params: timeWindow({ account: accountId.optional().describe('only this account (12 digits)') }),
-  build: ({ from, to, account }) => sql<InstanceEventRow>`
+  build: ({ from, to, account }, context) => sql<InstanceEventRow>`
     select
       eventTime as event_time,
       recipientAccountId as account_id,
@@ -55,6 +56,6 @@ export default defineQuery({
     from ${sql.table('cloudtrail_events')}
     where eventSource = ${SSO_SOURCE}
       and eventName in (${sql.join([...INSTANCE_LIFECYCLE, ...APPLICATION_LIFECYCLE])})
-      and eventTime >= ${from} and eventTime < ${to}${accountFilter(account)}
+      and eventTime >= ${from} and eventTime < ${to}${dayPartitions(from, to, context)}${accountFilter(account)}
     order by eventTime, eventID`,
 });

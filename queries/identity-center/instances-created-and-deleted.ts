@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { defineQuery } from '../../src/query/define-query.ts';
 import { timeWindow } from '../../src/query/param-types.ts';
+import { dayPartitions } from '../cloudtrail/cloudtrail-sql.ts';
 import { INSTANCE_LIFECYCLE, SSO_SOURCE } from './identity-center-sql.ts';
 
 export interface InstanceCreatedOrDeletedRow {
@@ -23,7 +24,7 @@ export default defineQuery({
     'the CloudTrail Lake query of the AWS blog post on multiple IAM Identity Center instances.',
   example: { from: '2026-11-01', to: '2026-11-08' },
   params: timeWindow({}),
-  build: ({ from, to }) => sql<InstanceCreatedOrDeletedRow>`
+  build: ({ from, to }, context) => sql<InstanceCreatedOrDeletedRow>`
     select
       userIdentity.arn as user_arn,
       eventName as event_name,
@@ -32,6 +33,6 @@ export default defineQuery({
     from ${sql.table('cloudtrail_events')}
     where eventSource = ${SSO_SOURCE}
       and eventName in (${sql.join(INSTANCE_LIFECYCLE)})
-      and eventTime >= ${from} and eventTime < ${to}
+      and eventTime >= ${from} and eventTime < ${to}${dayPartitions(from, to, context)}
     order by eventTime, eventID`,
 });

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { defineQuery } from '../../src/query/define-query.ts';
 import { timeWindow } from '../../src/query/param-types.ts';
+import { dayPartitions } from '../cloudtrail/cloudtrail-sql.ts';
 import { INSTANCE_LIFECYCLE, SSO_SOURCE } from '../identity-center/identity-center-sql.ts';
 import { partitionColumns } from './transform-sql.ts';
 
@@ -16,7 +17,7 @@ export default defineQuery({
   // A load writes tables: CloudTrail Lake only reads.
   engines: ['duckdb', 'athena'],
   params: timeWindow({}),
-  build: ({ from, to }) => sql<Record<string, unknown>>`
+  build: ({ from, to }, context) => sql<Record<string, unknown>>`
     select
       recipientAccountId as account_id,
       awsRegion as region,
@@ -31,7 +32,7 @@ export default defineQuery({
       where eventSource = ${SSO_SOURCE}
         and eventName in (${sql.join(INSTANCE_LIFECYCLE)})
         and errorCode is null
-        and eventTime >= ${from} and eventTime < ${to}
+        and eventTime >= ${from} and eventTime < ${to}${dayPartitions(from, to, context)}
     ) e
     group by recipientAccountId, awsRegion, hour_start`,
 });

@@ -19,6 +19,11 @@ export interface EngineCapabilities {
   readonly supportsWrites: boolean;
   /** The engine can run `EXPLAIN <query>`. */
   readonly supportsExplain: boolean;
+  /**
+   * `cloudtrail_events` is lakeq's hour-partitioned table (with `dt`, `hour`), so queries add
+   * a filter on `dt` that lets the engine skip partitions; a CloudTrail Lake store has none.
+   */
+  readonly hourPartitionedTables: boolean;
 }
 
 /** One column of a result, with the engine's own type name. */

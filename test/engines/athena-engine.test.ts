@@ -588,6 +588,7 @@ describe('athena engine: shape', () => {
       supportsInsertOverwrite: false,
       supportsWrites: true,
       supportsExplain: true,
+      hourPartitionedTables: true,
     });
     expect(e.capabilities).toBe(ATHENA_CAPABILITIES);
     expect(e.tableNames).toEqual({ cloudtrail_events: 'cloudtrail_logs_org' });

@@ -351,6 +351,7 @@ describe('cloudtrail-lake engine: shape', () => {
       supportsInsertOverwrite: false,
       supportsWrites: false,
       supportsExplain: false,
+      hourPartitionedTables: false,
     });
     expect(engine().capabilities).toBe(CLOUDTRAIL_LAKE_CAPABILITIES);
     expect(engine().name).toBe('cloudtrail-lake');

@@ -64,11 +64,16 @@ for (const query of queries) {
           expect(compiled.parameters).toEqual([]);
           expect(compiled.sql).toContain('"0b8a1c5e-4d1f-4e8f-8bd1-bcf6c2d3e4f5"');
           expect(compiled.sql).not.toMatch(LIBRARY_TABLES);
+          expect(compiled.sql).not.toMatch(/\bdt\b/);
           expect(compiled.sql).toContain(
             `TIMESTAMP '${from.toISOString().replace('T', ' ').replace('Z', '')}'`,
           );
         } else {
           expect(compiled.sql).toMatch(LIBRARY_TABLES);
+          // Queries over the curated table name its day partitions, so Athena reads only those.
+          if (/"cloudtrail_events"/.test(compiled.sql)) {
+            expect(compiled.sql).toMatch(/and dt >= \? and dt <= \?/);
+          }
           expect(compiled.parameters.filter((p) => p instanceof Date)[0]).toEqual(from);
           // Athena accepts execution parameters only in some positions (never LIMIT ?).
           expect(compiled.sql).not.toMatch(/limit\s+\?/i);

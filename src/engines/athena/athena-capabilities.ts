@@ -11,4 +11,5 @@ export const ATHENA_CAPABILITIES: EngineCapabilities = {
   supportsInsertOverwrite: false,
   supportsWrites: true,
   supportsExplain: true,
+  hourPartitionedTables: true,
 };

@@ -11,4 +11,5 @@ export const CLOUDTRAIL_LAKE_CAPABILITIES: EngineCapabilities = {
   supportsInsertOverwrite: false,
   supportsWrites: false,
   supportsExplain: false,
+  hourPartitionedTables: false,
 };

@@ -7,4 +7,5 @@ export const DUCKDB_CAPABILITIES: EngineCapabilities = {
   supportsInsertOverwrite: false,
   supportsWrites: true,
   supportsExplain: true,
+  hourPartitionedTables: true,
 };
