@@ -1,45 +1,31 @@
-import { readdir } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { QUERY_MODULES } from '../../queries/index.ts';
 import { LakeqError } from '../engines/engine.ts';
 import type { LibraryQuery } from './define-query.ts';
 
-/** The library's folder: the folder tree is the catalog, a query's path is its id. */
-export const QUERIES_DIR = fileURLToPath(new URL('../../queries/', import.meta.url));
-
-/** Modules under queries/ that hold helpers, not queries. */
-const HELPER_MODULE = /(^|\/)[^/]*-sql\.ts$|(^|\/)index\.ts$/;
-
 /**
- * Lists query ids from the file tree, without importing any query module.
+ * Lists query ids, without importing any query module.
  *
  * @example
  * ```ts
  * await listQueryIds() // ['cloudtrail/api-errors-by-principal', 'cloudtrail/events-by-source', ...]
  * ```
  */
-export async function listQueryIds(dir = QUERIES_DIR): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true });
-  return entries
-    .map((rel) => rel.split(path.sep).join('/'))
-    .filter((rel) => rel.endsWith('.ts') && !HELPER_MODULE.test(rel) && rel.includes('/'))
-    .map((rel) => rel.slice(0, -'.ts'.length))
-    .sort();
+export async function listQueryIds(): Promise<string[]> {
+  return Object.keys(QUERY_MODULES).sort();
 }
 
 /** Imports one query module by id; an unknown id fails with the nearest ids. */
-export async function loadQuery(id: string, dir = QUERIES_DIR): Promise<LibraryQuery> {
-  const ids = await listQueryIds(dir);
-  if (!ids.includes(id)) {
-    const near = nearestIds(id, ids);
+export async function loadQuery(id: string): Promise<LibraryQuery> {
+  const load = QUERY_MODULES[id];
+  if (!load) {
+    const near = nearestIds(id, await listQueryIds());
     throw new LakeqError(
       'UNKNOWN_QUERY',
       `unknown query "${id}"${near.length > 0 ? `; did you mean ${near.map((n) => `"${n}"`).join(', ')}?` : ''} (lakeq query list shows all)`,
       { usage: true },
     );
   }
-  const mod = (await import(pathToFileURL(path.join(dir, `${id}.ts`)).href)) as { default?: LibraryQuery };
-  const query = mod.default;
+  const query = (await load()).default as LibraryQuery | undefined;
   if (!query || typeof query.build !== 'function') {
     throw new LakeqError(
       'BAD_QUERY_MODULE',
@@ -56,9 +42,8 @@ export async function loadQuery(id: string, dir = QUERIES_DIR): Promise<LibraryQ
 }
 
 /** Imports every query of the library. */
-export async function loadAllQueries(dir = QUERIES_DIR): Promise<LibraryQuery[]> {
-  const ids = await listQueryIds(dir);
-  return Promise.all(ids.map((id) => loadQuery(id, dir)));
+export async function loadAllQueries(): Promise<LibraryQuery[]> {
+  return Promise.all((await listQueryIds()).map((id) => loadQuery(id)));
 }
 
 /** Up to three ids closest to a mistyped one (edit distance, or a shared name part). */

@@ -1,3 +1,5 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { TrinoSQL } from 'dt-sql-parser';
 import { describe, expect, it } from 'vitest';
 import type { LakeqSettings } from '../../src/config/lakeq-config.ts';
@@ -30,6 +32,16 @@ describe('the query library', () => {
       expect(q.description.length).toBeGreaterThan(40);
       expect(q.example).toBeDefined();
     }
+  });
+
+  it('the index of queries/index.ts is the file tree: every query module, nothing else', async () => {
+    const root = path.resolve(import.meta.dirname, '../../queries');
+    const files = ((await readdir(root, { recursive: true })) as string[])
+      .map((rel) => rel.split(path.sep).join('/'))
+      .filter((rel) => rel.includes('/') && rel.endsWith('.ts') && !rel.endsWith('-sql.ts'))
+      .map((rel) => rel.slice(0, -3))
+      .sort();
+    expect(await listQueryIds()).toEqual(files);
   });
 
   it('an unknown id fails as a usage error naming the nearest ids', async () => {

@@ -1,0 +1,18 @@
+/**
+ * Every query of the library by id (its path under queries/), each module imported only when
+ * asked for. A test keeps this list equal to the file tree, and a bundler (the Lambda) sees
+ * every query through it.
+ */
+// The registry checks each module's default export (a defineQuery with the id of its path).
+export const QUERY_MODULES: Readonly<Record<string, () => Promise<{ default: unknown }>>> = {
+  'cloudtrail/api-errors-by-principal': () => import('./cloudtrail/api-errors-by-principal.ts'),
+  'cloudtrail/events-by-source': () => import('./cloudtrail/events-by-source.ts'),
+  'identity-center/failed-instance-calls': () => import('./identity-center/failed-instance-calls.ts'),
+  'identity-center/instance-churn': () => import('./identity-center/instance-churn.ts'),
+  'identity-center/instance-events': () => import('./identity-center/instance-events.ts'),
+  'identity-center/instances-created-and-deleted': () =>
+    import('./identity-center/instances-created-and-deleted.ts'),
+  'transforms/cloudtrail-events-hour': () => import('./transforms/cloudtrail-events-hour.ts'),
+  'transforms/identity-center-instance-churn-hour': () =>
+    import('./transforms/identity-center-instance-churn-hour.ts'),
+};
