@@ -46,14 +46,15 @@ function loadProcess(dataDir: string, force: boolean) {
 }
 
 /**
- * Kill delays: growing from 100 ms (before the process has switched anything) to about 3.7 s
- * (well into the run), with deterministic jitter so a failure can be replayed.
+ * Kill delays: growing from 100 ms (before the process has switched anything) to about 9.7 s
+ * (well into the run even on a busy machine; a run that ends sooner is not waited for), with
+ * deterministic jitter so a failure can be replayed.
  */
 function* delays(seed: number): Generator<number> {
   let s = seed;
   for (let i = 0; ; i++) {
     s = (s * 1103515245 + 12345) % 2 ** 31;
-    yield 100 + i * 160 + (s % 200);
+    yield 100 + i * 450 + (s % 200);
   }
 }
 
