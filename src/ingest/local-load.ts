@@ -54,7 +54,7 @@ const BATCH_TABLE = 'lakeq_load_batch';
 export async function executeLocalPlan(plan: LoadPlan, options: ExecuteOptions): Promise<LoadSummary> {
   const tables: TableDefinition[] = [];
   for (const b of plan.batches) if (!tables.includes(b.table)) tables.push(b.table);
-  for (const table of tables) await cleanStaging(options.dataDir, table);
+  for (const table of tables) await cleanStaging(options.dataDir, table, plan.runId);
   const totals = { loaded: 0, failed: 0, rows: 0, bytes: 0, sourceFiles: new Set<string>() };
   const quarantined = new Map<string, string>();
   const errors: string[] = [];

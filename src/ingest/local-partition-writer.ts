@@ -67,8 +67,15 @@ export async function writePartition(
   return { rows, bytes: size, checksum: await sha256File(target) };
 }
 
-/** Removes staging files a killed load left behind. Call only while holding the load lock. */
-export async function cleanStaging(dataDir: string, table: TableDefinition): Promise<number> {
+/**
+ * Removes staging files a killed load left behind: those of other runs (the load lock keeps
+ * other runs from running now). The current run's own batches may be writing theirs.
+ */
+export async function cleanStaging(
+  dataDir: string,
+  table: TableDefinition,
+  currentRunId: string,
+): Promise<number> {
   const root = tableDir(dataDir, table);
   let entries: string[];
   try {
@@ -77,7 +84,8 @@ export async function cleanStaging(dataDir: string, table: TableDefinition): Pro
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw error;
   }
-  const stale = entries.filter((rel) => STAGING.test(path.basename(rel)));
+  const own = `.staging-${currentRunId}.tmp`;
+  const stale = entries.filter((rel) => STAGING.test(path.basename(rel)) && path.basename(rel) !== own);
   await Promise.all(stale.map((rel) => rm(path.join(root, rel), { force: true })));
   return stale.length;
 }

@@ -231,3 +231,18 @@ describe('loading hour partitions', () => {
     );
   });
 });
+
+describe('staging files', () => {
+  it('cleaning removes what killed runs left, never the files of the run that is writing', async () => {
+    const { cleanStaging } = await import('../../src/ingest/local-partition-writer.ts');
+    const { cloudtrailEvents } = await import('../../src/catalog/tables/cloudtrail-events.ts');
+    const { mkdir } = await import('node:fs/promises');
+    const part = path.join(dataDir, 'curated', 'cloudtrail_events', 'dt=2026-11-02', 'hour=10');
+    await mkdir(part, { recursive: true });
+    await writeFile(path.join(part, '.staging-killed-run.tmp'), 'x');
+    await writeFile(path.join(part, '.staging-this-run.tmp'), 'y');
+    await writeFile(path.join(part, 'part-0.parquet'), 'z');
+    expect(await cleanStaging(dataDir, cloudtrailEvents, 'this-run')).toBe(1);
+    expect((await readdir(part)).sort()).toEqual(['.staging-this-run.tmp', 'part-0.parquet']);
+  });
+});
