@@ -2,9 +2,6 @@
 
 export const HOUR_MS = 3_600_000;
 
-/** The one format of an hour key, as the CLI prints and parses it: `2026-11-27T13`. */
-export const HOUR_KEY_FORMAT = 'YYYY-MM-DDTHH';
-
 export interface HourPartition {
   readonly dt: string;
   readonly hour: string;
@@ -15,7 +12,7 @@ export function floorHour(t: Date): Date {
   return new Date(Math.floor(t.getTime() / HOUR_MS) * HOUR_MS);
 }
 
-/** `2026-11-27T13` for the hour starting at `t`. */
+/** The hour key, the one format the CLI prints and parses: `2026-11-27T13` for the hour starting at `t`. */
 export function hourKey(t: Date): string {
   return t.toISOString().slice(0, 13);
 }
@@ -23,10 +20,6 @@ export function hourKey(t: Date): string {
 export function partitionOf(t: Date): HourPartition {
   const iso = t.toISOString();
   return { dt: iso.slice(0, 10), hour: iso.slice(11, 13) };
-}
-
-export function partitionStart(p: HourPartition): Date {
-  return new Date(`${p.dt}T${p.hour}:00:00.000Z`);
 }
 
 /** `dt=2026-11-27/hour=13`, the partition's path inside its table. */

@@ -1,4 +1,3 @@
-import { CompiledQuery } from 'kysely';
 import type { LakeqSettings } from '../../config/lakeq-config.ts';
 import { createDuckDbEngine, type DuckDbEngine } from '../../engines/duckdb/duckdb-engine.ts';
 import type { TableDefinition } from '../table-definition.ts';
@@ -77,19 +76,4 @@ export async function openLocalLoadEngine(
       await engine.reconfigure((run, warn) => cloudtrail.useFiles(files, run, warn));
     },
   };
-}
-
-/** Recreates the curated views after partitions were written, so new files are seen. */
-export async function refreshCuratedViews(
-  engine: DuckDbEngine,
-  dataDir: string,
-  tables: readonly TableDefinition[] = TABLES,
-): Promise<void> {
-  await createCuratedViews(
-    async (sql) => {
-      await engine.execute(CompiledQuery.raw(sql));
-    },
-    dataDir,
-    tables,
-  );
 }
