@@ -7,12 +7,22 @@
 export const QUERY_MODULES: Readonly<Record<string, () => Promise<{ default: unknown }>>> = {
   'cloudtrail/api-errors-by-principal': () => import('./cloudtrail/api-errors-by-principal.ts'),
   'cloudtrail/events-by-source': () => import('./cloudtrail/events-by-source.ts'),
+  'glue/cost-by-job': () => import('./glue/cost-by-job.ts'),
+  'glue/dpu-usage-trend': () => import('./glue/dpu-usage-trend.ts'),
+  'glue/failures': () => import('./glue/failures.ts'),
+  'glue/job-runs': () => import('./glue/job-runs.ts'),
+  'glue/longest-runs': () => import('./glue/longest-runs.ts'),
+  'glue/most-expensive-runs': () => import('./glue/most-expensive-runs.ts'),
+  'glue/run-metrics': () => import('./glue/run-metrics.ts'),
+  'glue/week-over-week': () => import('./glue/week-over-week.ts'),
   'identity-center/failed-instance-calls': () => import('./identity-center/failed-instance-calls.ts'),
   'identity-center/instance-churn': () => import('./identity-center/instance-churn.ts'),
   'identity-center/instance-events': () => import('./identity-center/instance-events.ts'),
   'identity-center/instances-created-and-deleted': () =>
     import('./identity-center/instances-created-and-deleted.ts'),
   'transforms/cloudtrail-events-hour': () => import('./transforms/cloudtrail-events-hour.ts'),
+  'transforms/glue-job-metrics-hour': () => import('./transforms/glue-job-metrics-hour.ts'),
+  'transforms/glue-job-runs-hour': () => import('./transforms/glue-job-runs-hour.ts'),
   'transforms/identity-center-instance-churn-hour': () =>
     import('./transforms/identity-center-instance-churn-hour.ts'),
 };

@@ -3,6 +3,17 @@
  * DuckDB view over the local files, the Athena/Glue DDL and `TableInput`, and the Kysely type.
  */
 
+/**
+ * The raw sources a curated table can read: CloudTrail log files, or the collector's hourly
+ * NDJSON files of Glue job runs and metrics (see glue-collected.ts).
+ *
+ * @example
+ * ```ts
+ * const input: TableDefinition['input'] = { source: 'glue-job-runs' satisfies RawSourceName };
+ * ```
+ */
+export type RawSourceName = 'cloudtrail' | 'glue-job-runs' | 'glue-job-metrics';
+
 /** The hour partition keys, in order: `dt='YYYY-MM-DD'`, `hour='HH'` (UTC). */
 export const PARTITION_KEYS = [
   { name: 'dt', type: 'string', comment: "UTC day of the partition, 'YYYY-MM-DD'" },
@@ -26,8 +37,11 @@ export interface TableDefinition {
   /** Path of the table under the data folder (local) or the bucket prefix (S3), no slashes at the ends. */
   readonly location: string;
   readonly format: { readonly kind: 'parquet'; readonly compression: 'zstd' | 'snappy' };
-  /** What the transform reads: the raw CloudTrail source, or another curated table (loaded first). */
-  readonly input: { readonly source: 'cloudtrail' } | { readonly table: string };
+  /**
+   * What the transform reads: a raw source (the CloudTrail logs, or the collected Glue job runs
+   * or metrics), or another curated table (loaded first).
+   */
+  readonly input: { readonly source: RawSourceName } | { readonly table: string };
   /** The library query whose rows load a partition (it gets `from` and `to` of the hour). */
   readonly transform: { readonly queryId: string };
   /** Column that orders rows in a partition file, so a reload writes identical bytes. */

@@ -23,6 +23,10 @@ Commands
   run backfill --from T --to T [--tables a,b]
                                  run statemachines/backfill.asl.json locally; one refresh at the end
   runs [--table T] [--failed]    the run ledger: what was loaded, when, by which query version
+  alarms [--at T] [--json] [--dry-run]
+                                 evaluate lakeq's alarms locally (query alarms, ETL health from the
+                                 ledger); states and changes recorded in <data-dir>/alarms/
+  alarms history [--alarm NAME]  the alarms' changes of state, newest first
   ddl --trail-bucket B --accounts A --regions R --start-date D --data-bucket B
                                  the Athena DDL of lakeq's tables (raw with projection, curated)
   schedule [--at-minute M]       run the hourly state machine every hour on this machine, catching
@@ -32,6 +36,11 @@ Commands
                                  Lambda, Step Functions, Scheduler, QuickSight); --dry-run prints the plan
   iam-policy [--principal P]     least-privilege IAM policies for the state machine, Lambda, scheduler,
                                  analyst and deployer roles
+  dashboards export --out DIR    write the QuickSight requests deploy sends (CreateDataSource,
+                                 CreateDataSet, CreateDashboard), one JSON file per request
+  dashboards deploy [--dry-run]  publish dashboards/ to QuickSight: data source, datasets, dashboards,
+                                 permissions; one SPICE ingestion per new dataset
+  dashboards diff                compare the published dashboards with dashboards/ (exit 1 on drift)
   sample cloudtrail --out DIR --from T --to T [--accounts N] [--events-per-hour N] [--seed N]
                                  write realistic, deterministic CloudTrail logs in the S3 layout
 

@@ -16,6 +16,8 @@ const COMMANDS: Record<string, () => Promise<{ run(args: string[], io: CliIO): P
   run: () => import('./commands/run.ts'),
   deploy: () => import('./commands/deploy.ts'),
   'iam-policy': () => import('./commands/iam-policy.ts'),
+  dashboards: () => import('./commands/dashboards.ts'),
+  alarms: () => import('./commands/alarms.ts'),
 };
 
 /**

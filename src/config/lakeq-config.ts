@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { ENGINE_NAMES, type EngineName, LakeqError } from '../engines/engine.ts';
+import { DEFAULT_GLUE_PRICES, type GluePrices, gluePricesSchema } from '../ingest/glue/glue-prices.ts';
 
 /** The name of the settings file looked for in the working directory. */
 export const CONFIG_FILE = 'lakeq.config.json';
@@ -11,7 +12,18 @@ const configSchema = z
     dataDir: z.string().min(1).optional().describe('local data folder (default ./lakeq-data)'),
     engine: z.enum(ENGINE_NAMES).optional().describe('default engine (default duckdb)'),
     sources: z
-      .object({ cloudtrail: z.string().min(1).optional().describe('CloudTrail logs in the S3 layout') })
+      .object({
+        cloudtrail: z.string().min(1).optional().describe('CloudTrail logs in the S3 layout'),
+        glue: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('captured Glue API responses: jobs/, job-runs/, metrics/ (AWS CLI output)'),
+      })
+      .strict()
+      .optional(),
+    pricing: z
+      .object({ glue: gluePricesSchema.optional().describe('USD per DPU-hour by execution class and Region') })
       .strict()
       .optional(),
     aws: z
@@ -47,7 +59,13 @@ export type LakeqConfigFile = z.infer<typeof configSchema>;
 export interface LakeqSettings {
   readonly dataDir: string;
   readonly engine: EngineName;
-  readonly sources: { readonly cloudtrail: string };
+  readonly sources: {
+    readonly cloudtrail: string;
+    /** The Glue collector's input locally: captured API responses (default `<dataDir>/raw/glue-api`). */
+    readonly glue: string;
+  };
+  /** Prices the collectors use for estimated costs. */
+  readonly pricing: { readonly glue: GluePrices };
   readonly aws: {
     readonly region?: string;
     readonly profile?: string;
@@ -107,24 +125,28 @@ export async function loadSettings(
   const dataDir = overrides.dataDir
     ? path.resolve(cwd, overrides.dataDir)
     : path.resolve(base, parsed.dataDir ?? './lakeq-data');
-  const unknownSource = Object.keys(overrides.sources ?? {}).find((s) => s !== 'cloudtrail');
+  const unknownSource = Object.keys(overrides.sources ?? {}).find((s) => s !== 'cloudtrail' && s !== 'glue');
   if (unknownSource) {
-    throw new LakeqError('BAD_OPTION', `unknown source "${unknownSource}" in --source (known: cloudtrail)`, {
-      usage: true,
-    });
+    throw new LakeqError(
+      'BAD_OPTION',
+      `unknown source "${unknownSource}" in --source (known: cloudtrail, glue)`,
+      { usage: true },
+    );
   }
-  const cloudtrail = overrides.sources?.cloudtrail
-    ? path.resolve(cwd, overrides.sources.cloudtrail)
-    : parsed.sources?.cloudtrail
-      ? path.resolve(base, parsed.sources.cloudtrail)
-      : path.join(dataDir, 'raw', 'cloudtrail');
+  const source = (name: 'cloudtrail' | 'glue', fallback: string) => {
+    const override = overrides.sources?.[name];
+    if (override) return path.resolve(cwd, override);
+    const fromFile = parsed.sources?.[name];
+    return fromFile ? path.resolve(base, fromFile) : path.join(dataDir, 'raw', fallback);
+  };
   const athena = parsed.aws?.athena ?? {};
   const region = parsed.aws?.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const profile = parsed.aws?.profile ?? env.AWS_PROFILE;
   return {
     dataDir,
     engine: overrides.engine ?? parsed.engine ?? 'duckdb',
-    sources: { cloudtrail },
+    sources: { cloudtrail: source('cloudtrail', 'cloudtrail'), glue: source('glue', 'glue-api') },
+    pricing: { glue: parsed.pricing?.glue ?? DEFAULT_GLUE_PRICES },
     aws: {
       ...(region ? { region } : {}),
       ...(profile ? { profile } : {}),

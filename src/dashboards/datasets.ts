@@ -1,6 +1,10 @@
 /**
  * The SPICE datasets the dashboards read. Each is a named query or a curated table; the
  * orchestration refreshes a dataset after a load changed one of the tables it reads.
+ *
+ * `{ table: 'lakeq_runs' }` is the run ledger (LEDGER_TABLE of src/catalog/athena/ledger-ddl.ts):
+ * not a curated table, so its columns come from LEDGER_COLUMNS (see `dataSetDefinitions` in
+ * src/orchestration/deploy/spice-datasets.ts), and locally it is the DuckDB view of the same name.
  */
 export interface SpiceDataset {
   /** QuickSight DataSetId and the local snapshot's name: `lakeq-<name>`. */
@@ -9,7 +13,7 @@ export interface SpiceDataset {
   readonly description: string;
   /** Curated tables the dataset reads: a load that changes one of them refreshes the dataset. */
   readonly tables: readonly string[];
-  /** The SQL source: a curated table as it is, or a library query with fixed parameters. */
+  /** The SQL source: a curated table (or the run ledger) as it is, or a library query with fixed parameters. */
   readonly source:
     | { readonly table: string }
     | { readonly queryId: string; readonly params: Readonly<Record<string, string>> };
@@ -23,10 +27,48 @@ export const SPICE_DATASETS: readonly SpiceDataset[] = [
     tables: ['identity_center_instance_churn_hourly'],
     source: { table: 'identity_center_instance_churn_hourly' },
   },
+  {
+    id: 'lakeq-glue-job-runs',
+    name: 'Glue job runs',
+    description: 'One row per Glue job run attempt: state, times, DPU-seconds and estimated cost.',
+    tables: ['glue_job_runs'],
+    source: { table: 'glue_job_runs' },
+  },
+  {
+    id: 'lakeq-glue-job-metrics',
+    name: 'Glue job metrics',
+    description: 'CloudWatch metrics of the Glue job runs, one row per run, metric and timestamp.',
+    tables: ['glue_job_metrics'],
+    source: { table: 'glue_job_metrics' },
+  },
+  {
+    id: 'lakeq-pipeline-runs',
+    name: 'Pipeline runs (ledger)',
+    description: "lakeq's run ledger: one row per table, partition and load run, with status and rows.",
+    // No load lists the ledger among the tables it changed, so datasetsReading never selects it.
+    tables: ['lakeq_runs'],
+    source: { table: 'lakeq_runs' },
+  },
 ];
 
 /** The datasets to refresh after loads that changed these tables: each at most once. */
 export function datasetsReading(changedTables: Iterable<string>): SpiceDataset[] {
   const changed = new Set(changedTables);
   return SPICE_DATASETS.filter((d) => d.tables.some((t) => changed.has(t)));
+}
+
+/**
+ * A dataset by id, or a clear error naming who asked for it.
+ *
+ * @example
+ * ```ts
+ * spiceDataset('lakeq-glue-job-runs').source // { table: 'glue_job_runs' }
+ * ```
+ */
+export function spiceDataset(id: string, datasets: readonly SpiceDataset[] = SPICE_DATASETS): SpiceDataset {
+  const found = datasets.find((d) => d.id === id);
+  if (!found) {
+    throw new Error(`no SPICE dataset ${id} (known: ${datasets.map((d) => d.id).join(', ')})`);
+  }
+  return found;
 }

@@ -11,6 +11,60 @@ export interface SourceFile {
   readonly deliveredAt?: Date;
 }
 
+/** A file of a folder, as a lister reports it. */
+export interface ListedFile {
+  readonly name: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/**
+ * How the folders of the CloudTrail layout are listed: a local folder (the default) or an S3
+ * prefix (`s3CloudTrailLister`, ListObjectsV2 with a `/` delimiter). Paths are the lister's own:
+ * file paths locally, `s3://bucket/key` URIs on S3.
+ *
+ * @example
+ * ```ts
+ * await filesForWindow('s3://org-trail/', from, to, 3, s3CloudTrailLister({ client: () => s3 }));
+ * ```
+ */
+export interface CloudTrailLister {
+  join(dir: string, ...names: string[]): string;
+  /** The names of the sub-folders of `dir`; none when it does not exist. */
+  folders(dir: string): Promise<string[]>;
+  /** The files directly in `dir` whose name `keep` accepts; none when it does not exist. */
+  files(dir: string, keep: (name: string) => boolean): Promise<ListedFile[]>;
+}
+
+/**
+ * The local folder lister: readdir, and stat for the files kept.
+ *
+ * @example
+ * ```ts
+ * await LOCAL_CLOUDTRAIL_LISTER.folders('./lakeq-data/raw/cloudtrail/AWSLogs') // ['111122223333']
+ * ```
+ */
+export const LOCAL_CLOUDTRAIL_LISTER: CloudTrailLister = {
+  join: (dir, ...names) => path.join(dir, ...names),
+  folders: listDirs,
+  files: async (dir, keep) => {
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const out: ListedFile[] = [];
+    for (const name of names) {
+      if (!keep(name)) continue;
+      const info = await stat(path.join(dir, name));
+      if (info.isFile()) out.push({ name, size: info.size, mtimeMs: info.mtimeMs });
+    }
+    return out;
+  },
+};
+
 const DELIVERY = /_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_/;
 const LOG_FILE = /\.json(\.gz)?$/i;
 
@@ -19,7 +73,8 @@ const LOG_FILE = /\.json(\.gz)?$/i;
  * whole bucket: only the day folders of the window's days (and of the `lateness` after it) are
  * listed, so an hourly load opens the same number of folders with a day or with years of
  * history. A file can hold events of hours before its delivery time; `lateness` bounds how
- * long after an event its file may arrive.
+ * long after an event its file may arrive. `root` is a folder, or an `s3://bucket/prefix` URI
+ * (listed with `lister`, or with a default S3 client when none is given).
  *
  * @example
  * ```ts
@@ -31,40 +86,42 @@ export async function filesForWindow(
   from: Date,
   to: Date,
   latenessHours: number,
+  lister?: CloudTrailLister,
 ): Promise<SourceFile[]> {
+  const list = lister ?? (await defaultLister(root));
   const until = new Date(to.getTime() + latenessHours * HOUR_MS);
   const firstDay = new Date(from.getTime() - HOUR_MS).toISOString().slice(0, 10);
   const lastDay = until.toISOString().slice(0, 10);
-  const trails = await trailRegionDirs(root);
+  const trails = await trailRegionDirs(list, root);
   const out: SourceFile[] = [];
   for (const dir of trails) {
-    for (const day of await dayDirsBetween(dir, firstDay, lastDay)) {
-      const dayDir = path.join(dir, ...day.split('-'));
-      let names: string[];
-      try {
-        names = await readdir(dayDir);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        throw error;
-      }
-      for (const name of names) {
-        if (!LOG_FILE.test(name)) continue;
+    for (const day of await dayDirsBetween(list, dir, firstDay, lastDay)) {
+      const dayDir = list.join(dir, ...day.split('-'));
+      const kept = (name: string) => {
+        if (!LOG_FILE.test(name)) return false;
         const deliveredAt = deliveryTime(name);
         // A file delivered before the window holds no event of it (events precede delivery).
-        if (deliveredAt && (deliveredAt < from || deliveredAt >= until)) continue;
-        const file = path.join(dayDir, name);
-        const info = await stat(file);
-        if (!info.isFile()) continue;
+        return !(deliveredAt && (deliveredAt < from || deliveredAt >= until));
+      };
+      for (const file of await list.files(dayDir, kept)) {
+        const deliveredAt = deliveryTime(file.name);
         out.push({
-          path: file,
-          size: info.size,
-          mtimeMs: info.mtimeMs,
+          path: list.join(dayDir, file.name),
+          size: file.size,
+          mtimeMs: file.mtimeMs,
           ...(deliveredAt ? { deliveredAt } : {}),
         });
       }
     }
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+async function defaultLister(root: string): Promise<CloudTrailLister> {
+  if (!root.startsWith('s3://')) return LOCAL_CLOUDTRAIL_LISTER;
+  // Loaded only for an S3 root, so local loads do not load the AWS SDK.
+  const { defaultS3CloudTrailLister } = await import('../storage/s3-cloudtrail-lister.ts');
+  return defaultS3CloudTrailLister();
 }
 
 /** The delivery time a CloudTrail file name carries, if it has the standard form. */
@@ -76,15 +133,15 @@ export function deliveryTime(name: string): Date | undefined {
 }
 
 /** `AWSLogs/[o-org/]<account>/CloudTrail/<region>` folders under the root. */
-async function trailRegionDirs(root: string): Promise<string[]> {
-  const logs = path.join(root, 'AWSLogs');
+async function trailRegionDirs(list: CloudTrailLister, root: string): Promise<string[]> {
+  const logs = list.join(root, 'AWSLogs');
   const out: string[] = [];
   const accountsIn = async (dir: string): Promise<void> => {
-    for (const name of await listDirs(dir)) {
-      if (/^o-[a-z0-9]{10,32}$/.test(name)) await accountsIn(path.join(dir, name));
+    for (const name of await list.folders(dir)) {
+      if (/^o-[a-z0-9]{10,32}$/.test(name)) await accountsIn(list.join(dir, name));
       else if (/^\d{12}$/.test(name)) {
-        const trail = path.join(dir, name, 'CloudTrail');
-        for (const region of await listDirs(trail)) out.push(path.join(trail, region));
+        const trail = list.join(dir, name, 'CloudTrail');
+        for (const region of await list.folders(trail)) out.push(list.join(trail, region));
       }
     }
   };
@@ -103,14 +160,19 @@ async function listDirs(dir: string): Promise<string[]> {
 }
 
 /** The `yyyy/mm/dd` folders of a trail Region folder within [first, last] ('YYYY-MM-DD'), listed, not guessed. */
-async function dayDirsBetween(regionDir: string, first: string, last: string): Promise<string[]> {
+async function dayDirsBetween(
+  list: CloudTrailLister,
+  regionDir: string,
+  first: string,
+  last: string,
+): Promise<string[]> {
   const out: string[] = [];
-  for (const y of await listDirs(regionDir)) {
+  for (const y of await list.folders(regionDir)) {
     if (!/^\d{4}$/.test(y) || y < first.slice(0, 4) || y > last.slice(0, 4)) continue;
-    for (const m of await listDirs(path.join(regionDir, y))) {
+    for (const m of await list.folders(list.join(regionDir, y))) {
       const ym = `${y}-${m}`;
       if (!/^\d{2}$/.test(m) || ym < first.slice(0, 7) || ym > last.slice(0, 7)) continue;
-      for (const d of await listDirs(path.join(regionDir, y, m))) {
+      for (const d of await list.folders(list.join(regionDir, y, m))) {
         const day = `${ym}-${d}`;
         if (/^\d{2}$/.test(d) && day >= first && day <= last) out.push(day);
       }

@@ -1,5 +1,5 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { type AppendLog, type ObjectStore, storeAt } from '../storage/object-store.ts';
 
 /** One row per (table, partition, run): what a load did to a partition. */
 export interface LedgerRow {
@@ -30,31 +30,46 @@ export interface LedgerRow {
   readonly error?: string;
 }
 
+/**
+ * The ledger as an append-only log: `ledger/runs.ndjson` in a data folder; on S3 one NDJSON
+ * object per append under `ledger/`, the location of the Athena table `lakeq_runs`
+ * (`ledgerLocation` in src/catalog/athena/ledger-ddl.ts), which reads them all.
+ */
+export const LEDGER_LOG: AppendLog = { file: 'ledger/runs.ndjson', prefix: 'ledger/' };
+
 /** The ledger's file inside the data folder. */
 export function ledgerPath(dataDir: string): string {
-  return path.join(dataDir, 'ledger', 'runs.ndjson');
+  return path.join(dataDir, ...LEDGER_LOG.file.split('/'));
 }
 
 /**
  * Appends rows to the run ledger, one JSON line each, in a single write per call, so a
- * killed process loses at most its last line (which readers skip).
+ * killed process loses at most its last line (which readers skip). `where` is the data folder
+ * or the orchestration's store.
+ *
+ * @example
+ * ```ts
+ * await appendLedger(dataDir, rows);        // <dataDir>/ledger/runs.ndjson
+ * await appendLedger(context.store, rows);  // on S3: s3://bucket/prefix/ledger/<time>-<uuid>.ndjson
+ * ```
  */
-export async function appendLedger(dataDir: string, rows: readonly LedgerRow[]): Promise<void> {
+export async function appendLedger(where: string | ObjectStore, rows: readonly LedgerRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const file = ledgerPath(dataDir);
-  await mkdir(path.dirname(file), { recursive: true });
-  await appendFile(file, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  await storeAt(where).appendLog(LEDGER_LOG, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
 }
 
-/** Reads the ledger; a line cut short by a crash is skipped and counted. */
-export async function readLedger(dataDir: string): Promise<{ rows: LedgerRow[]; damagedLines: number }> {
-  let text: string;
-  try {
-    text = await readFile(ledgerPath(dataDir), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { rows: [], damagedLines: 0 };
-    throw error;
-  }
+/**
+ * Reads the ledger; a line cut short by a crash is skipped and counted.
+ *
+ * @example
+ * ```ts
+ * const { rows, damagedLines } = await readLedger(dataDir);
+ * ```
+ */
+export async function readLedger(
+  where: string | ObjectStore,
+): Promise<{ rows: LedgerRow[]; damagedLines: number }> {
+  const text = await storeAt(where).readLog(LEDGER_LOG);
   const rows: LedgerRow[] = [];
   let damagedLines = 0;
   for (const line of text.split('\n')) {

@@ -1,8 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
+import {
+  type CollectedFolderLister,
+  collectedFilesByHour,
+  collectedRelation,
+  isCollectedSource,
+  LOCAL_COLLECTED_LISTER,
+} from '../catalog/glue-collected.ts';
 import type { TableDefinition } from '../catalog/table-definition.ts';
 import { LakeqError } from '../engines/engine.ts';
-import { filesForWindow, type SourceFile } from './cloudtrail-file-index.ts';
-import { finishedHoursIn, HOUR_MS, type HourPartition, hourKey, partitionOf } from './hours.ts';
+import { type CloudTrailLister, filesForWindow, type SourceFile } from './cloudtrail-file-index.ts';
+import { finishedHoursIn, floorHour, HOUR_MS, type HourPartition, hourKey, partitionOf } from './hours.ts';
 import { type LedgerRow, lastLoads } from './ledger.ts';
 
 /** Why a partition is in a plan. */
@@ -13,7 +20,7 @@ export interface PlannedPartition extends HourPartition {
   readonly reason: LoadReason;
   /** Fingerprint of the inputs: the source files (path, size, mtime) or the upstream partition's fingerprint. */
   readonly fingerprint: string;
-  /** The raw files that can hold the hour's events (source tables only). */
+  /** The raw files that can hold the hour's rows (source tables only): CloudTrail logs or the hour's collected file. */
   readonly files: readonly SourceFile[];
 }
 
@@ -45,6 +52,21 @@ export interface PlanOptions {
   readonly tables: readonly TableDefinition[];
   /** The CloudTrail folder in the S3 layout. */
   readonly cloudtrailRoot: string;
+  /**
+   * The Glue collector's folder (`job-runs/dt=…/hour=…/*.json`, `job-metrics/…`); callers
+   * default it to `<dataDir>/raw/glue`. Without it the Glue tables are left out of the plan.
+   */
+  readonly glueRoot?: string;
+  /** How an `s3://` CloudTrail root is listed (default: a local folder, or the default S3 client). */
+  readonly cloudtrailLister?: CloudTrailLister;
+  /** How the Glue root is listed (default: a local folder; for `s3://`, `cloudtrailLister` or the default S3 client). */
+  readonly glueLister?: CollectedFolderLister;
+  /**
+   * Hours to plan besides the window's, per table name, such as the hours whose collected files
+   * the Glue collector changed (a run started 5 h ago that finished now changes that hour's file).
+   * A table reading another table gets that table's extra hours too. Unfinished hours are left out.
+   */
+  readonly extraHours?: ReadonlyMap<string, readonly Date[]>;
   readonly from: Date;
   readonly to: Date;
   readonly ledger: readonly LedgerRow[];
@@ -60,36 +82,34 @@ export interface PlanOptions {
 }
 
 /**
- * Plans a load or backfill: the finished hours of `[from, to)` → the partitions of each table
+ * Plans a load or backfill: the finished hours of `[from, to)` (and each table's extra hours) → the partitions of each table
  * whose inputs changed since their last load (or every one with `force`) → batches of
  * contiguous hours, at most `maxPartitionsPerBatch` each. A plan is data: `--dry-run` prints it,
  * and an interrupted run, planned again, leaves out what was already loaded.
  *
  * @example
  * ```ts
- * const plan = await planLoad({ tables: TABLES, cloudtrailRoot, from, to, ledger, versions, maxPartitionsPerBatch: 100 });
+ * const plan = await planLoad({ tables: TABLES, cloudtrailRoot, glueRoot: `${dataDir}/raw/glue`, from, to, ledger,
+ *   versions, maxPartitionsPerBatch: 100, extraHours: new Map([['glue_job_runs', collected.touchedHours]]) });
  * plan.batches.map((b) => [b.table.name, b.partitions.length]) // [['cloudtrail_events', 100], ...]
  * ```
  */
 export async function planLoad(options: PlanOptions): Promise<LoadPlan> {
   const now = options.now ?? new Date();
-  const hours = finishedHoursIn(options.from, options.to, now);
+  const windowHours = finishedHoursIn(options.from, options.to, now);
   const lateness = options.latenessHours ?? 3;
   const max = options.maxPartitionsPerBatch;
   if (!(max >= 1)) throw new LakeqError('BAD_PLAN', `maxPartitionsPerBatch must be at least 1 (got ${max})`);
-  const first = hours[0];
-  const last = hours.at(-1);
-  const files =
-    first && last && options.tables.some((t) => 'source' in t.input)
-      ? await filesForWindow(options.cloudtrailRoot, first, new Date(last.getTime() + HOUR_MS), lateness)
-      : [];
-  const filesByHour = indexByHour(files, lateness);
+  const hoursOf = tableHours(options.tables, windowHours, options.extraHours, floorHour(now).getTime());
+  const filesByHour = await cloudTrailFilesByHour(options, hoursOf, lateness);
+  const glueLister = options.glueRoot === undefined ? LOCAL_COLLECTED_LISTER : await collectedLister(options);
   const fingerprints = new Map<string, Map<string, string>>();
   // Hours with something to read, per table: an hour with no input and no earlier load is not a partition.
   const withInput = new Map<string, Set<string>>();
   const batches: LoadBatch[] = [];
   const unchanged: UnchangedPartition[] = [];
   for (const table of options.tables) {
+    const hours = hoursOf.get(table.name) ?? [];
     const version = options.versions.get(table.transform.queryId) ?? '?';
     const previous = lastLoads(options.ledger, table.name);
     const own = new Map<string, string>();
@@ -97,6 +117,18 @@ export async function planLoad(options: PlanOptions): Promise<LoadPlan> {
     const inputHours = new Set<string>();
     withInput.set(table.name, inputHours);
     const planned: PlannedPartition[] = [];
+    const collected =
+      'source' in table.input && isCollectedSource(table.input.source) ? table.input.source : undefined;
+    // Without the Glue root its tables are left alone: planning them would empty loaded hours.
+    if (collected !== undefined && options.glueRoot === undefined) {
+      for (const [key, row] of previous) own.set(`${key.slice(0, 10)}T${key.slice(11)}`, row.fingerprint);
+      withInput.delete(table.name);
+      continue;
+    }
+    const sourceFiles =
+      collected !== undefined && options.glueRoot !== undefined
+        ? await collectedFilesByHour(options.glueRoot, collectedRelation(collected), hours, glueLister)
+        : filesByHour;
     for (const start of hours) {
       const key = hourKey(start);
       const partition = partitionOf(start);
@@ -104,7 +136,7 @@ export async function planLoad(options: PlanOptions): Promise<LoadPlan> {
       let hourFiles: SourceFile[] = [];
       let inputs: string[];
       if ('source' in table.input) {
-        hourFiles = filesByHour.get(key) ?? [];
+        hourFiles = sourceFiles.get(key) ?? [];
         if (hourFiles.length === 0 && !last) continue;
         inputs = hourFiles.map((f) => `${f.path}|${f.size}|${Math.trunc(f.mtimeMs)}`);
       } else {
@@ -134,6 +166,69 @@ export async function planLoad(options: PlanOptions): Promise<LoadPlan> {
     batches,
     unchanged,
   };
+}
+
+/**
+ * The hours to plan for each table, sorted: the window's, the table's extra hours, and the
+ * hours of the table it reads (tables come in load order, so that one is done first).
+ */
+function tableHours(
+  tables: readonly TableDefinition[],
+  windowHours: readonly Date[],
+  extraHours: ReadonlyMap<string, readonly Date[]> | undefined,
+  currentHour: number,
+): Map<string, Date[]> {
+  const out = new Map<string, Date[]>();
+  for (const table of tables) {
+    const times = new Set(windowHours.map((h) => h.getTime()));
+    for (const t of extraHours?.get(table.name) ?? []) {
+      const start = floorHour(t).getTime();
+      if (Number.isNaN(start)) throw new LakeqError('BAD_PLAN', `extra hour of ${table.name} is not a time`);
+      if (start < currentHour) times.add(start);
+    }
+    if ('table' in table.input) for (const h of out.get(table.input.table) ?? []) times.add(h.getTime());
+    out.set(
+      table.name,
+      [...times].sort((a, b) => a - b).map((t) => new Date(t)),
+    );
+  }
+  return out;
+}
+
+/** CloudTrail files of the hours of the tables that read CloudTrail, by hour. */
+async function cloudTrailFilesByHour(
+  options: PlanOptions,
+  hoursOf: ReadonlyMap<string, readonly Date[]>,
+  lateness: number,
+): Promise<Map<string, SourceFile[]>> {
+  let first: number | undefined;
+  let last: number | undefined;
+  for (const table of options.tables) {
+    if (!('source' in table.input) || table.input.source !== 'cloudtrail') continue;
+    for (const h of hoursOf.get(table.name) ?? []) {
+      const t = h.getTime();
+      first = first === undefined ? t : Math.min(first, t);
+      last = last === undefined ? t : Math.max(last, t);
+    }
+  }
+  if (first === undefined || last === undefined) return new Map();
+  const files = await filesForWindow(
+    options.cloudtrailRoot,
+    new Date(first),
+    new Date(last + HOUR_MS),
+    lateness,
+    options.cloudtrailLister,
+  );
+  return indexByHour(files, lateness);
+}
+
+async function collectedLister(options: PlanOptions): Promise<CollectedFolderLister> {
+  if (options.glueLister) return options.glueLister;
+  if (!options.glueRoot?.startsWith('s3://')) return LOCAL_COLLECTED_LISTER;
+  if (options.cloudtrailLister) return options.cloudtrailLister;
+  // Loaded only for an S3 root, so local loads do not load the AWS SDK.
+  const { defaultS3CloudTrailLister } = await import('../storage/s3-cloudtrail-lister.ts');
+  return defaultS3CloudTrailLister();
 }
 
 /**

@@ -36,6 +36,8 @@ export interface LoadSummary {
 export interface ExecuteOptions {
   readonly dataDir: string;
   readonly cloudtrailRoot: string;
+  /** The Glue collector's folder (default `<dataDir>/raw/glue`); a batch reads only its planned files there. */
+  readonly glueRoot?: string;
   /** Batches run at once (each on its own DuckDB instance). Default 1. */
   readonly concurrency?: number;
   readonly threads?: number;
@@ -68,7 +70,13 @@ export async function executeLocalPlan(plan: LoadPlan, options: ExecuteOptions):
       await runLimited(batches, options.concurrency ?? 1, async (batch, worker) => {
         if (options.signal?.aborted) return;
         workers[worker] ??= await openLocalLoadEngine(
-          { sources: { cloudtrail: options.cloudtrailRoot }, dataDir: options.dataDir },
+          {
+            sources: {
+              cloudtrail: options.cloudtrailRoot,
+              ...(options.glueRoot !== undefined ? { glueCollected: options.glueRoot } : {}),
+            },
+            dataDir: options.dataDir,
+          },
           options.threads ? { threads: options.threads } : {},
         );
         const rows = await loadBatch(plan.runId, batch, query, workers[worker], options);
@@ -133,7 +141,8 @@ async function loadBatch(
   };
   const { engine } = worker;
   try {
-    await worker.useFiles(files);
+    // A batch reads only its planned files: an hour whose file disappeared reads nothing and loads empty.
+    await worker.useFiles(files, 'source' in batch.table.input ? batch.table.input.source : undefined);
     const { compiled } = compileQuery(query, { from: batch.from, to: batch.to }, engine);
     await engine.execute(
       CompiledQuery.raw(`CREATE OR REPLACE TABLE ${BATCH_TABLE} AS ${compiled.sql}`, [

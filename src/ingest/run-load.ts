@@ -1,7 +1,5 @@
-import type { TableDefinition } from '../catalog/table-definition.ts';
-import { TABLES } from '../catalog/tables/index.ts';
+import { selectTables } from '../catalog/tables/select-tables.ts';
 import { DUCKDB_CAPABILITIES } from '../engines/duckdb/duckdb-capabilities.ts';
-import { LakeqError } from '../engines/engine.ts';
 import { loadQuery } from '../query/registry.ts';
 import { readLedger } from './ledger.ts';
 import { acquireLoadLock } from './load-lock.ts';
@@ -74,26 +72,4 @@ export async function runLoad(options: RunLoadOptions): Promise<{ plan: LoadPlan
   } finally {
     await release();
   }
-}
-
-/** The named tables plus every table they read from, in load order. */
-export function selectTables(names: readonly string[] | undefined): TableDefinition[] {
-  if (!names || names.length === 0) return [...TABLES];
-  const wanted = new Set<string>();
-  const add = (name: string) => {
-    const table = TABLES.find((t) => t.name === name);
-    if (!table) {
-      throw new LakeqError(
-        'UNKNOWN_TABLE',
-        `unknown table "${name}" (tables: ${TABLES.map((t) => t.name).join(', ')})`,
-        {
-          usage: true,
-        },
-      );
-    }
-    wanted.add(name);
-    if ('table' in table.input) add(table.input.table);
-  };
-  for (const n of names) add(n);
-  return TABLES.filter((t) => wanted.has(t.name));
 }

@@ -43,12 +43,15 @@ export interface S3Scope {
   readonly keyPrefix: string;
 }
 
-/** One statement of the registry: actions and the resources they are scoped to. */
+/** An IAM statement's `Condition`. */
+export type PolicyCondition = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+
+/** One statement of the registry: actions, the resources they are scoped to, and a condition. */
 export interface Grant {
   readonly sid: string;
   readonly actions: readonly string[];
   readonly resources: (v: PolicyValues) => readonly string[];
-  readonly condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+  readonly condition?: PolicyCondition | ((v: PolicyValues) => PolicyCondition | undefined);
 }
 
 export interface PolicyStatement {
@@ -56,7 +59,7 @@ export interface PolicyStatement {
   Effect: 'Allow';
   Action: string[];
   Resource: string[];
-  Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+  Condition?: PolicyCondition;
 }
 
 export interface PolicyDocument {
@@ -108,6 +111,9 @@ const PARTITION_WRITE = [
   'glue:BatchDeletePartition',
 ];
 const BUCKET_READ = ['s3:ListBucket', 's3:GetBucketLocation'];
+/** ListBucket limited to the keys under a scope's prefix (none needed for a whole bucket). */
+const listPrefixOnly = (scope: S3Scope): PolicyCondition | undefined =>
+  scope.keyPrefix === '' ? undefined : { StringLike: { 's3:prefix': [`${scope.keyPrefix}*`] } };
 const RESULTS_RW = ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
 
 /** Athena runs queries with its caller's permissions: the catalog, the tables' files, the results. */
@@ -178,18 +184,35 @@ export const POLICY_GRANTS: Readonly<Record<PolicyPrincipal, readonly Grant[]>> 
       resources: (v) => [arn(v, 'events', 'rule/StepFunctionsGetEventsForStepFunctionsExecutionRule')],
     },
   ],
+  // The code tasks (src/orchestration/aws/aws-handler-context.ts): state in the data prefix,
+  // UNLOAD output and old partition prefixes emptied there, the trail listed, the catalog's
+  // partitions and the datasets' ingestions read. Athena, Glue writes and SPICE refreshes are the
+  // state machine's.
   lambda: [
     {
       sid: 'Logs',
       actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
       resources: (v) => [arn(v, 'logs', `log-group:/aws/lambda/${v.lambdaFunction}:*`)],
     },
-    ...athenaQueryGrants('write'),
     {
-      sid: 'SpiceIngestions',
-      actions: ['quicksight:CreateIngestion', 'quicksight:DescribeIngestion', 'quicksight:ListIngestions'],
-      resources: dataSets,
+      sid: 'S3LakeState',
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      resources: (v) => [objects(v, v.data)],
     },
+    {
+      sid: 'S3ListLake',
+      actions: ['s3:ListBucket'],
+      resources: (v) => [s3(v, v.data.bucket)],
+      condition: (v) => listPrefixOnly(v.data),
+    },
+    {
+      sid: 'S3ListTrail',
+      actions: ['s3:ListBucket'],
+      resources: (v) => [s3(v, v.trail.bucket)],
+      condition: (v) => listPrefixOnly(v.trail),
+    },
+    { sid: 'GluePartitionsRead', actions: ['glue:GetPartitions'], resources: catalog },
+    { sid: 'SpiceIngestionsList', actions: ['quicksight:ListIngestions'], resources: dataSets },
   ],
   scheduler: [
     {
@@ -354,12 +377,13 @@ export function iamPolicy(principal: PolicyPrincipal, config: DeployConfig): Pol
   for (const grant of POLICY_GRANTS[principal]) {
     const resources = [...new Set(grant.resources(values))];
     if (resources.length === 0) continue;
+    const condition = typeof grant.condition === 'function' ? grant.condition(values) : grant.condition;
     Statement.push({
       Sid: grant.sid,
       Effect: 'Allow',
       Action: [...new Set(grant.actions)].sort(),
       Resource: resources,
-      ...(grant.condition ? { Condition: grant.condition } : {}),
+      ...(condition ? { Condition: condition } : {}),
     });
   }
   return { Version: '2012-10-17', Statement };

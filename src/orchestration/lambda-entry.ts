@@ -1,21 +1,29 @@
-import {
-  ATHENA_MAX_PARTITIONS_PER_BATCH,
-  LOCAL_TARGET,
-  localHandlerContext,
-} from './handlers/handler-context.ts';
+import { LakeqError } from '../engines/engine.ts';
+import { awsHandlerContext } from './aws/aws-handler-context.ts';
+import { ATHENA_MAX_PARTITIONS_PER_BATCH, LOCAL_TARGET } from './handlers/context-defaults.ts';
+import type * as LocalContextModule from './handlers/handler-context.ts';
+import type { HandlerContext } from './handlers/handler-context.ts';
 import { dispatchAction } from './handlers/index.ts';
+
+/**
+ * The local context's module, imported by a computed specifier so that esbuild leaves it (and
+ * the local SPICE's DuckDB behind it) out of the Lambda bundle: it loads from the sources only.
+ */
+const LOCAL_CONTEXT_MODULE = './handlers/handler-context.ts';
 
 /**
  * The Lambda function of the state machines' code tasks: `Payload.action` names the handler
  * (planWindow, planBackfill, batchInputs, recordBatch, datasetsToRefresh, recordRun,
- * recordFailure). Configuration comes from the environment:
+ * recordFailure). Configuration comes from the environment, as deploy sets it
+ * (deploy/lambda-resource.ts):
  *
- * - `LAKEQ_DATA_DIR` (ledger, stored plans, run records; e.g. an EFS mount), `LAKEQ_CLOUDTRAIL_ROOT`
- * - `LAKEQ_DATA_BUCKET`, `LAKEQ_DATA_PREFIX`, `LAKEQ_DATABASE`, `LAKEQ_WORK_GROUP` (as deploy sets
- *   them): where UNLOAD writes and what the Glue inputs name
+ * - `LAKEQ_DATA_BUCKET`, `LAKEQ_DATA_PREFIX`: where UNLOAD writes and, when the bucket is set,
+ *   where the ledger, stored plans and run records are kept (`awsHandlerContext`);
+ *   `LAKEQ_CLOUDTRAIL_ROOT` (`s3://trail-bucket[/prefix]`), `LAKEQ_AWS_ACCOUNT_ID` (QuickSight)
+ * - `LAKEQ_GLUE_DATABASE`, `LAKEQ_ATHENA_WORKGROUP`: what the Glue inputs and UNLOAD name
  * - `LAKEQ_MAX_PARTITIONS_PER_BATCH` (default 100), `LAKEQ_SPICE_QUOTA_PER_DAY` (default 32)
- *
- * The catalog and SPICE look-ups are the local ones for now (see HandlerContext).
+ * - without a bucket, from the sources only: `LAKEQ_DATA_DIR` (local folder) and
+ *   `LAKEQ_CLOUDTRAIL_ROOT` (a folder), with the local catalog and SPICE
  *
  * @example
  * ```ts
@@ -23,21 +31,51 @@ import { dispatchAction } from './handlers/index.ts';
  * ```
  */
 export async function handler(event: unknown): Promise<unknown> {
-  return dispatchAction(event, contextFromEnv(process.env));
+  return dispatchAction(event, await contextFromEnv(process.env));
 }
 
-function contextFromEnv(env: NodeJS.ProcessEnv) {
-  const dataDir = env.LAKEQ_DATA_DIR ?? '/tmp/lakeq-data';
-  return localHandlerContext({
-    dataDir,
-    cloudtrailRoot: env.LAKEQ_CLOUDTRAIL_ROOT ?? `${dataDir}/raw/cloudtrail`,
-    target: {
-      bucket: env.LAKEQ_DATA_BUCKET ?? LOCAL_TARGET.bucket,
-      prefix: env.LAKEQ_DATA_PREFIX ?? LOCAL_TARGET.prefix,
-      database: env.LAKEQ_DATABASE ?? LOCAL_TARGET.database,
-      workGroup: env.LAKEQ_WORK_GROUP ?? LOCAL_TARGET.workGroup,
-    },
+async function contextFromEnv(env: NodeJS.ProcessEnv): Promise<HandlerContext> {
+  const bucket = env.LAKEQ_DATA_BUCKET;
+  const target = {
+    bucket: bucket ?? LOCAL_TARGET.bucket,
+    prefix: env.LAKEQ_DATA_PREFIX ?? LOCAL_TARGET.prefix,
+    database: env.LAKEQ_GLUE_DATABASE ?? LOCAL_TARGET.database,
+    workGroup: env.LAKEQ_ATHENA_WORKGROUP ?? LOCAL_TARGET.workGroup,
+  };
+  const common = {
+    target,
     maxPartitionsPerBatch: Number(env.LAKEQ_MAX_PARTITIONS_PER_BATCH ?? ATHENA_MAX_PARTITIONS_PER_BATCH),
     ...(env.LAKEQ_SPICE_QUOTA_PER_DAY ? { spiceQuotaPerDay: Number(env.LAKEQ_SPICE_QUOTA_PER_DAY) } : {}),
+  };
+  if (bucket) {
+    const cloudtrailRoot = env.LAKEQ_CLOUDTRAIL_ROOT;
+    if (!cloudtrailRoot?.startsWith('s3://')) {
+      throw new LakeqError(
+        'BAD_CONFIG',
+        `LAKEQ_CLOUDTRAIL_ROOT must be the trail's s3://bucket[/prefix] when LAKEQ_DATA_BUCKET is set (got ${JSON.stringify(cloudtrailRoot)})`,
+      );
+    }
+    return awsHandlerContext({
+      ...common,
+      cloudtrailRoot,
+      accountId: env.LAKEQ_AWS_ACCOUNT_ID ?? '',
+      ...(env.LAKEQ_DATA_DIR ? { dataDir: env.LAKEQ_DATA_DIR } : {}),
+    });
+  }
+  let local: typeof LocalContextModule;
+  try {
+    local = (await import(LOCAL_CONTEXT_MODULE)) as typeof LocalContextModule;
+  } catch (error) {
+    throw new LakeqError(
+      'BAD_CONFIG',
+      'LAKEQ_DATA_BUCKET is not set: the Lambda bundle keeps its state in S3 (a local data folder needs the lakeq sources)',
+      { cause: error },
+    );
+  }
+  const dataDir = env.LAKEQ_DATA_DIR ?? '/tmp/lakeq-data';
+  return local.localHandlerContext({
+    ...common,
+    dataDir,
+    cloudtrailRoot: env.LAKEQ_CLOUDTRAIL_ROOT ?? `${dataDir}/raw/cloudtrail`,
   });
 }

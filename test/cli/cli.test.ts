@@ -376,7 +376,13 @@ describe('lakeq ddl', () => {
     expect(out).toMatch(/CREATE EXTERNAL TABLE `lakeq`.`cloudtrail_events`/);
     expect(out).toMatch(/CREATE EXTERNAL TABLE `lakeq`.`identity_center_instance_churn_hourly`/);
     expect(out).toContain('`lakeq`.`lakeq_runs`');
-    expect(out.match(/^CREATE /gm)?.length).toBe(5);
+    // The Glue collector's raw tables over the data bucket, projected from the start date.
+    expect(out).toMatch(/CREATE EXTERNAL TABLE `lakeq`.`glue_job_runs_collected`/);
+    expect(out).toContain("LOCATION 's3://my-lake/raw/glue/job-metrics/'");
+    expect(out).toContain("'projection.dt.range'='2026-01-01,NOW'");
+    expect(out).toMatch(/CREATE EXTERNAL TABLE `lakeq`.`glue_job_runs`/);
+    // cloudtrail_logs, its view, 2 collected Glue tables, 4 curated tables, the ledger.
+    expect(out.match(/^CREATE /gm)?.length).toBe(9);
     const missing = captureIO();
     expect(await main(args, missing)).toBe(2);
     expect(missing.stderr()).toContain('--start-date');

@@ -99,6 +99,14 @@ import {
   UpdateStateMachineCommand,
   type UpdateStateMachineInput,
 } from '@aws-sdk/client-sfn';
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  type DescribeAlarmsCommandInput,
+  type MetricAlarm,
+  PutMetricAlarmCommand,
+  type PutMetricAlarmCommandInput,
+} from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 
 export const ACCOUNT = '111122223333';
@@ -116,7 +124,8 @@ export const sfn = mockClient(SFNClient);
 export const lambda = mockClient(LambdaClient);
 export const scheduler = mockClient(SchedulerClient);
 export const quicksight = mockClient(QuickSightClient);
-export const MOCKS = { glue, athena, sfn, lambda, scheduler, quicksight } as const;
+export const cloudwatch = mockClient(CloudWatchClient);
+export const MOCKS = { glue, athena, sfn, lambda, scheduler, quicksight, cloudwatch } as const;
 
 interface FakeDataSource {
   source: CreateDataSourceRequest;
@@ -138,6 +147,7 @@ export interface FakeAws {
   /** How the next CreateDataSource ends, once a Describe has seen it in progress. */
   dataSourceCreation: 'CREATION_SUCCESSFUL' | 'CREATION_FAILED';
   dataSets: Map<string, { set: CreateDataSetRequest; permissions: ResourcePermission[] }>;
+  alarms: Map<string, MetricAlarm>;
 }
 
 const created = new Date('2026-11-01T00:00:00Z');
@@ -164,6 +174,7 @@ export function installFakeAws(): FakeAws {
     dataSources: new Map(),
     dataSourceCreation: 'CREATION_SUCCESSFUL',
     dataSets: new Map(),
+    alarms: new Map(),
   };
   glue.on(GetDatabaseCommand).callsFake(async ({ Name }: GetDatabaseRequest) => {
     const db = fake.databases.get(Name as string);
@@ -481,7 +492,7 @@ export function installFakeAws(): FakeAws {
         Arn: `arn:aws:quicksight:${REGION}:${ACCOUNT}:dataset/${DataSetId}`,
         CreatedTime: created,
         ConsumedSpiceCapacityInBytes: 1024,
-        LogicalTableMap: {
+        LogicalTableMap: set.LogicalTableMap ?? {
           'auto-generated': { Alias: set.Name, Source: { PhysicalTableId: 'lakeq-source' } },
         },
       },
@@ -508,6 +519,25 @@ export function installFakeAws(): FakeAws {
     const d = fake.dataSets.get(input.DataSetId as string);
     if (d) d.permissions = grant(d.permissions, input.GrantPermissions);
     return { Status: 200 };
+  });
+  // CloudWatch: DescribeAlarms pages (3 a page) through what PutMetricAlarm stored.
+  cloudwatch.on(DescribeAlarmsCommand).callsFake(async (input: DescribeAlarmsCommandInput) => {
+    const names = [...fake.alarms.keys()].filter((n) => n.startsWith(input.AlarmNamePrefix ?? '')).sort();
+    const start = input.NextToken ? Number(input.NextToken) : 0;
+    return {
+      MetricAlarms: names.slice(start, start + 3).map((n) => fake.alarms.get(n) as MetricAlarm),
+      ...(start + 3 < names.length ? { NextToken: String(start + 3) } : {}),
+    };
+  });
+  cloudwatch.on(PutMetricAlarmCommand).callsFake(async (input: PutMetricAlarmCommandInput) => {
+    const name = input.AlarmName as string;
+    fake.alarms.set(name, {
+      ...(input as MetricAlarm),
+      AlarmArn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}`,
+      StateValue: 'INSUFFICIENT_DATA',
+      AlarmConfigurationUpdatedTimestamp: created,
+    });
+    return {};
   });
   return fake;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AthenaClient } from '@aws-sdk/client-athena';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { GlueClient, UpdateTableCommand } from '@aws-sdk/client-glue';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { QuickSightClient } from '@aws-sdk/client-quicksight';
@@ -10,6 +11,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { CreateStateMachineCommand, SFNClient, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cloudtrailEvents } from '../../src/catalog/tables/cloudtrail-events.ts';
+import { ALARMS } from '../../src/alarms/alarms.ts';
 import { TABLES } from '../../src/catalog/tables/index.ts';
 import { main } from '../../src/cli/main.ts';
 import type { LakeqSettings } from '../../src/config/lakeq-config.ts';
@@ -113,6 +115,7 @@ const clients = {
   lambda: new LambdaClient({ region: REGION }),
   scheduler: new SchedulerClient({ region: REGION }),
   quicksight: new QuickSightClient({ region: REGION }),
+  cloudwatch: new CloudWatchClient({ region: REGION }),
 };
 const instant = async () => {};
 
@@ -213,7 +216,9 @@ describe('lakeq deploy against a mocked AWS', () => {
     const applied = await applyDeploy(plan);
     expect(applied).toHaveLength(plan.changes.length);
     const creates = mutatingCalls();
-    expect(creates.filter((c) => c === 'glue:CreateTable')).toHaveLength(TABLES.length + 1);
+    // cloudtrail_logs and the two Glue collector tables, then the curated tables.
+    expect(creates.filter((c) => c === 'glue:CreateTable')).toHaveLength(TABLES.length + 3);
+    expect(creates.filter((c) => c === 'cloudwatch:PutMetricAlarm')).toHaveLength(ALARMS.length);
     expect(creates.filter((c) => c === 'athena:CreateNamedQuery')).toHaveLength(athenaQueries.length);
     expect(creates).toEqual(
       expect.arrayContaining([
@@ -225,6 +230,7 @@ describe('lakeq deploy against a mocked AWS', () => {
         'scheduler:CreateSchedule',
         'quicksight:CreateDataSource',
         'quicksight:CreateDataSet',
+        'cloudwatch:PutMetricAlarm',
       ]),
     );
     expect(creates.filter((c) => /Update/.test(c))).toEqual([]);
@@ -270,6 +276,8 @@ describe('lakeq deploy against a mocked AWS', () => {
       LAKEQ_ATHENA_WORKGROUP: 'lakeq',
       LAKEQ_DATA_BUCKET: 'lakeq-lake',
       LAKEQ_DATA_PREFIX: 'lakeq',
+      LAKEQ_CLOUDTRAIL_ROOT: 's3://org-trail',
+      LAKEQ_AWS_ACCOUNT_ID: ACCOUNT,
     });
 
     const dataSet = aws.dataSets.get('lakeq-identity-center-instance-churn-hourly');
@@ -410,12 +418,12 @@ describe('lakeq deploy against a mocked AWS', () => {
     const plan = await planDeploy(clients, next, inputs());
     expect(plan.changes.filter((c) => c.action !== 'no-op').map((c) => c.kind)).toEqual([
       'quicksight-data-source',
-      'quicksight-dataset',
+      ...SPICE_DATASETS.map(() => 'quicksight-dataset'),
     ]);
     await applyDeploy(plan);
     expect(mutatingCalls()).toEqual([
       'quicksight:UpdateDataSourcePermissions',
-      'quicksight:UpdateDataSetPermissions',
+      ...SPICE_DATASETS.map(() => 'quicksight:UpdateDataSetPermissions'),
     ]);
   });
 

@@ -54,7 +54,8 @@ describe('the query library', () => {
   });
 });
 
-const LIBRARY_TABLES = /"(cloudtrail_events|cloudtrail_events_raw|identity_center_instance_churn_hourly)"/;
+const LIBRARY_TABLES =
+  /"(cloudtrail_events|cloudtrail_events_raw|identity_center_instance_churn_hourly|glue_job_runs|glue_job_metrics|glue_job_runs_collected|glue_job_metrics_collected)"/;
 
 for (const query of queries) {
   describe(`${query.id}@${query.version}`, () => {
@@ -83,10 +84,17 @@ for (const query of queries) {
         } else {
           expect(compiled.sql).toMatch(LIBRARY_TABLES);
           // Queries over the curated table name its day partitions, so Athena reads only those.
-          if (/"cloudtrail_events"/.test(compiled.sql)) {
+          if (/"(cloudtrail_events|glue_job_runs|glue_job_metrics)"/.test(compiled.sql)) {
             expect(compiled.sql).toMatch(/and dt >= \? and dt <= \?/);
           }
-          expect(compiled.parameters.filter((p) => p instanceof Date)[0]).toEqual(from);
+          // The collected Glue relations are read by their projected dt folders.
+          if (/"glue_job_(runs|metrics)_collected"/.test(compiled.sql)) {
+            expect(compiled.sql).toMatch(/where dt >= \? and dt <= \?/);
+          }
+          // A query without `from` (glue/week-over-week: the two weeks before `to`) starts elsewhere.
+          if (query.example?.from !== undefined) {
+            expect(compiled.parameters.filter((p) => p instanceof Date)[0]).toEqual(from);
+          }
           // Athena accepts execution parameters only in some positions (never LIMIT ?).
           expect(compiled.sql).not.toMatch(/limit\s+\?/i);
         }

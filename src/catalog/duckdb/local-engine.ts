@@ -1,9 +1,28 @@
-import type { LakeqSettings } from '../../config/lakeq-config.ts';
+import path from 'node:path';
 import { createDuckDbEngine, type DuckDbEngine } from '../../engines/duckdb/duckdb-engine.ts';
-import type { TableDefinition } from '../table-definition.ts';
+import { isCollectedSource } from '../glue-collected.ts';
+import type { RawSourceName, TableDefinition } from '../table-definition.ts';
 import { TABLES } from '../tables/index.ts';
 import { createCuratedViews } from './curated-views.ts';
+import { LocalGlueSource } from './glue-collected-views.ts';
 import { LocalCloudTrailSource } from './local-cloudtrail-source.ts';
+
+/** The raw source folders the local catalog reads. */
+export interface LocalSources {
+  /** CloudTrail logs in the S3 delivery layout. */
+  readonly cloudtrail: string;
+  /**
+   * The Glue collector's NDJSON files (default `<dataDir>/raw/glue`). Not `sources.glue` of the
+   * settings: that is the collector's input (captured API responses).
+   */
+  readonly glueCollected?: string;
+}
+
+/** What the local catalog needs of the settings. */
+export interface LocalCatalogSettings {
+  readonly sources: LocalSources;
+  readonly dataDir?: string;
+}
 
 export interface LocalEngineOptions {
   readonly threads?: number;
@@ -18,14 +37,30 @@ export interface LocalEngineOptions {
   readonly raw?: boolean;
 }
 
-/** Whether SQL reads the raw CloudTrail views (and so needs the source folder scanned). */
+/** Whether SQL reads the raw views (and so needs the source folders scanned). */
 export function readsRawViews(sql: string): boolean {
-  return /\b(cloudtrail_events_raw|cloudtrail_logs|cloudtrail_raw)\b/i.test(sql);
+  return /\b(cloudtrail_events_raw|cloudtrail_logs|cloudtrail_raw|glue_job_runs_collected|glue_job_metrics_collected)\b/i.test(
+    sql,
+  );
+}
+
+/**
+ * The Glue collected root of the settings: `sources.glueCollected`, else `<dataDir>/raw/glue`.
+ *
+ * @example
+ * ```ts
+ * glueRootOf({ sources: { cloudtrail: '/t' }, dataDir: '/d' }) // '/d/raw/glue'
+ * ```
+ */
+export function glueRootOf(settings: LocalCatalogSettings): string | undefined {
+  if (settings.sources.glueCollected !== undefined) return settings.sources.glueCollected;
+  return settings.dataDir === undefined ? undefined : path.join(settings.dataDir, 'raw', 'glue');
 }
 
 /**
  * The embedded engine with the local catalog: `cloudtrail_logs` and `cloudtrail_events_raw`
- * over the CloudTrail folder, and a view per curated table over its Parquet partitions.
+ * over the CloudTrail folder, `glue_job_runs_collected` and `glue_job_metrics_collected` over
+ * the Glue collector's files, and a view per curated table over its Parquet partitions.
  *
  * @example
  * ```ts
@@ -34,46 +69,75 @@ export function readsRawViews(sql: string): boolean {
  * ```
  */
 export async function openLocalEngine(
-  settings: Pick<LakeqSettings, 'sources'> & Partial<Pick<LakeqSettings, 'dataDir'>>,
+  settings: LocalCatalogSettings,
   options: LocalEngineOptions = {},
 ): Promise<DuckDbEngine> {
-  const files = options.raw === false ? [] : options.cloudtrailFiles;
+  const raw = options.raw !== false;
+  const files = raw ? options.cloudtrailFiles : [];
   const cloudtrail = new LocalCloudTrailSource(settings.sources.cloudtrail, files);
+  const glueRoot = glueRootOf(settings);
+  const glue = new LocalGlueSource(glueRoot ?? '', { scan: raw && glueRoot !== undefined });
   const tables = options.tables ?? TABLES;
   return createDuckDbEngine({
     ...(options.threads ? { threads: options.threads } : {}),
     setup: async (run, warn) => {
       await cloudtrail.setup(run, warn);
+      await glue.setup(run, warn);
       if (settings.dataDir !== undefined) await createCuratedViews(run, settings.dataDir, tables);
     },
-    recover: (error, run, warn) => cloudtrail.recover(error, run, warn),
+    recover: async (error, run, warn) =>
+      (await cloudtrail.recover(error, run, warn)) || glue.recover(error, run, warn),
   });
 }
 
+/** A load worker's engine; `useFiles` points the source's raw views at one batch's files. */
+export interface LocalLoadEngine {
+  readonly engine: DuckDbEngine;
+  /** The raw views read exactly `files` of `source` (default CloudTrail); the other raw views read nothing. */
+  useFiles(files: readonly string[], source?: RawSourceName): Promise<void>;
+}
+
 /**
- * An engine for loads: the same catalog, with the CloudTrail views pointed at each batch's
- * files in turn, so one DuckDB instance serves every batch of a worker.
+ * An engine for loads: the same catalog, with the raw views pointed at each batch's files in
+ * turn, so one DuckDB instance serves every batch of a worker.
+ *
+ * @example
+ * ```ts
+ * const worker = await openLocalLoadEngine({ sources: { cloudtrail }, dataDir });
+ * await worker.useFiles(['…/job-runs/dt=2026-11-27/hour=13/job-runs.json'], 'glue-job-runs');
+ * ```
  */
 export async function openLocalLoadEngine(
-  settings: Pick<LakeqSettings, 'sources' | 'dataDir'>,
+  settings: LocalCatalogSettings & { readonly dataDir: string },
   options: { threads?: number } = {},
-): Promise<{ engine: DuckDbEngine; useFiles(files: readonly string[]): Promise<void> }> {
+): Promise<LocalLoadEngine> {
   const cloudtrail = new LocalCloudTrailSource(settings.sources.cloudtrail, []);
+  const glue = new LocalGlueSource(glueRootOf(settings) ?? '', { scan: false });
   const engine = await createDuckDbEngine({
     ...(options.threads ? { threads: options.threads } : {}),
     maxConnections: 1,
     setup: async (run, warn) => {
       await cloudtrail.setup(run, warn);
+      await glue.setup(run, warn);
       await createCuratedViews(run, settings.dataDir, TABLES);
     },
-    recover: (error, run, warn) => cloudtrail.recover(error, run, warn),
+    recover: async (error, run, warn) =>
+      (await cloudtrail.recover(error, run, warn)) || glue.recover(error, run, warn),
   });
   return {
     engine,
-    useFiles: async (files) => {
+    useFiles: async (files, source = 'cloudtrail') => {
       engine.clearWarnings();
       // The curated views were made when the worker opened, after the tables it reads were loaded.
-      await engine.reconfigure((run, warn) => cloudtrail.useFiles(files, run, warn));
+      await engine.reconfigure(async (run, warn) => {
+        await cloudtrail.useFiles(source === 'cloudtrail' ? files : [], run, warn);
+        await glue.useFiles(
+          isCollectedSource(source) ? source : undefined,
+          isCollectedSource(source) ? files : [],
+          run,
+          warn,
+        );
+      });
     },
   };
 }

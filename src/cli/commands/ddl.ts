@@ -5,8 +5,9 @@ import type { CliIO } from '../io.ts';
 const USAGE = `Usage: lakeq ddl --trail-bucket B --accounts 111122223333,... --regions us-east-1,... --start-date YYYY-MM-DD
                  --data-bucket B [--trail-prefix P] [--organization o-...] [--data-prefix P] [--database lakeq]
 Prints the Athena DDL of the catalog: the raw cloudtrail_logs table (partition projection over the
-trail's bucket), the cloudtrail_events_raw view, the curated hour-partitioned tables and the
-run ledger (lakeq_runs).`;
+trail's bucket), the cloudtrail_events_raw view, the raw Glue collector tables
+(glue_job_runs_collected, glue_job_metrics_collected over s3://<data-bucket>/<data-prefix>/raw/glue/,
+projected from --start-date), the curated hour-partitioned tables and the run ledger (lakeq_runs).`;
 
 /** `lakeq ddl`: the statements that create lakeq's tables in Athena, to run once per database. */
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -45,6 +46,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     '../../catalog/athena/cloudtrail-logs-ddl.ts'
   );
   const { curatedTableDdl } = await import('../../catalog/athena/curated-table-ddl.ts');
+  const { collectedTablesDdl } = await import('../../catalog/athena/glue-collected-ddl.ts');
   const { TABLES } = await import('../../catalog/tables/index.ts');
   const { ledgerTableDdl } = await import('../../catalog/athena/ledger-ddl.ts');
   const statements: string[] = [];
@@ -65,6 +67,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       prefix: values['data-prefix'] ?? '',
       database: values.database ?? 'lakeq',
     };
+    statements.push(...collectedTablesDdl(target, { startDate: values['start-date'] as string }));
     for (const table of TABLES) statements.push(curatedTableDdl(table, target));
     statements.push(ledgerTableDdl(target));
   } catch (error) {

@@ -14,13 +14,14 @@ export async function openDeployClients(
   config: Pick<DeployConfig, 'region' | 'profile'>,
 ): Promise<DeployClients> {
   const options = { region: config.region, ...(config.profile ? { profile: config.profile } : {}) };
-  const [glue, athena, sfn, lambda, scheduler, quicksight] = await Promise.all([
+  const [glue, athena, sfn, lambda, scheduler, quicksight, cloudwatch] = await Promise.all([
     import('@aws-sdk/client-glue'),
     import('@aws-sdk/client-athena'),
     import('@aws-sdk/client-sfn'),
     import('@aws-sdk/client-lambda'),
     import('@aws-sdk/client-scheduler'),
     import('@aws-sdk/client-quicksight'),
+    import('@aws-sdk/client-cloudwatch'),
   ]);
   return {
     glue: new glue.GlueClient(options),
@@ -29,5 +30,6 @@ export async function openDeployClients(
     lambda: new lambda.LambdaClient(options),
     scheduler: new scheduler.SchedulerClient(options),
     quicksight: new quicksight.QuickSightClient(options),
+    cloudwatch: new cloudwatch.CloudWatchClient(options),
   };
 }

@@ -86,6 +86,17 @@ const deployFileSchema = z
       .object({
         dataSourceId: name(128).optional(),
         principals: z.array(z.string().startsWith('arn:')).optional(),
+        viewers: z.array(z.string().startsWith('arn:')).optional(),
+      })
+      .strict()
+      .optional(),
+    alarms: z
+      .object({
+        snsTopicArn: z
+          .string()
+          .regex(/^arn:[a-z-]+:sns:/, 'must be an SNS topic ARN')
+          .optional(),
+        glueDailyCostUsd: z.number().positive().optional(),
       })
       .strict()
       .optional(),
@@ -139,7 +150,19 @@ export interface DeployConfig {
     readonly stateMachine: string;
     readonly enabled: boolean;
   };
-  readonly quicksight: { readonly dataSourceId: string; readonly principals: readonly string[] };
+  readonly quicksight: {
+    readonly dataSourceId: string;
+    /** Owners of the data source, datasets and dashboards. */
+    readonly principals: readonly string[];
+    /** Users or groups who may view (not change) the dashboards. */
+    readonly viewers: readonly string[];
+  };
+  readonly alarms: {
+    /** Where the CloudWatch alarms notify (AlarmActions); none when unset. */
+    readonly snsTopicArn?: string;
+    /** The `glue-daily-cost` alarm's threshold in USD. */
+    readonly glueDailyCostUsd?: number;
+  };
 }
 
 /** Options from the command line, applied over the file. */
@@ -267,6 +290,11 @@ export function resolveDeployConfig(
     quicksight: {
       dataSourceId: f.quicksight?.dataSourceId ?? 'lakeq-athena',
       principals: f.quicksight?.principals ?? [],
+      viewers: f.quicksight?.viewers ?? [],
+    },
+    alarms: {
+      ...(f.alarms?.snsTopicArn ? { snsTopicArn: f.alarms.snsTopicArn } : {}),
+      ...(f.alarms?.glueDailyCostUsd ? { glueDailyCostUsd: f.alarms.glueDailyCostUsd } : {}),
     },
   };
 }
@@ -283,4 +311,6 @@ export const arns = {
     `arn:${c.partition}:quicksight:${c.region}:${c.accountId}:datasource/${c.quicksight.dataSourceId}`,
   dataSet: (c: DeployConfig, id: string) =>
     `arn:${c.partition}:quicksight:${c.region}:${c.accountId}:dataset/${id}`,
+  dashboard: (c: DeployConfig, id: string) =>
+    `arn:${c.partition}:quicksight:${c.region}:${c.accountId}:dashboard/${id}`,
 };

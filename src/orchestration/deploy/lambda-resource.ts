@@ -26,13 +26,25 @@ export interface LambdaLike {
   send(command: UpdateFunctionConfigurationCommand): Promise<UpdateFunctionConfigurationCommandOutput>;
 }
 
-/** The environment lambda-entry.ts reads, then `lambda.environment` from the deploy file (which wins). */
+/**
+ * The environment lambda-entry.ts reads (its AWS context: the data bucket for state and UNLOAD
+ * output, the trail to list, the account of the QuickSight datasets), then `lambda.environment`
+ * from the deploy file (which wins).
+ *
+ * @example
+ * ```ts
+ * lambdaEnvironment(config).LAKEQ_CLOUDTRAIL_ROOT // 's3://org-trail' (trail.bucket and trail.prefix)
+ * ```
+ */
 export function lambdaEnvironment(config: DeployConfig): Record<string, string> {
+  const trailPrefix = (config.trail.prefix ?? '').replace(/^\/+|\/+$/g, '');
   return {
     LAKEQ_GLUE_DATABASE: config.database,
     LAKEQ_ATHENA_WORKGROUP: config.workGroup,
     LAKEQ_DATA_BUCKET: config.data.bucket,
     LAKEQ_DATA_PREFIX: config.data.prefix,
+    LAKEQ_CLOUDTRAIL_ROOT: `s3://${config.trail.bucket}${trailPrefix ? `/${trailPrefix}` : ''}`,
+    LAKEQ_AWS_ACCOUNT_ID: config.accountId,
     ...config.lambda.environment,
   };
 }

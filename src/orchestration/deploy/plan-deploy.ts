@@ -3,6 +3,9 @@ import {
   cloudTrailEventsRawViewSql,
 } from '../../catalog/athena/cloudtrail-logs-ddl.ts';
 import { cloudTrailLogsTableInput, glueTableInput } from '../../catalog/athena/glue-table-input.ts';
+import type { AlarmDefinition } from '../../alarms/alarm-definition.ts';
+import { alarmResources } from '../../alarms/alarm-resources.ts';
+import type { CloudWatchLike } from '../../alarms/cloudwatch-alarms.ts';
 import type { TableDefinition } from '../../catalog/table-definition.ts';
 import type { SpiceDataset } from '../../dashboards/datasets.ts';
 import { createAthenaEngine } from '../../engines/athena/athena-engine.ts';
@@ -16,7 +19,12 @@ import {
 } from './athena-resources.ts';
 import { athenaViewResource } from './athena-view-resource.ts';
 import type { DeployConfig } from './deploy-config.ts';
-import { type GlueLike, glueDatabaseResource, glueTableResource } from './glue-resources.ts';
+import {
+  type GlueLike,
+  glueCollectedTableResources,
+  glueDatabaseResource,
+  glueTableResource,
+} from './glue-resources.ts';
 import { bundleLambda } from './lambda-bundle.ts';
 import { type LambdaLike, lambdaFunctionResource } from './lambda-resource.ts';
 import { namedQueryDefinitions } from './named-queries.ts';
@@ -38,6 +46,7 @@ export interface DeployClients {
   readonly lambda: LambdaLike;
   readonly scheduler: SchedulerLike;
   readonly quicksight: QuickSightLike;
+  readonly cloudwatch: CloudWatchLike;
 }
 
 /** What is deployed; each defaults to lakeq's own (the query library, TABLES, SPICE_DATASETS). */
@@ -45,6 +54,8 @@ export interface DeployInputs {
   readonly queries?: readonly LibraryQuery[];
   readonly tables?: readonly TableDefinition[];
   readonly datasets?: readonly SpiceDataset[];
+  /** The CloudWatch alarms (default: `defaultAlarms` with the config's cost threshold). */
+  readonly alarms?: readonly AlarmDefinition[];
   /** Waits between status polls (Athena, Lambda); tests pass an instant one. */
   readonly sleep?: Sleep;
 }
@@ -81,6 +92,11 @@ export async function planDeploy(
   const tables = inputs.tables ?? (await import('../../catalog/tables/index.ts')).TABLES;
   const datasets = inputs.datasets ?? (await import('../../dashboards/datasets.ts')).SPICE_DATASETS;
   const queries = inputs.queries ?? (await (await import('../../query/registry.ts')).loadAllQueries());
+  const alarms =
+    inputs.alarms ??
+    (await import('../../alarms/alarms.ts')).defaultAlarms(
+      config.alarms.glueDailyCostUsd ? { glueDailyCostUsd: config.alarms.glueDailyCostUsd } : {},
+    );
   const stateMachines = await loadStateMachines(config);
   const scheduled = stateMachines.find((s) => s.key === config.schedule.stateMachine);
   if (!scheduled) {
@@ -106,6 +122,7 @@ export async function planDeploy(
     glueDatabaseResource(glue, database),
     workGroupResource(athena, config),
     glueTableResource(glue, database, cloudTrailLogsTableInput(config.trail)),
+    ...glueCollectedTableResources(glue, database, target, { startDate: config.trail.startDate }),
     ...tables.map((t) => glueTableResource(glue, database, glueTableInput(t, target))),
     athenaViewResource(glue, engine, database, CLOUDTRAIL_EVENTS_RAW_VIEW, cloudTrailEventsRawViewSql()),
     ...namedQueryDefinitions(queries, config).map((q) =>
@@ -118,6 +135,9 @@ export async function planDeploy(
     ...dataSetDefinitions(datasets, config, tables, queries).map((d) =>
       quickSightDataSetResource(clients.quicksight, config, d),
     ),
+    ...alarmResources(clients.cloudwatch, alarms, {
+      alarmActions: config.alarms.snsTopicArn ? [config.alarms.snsTopicArn] : [],
+    }),
   ];
   const warnings = bundle.missingPackages.map(
     (p) =>

@@ -13,6 +13,7 @@ import {
   type DescribeDataSourceCommandOutput,
   DescribeDataSourcePermissionsCommand,
   type DescribeDataSourcePermissionsCommandOutput,
+  type LogicalTable,
   type PhysicalTable,
   type ResourcePermission,
   UpdateDataSetCommand,
@@ -86,12 +87,64 @@ export function missingGrants(
   });
 }
 
-const grantLines = (grants: readonly ResourcePermission[]) =>
+/** The plan's lines for missing grants. */
+export const grantLines = (grants: readonly ResourcePermission[]) =>
   grants.map((g) => `permissions: + ${g.Principal} ${g.Actions?.join(', ')}`);
-const permissionsFor = (principals: readonly string[], actions: readonly string[]) =>
+/**
+ * `{ Permissions }` granting `actions` to each principal, or `{}` without principals.
+ *
+ * @example
+ * ```ts
+ * permissionsFor(['arn:aws:quicksight:eu-west-1:111122223333:user/default/alice'], ['quicksight:DescribeDashboard'])
+ * // { Permissions: [{ Principal: 'arn:…:user/default/alice', Actions: ['quicksight:DescribeDashboard'] }] }
+ * ```
+ */
+export const permissionsFor = (principals: readonly string[], actions: readonly string[]) =>
   principals.length > 0
     ? { Permissions: principals.map((Principal) => ({ Principal, Actions: [...actions] })) }
     : {};
+
+/**
+ * The CreateDataSource request of the Athena data source: what deploy sends, and what
+ * `lakeq dashboards export` writes.
+ *
+ * @example
+ * ```ts
+ * dataSourceRequest(config)
+ * // { AwsAccountId, DataSourceId: 'lakeq-athena', Name: 'lakeq (Athena)', Type: 'ATHENA',
+ * //   DataSourceParameters: { AthenaParameters: { WorkGroup: 'lakeq' } }, Permissions: [owner grants] }
+ * ```
+ */
+export function dataSourceRequest(config: DeployConfig) {
+  const role = config.roles.quicksightAthena;
+  return {
+    AwsAccountId: config.accountId,
+    DataSourceId: config.quicksight.dataSourceId,
+    Name: 'lakeq (Athena)',
+    Type: 'ATHENA' as const,
+    DataSourceParameters: {
+      AthenaParameters: { WorkGroup: config.workGroup, ...(role ? { RoleArn: role } : {}) },
+    },
+    ...permissionsFor(config.quicksight.principals, DATA_SOURCE_OWNER_ACTIONS),
+  };
+}
+
+/**
+ * The CreateDataSet request of a SPICE dataset: what deploy sends, and what export writes.
+ *
+ * @example
+ * ```ts
+ * dataSetRequest(config, definition)
+ * // { AwsAccountId, DataSetId, Name, ImportMode: 'SPICE', PhysicalTableMap, LogicalTableMap?, Permissions? }
+ * ```
+ */
+export function dataSetRequest(config: DeployConfig, definition: DataSetDefinition) {
+  return {
+    AwsAccountId: config.accountId,
+    ...definition,
+    ...permissionsFor(config.quicksight.principals, DATA_SET_OWNER_ACTIONS),
+  };
+}
 
 /**
  * The Athena data source QuickSight's datasets read through, bound to lakeq's work group.
@@ -108,15 +161,8 @@ export function quickSightDataSourceResource(
   config: DeployConfig,
   options: { readonly sleep?: Sleep } = {},
 ): Resource<WithPermissions<DataSource>> {
-  const ids = { AwsAccountId: config.accountId, DataSourceId: config.quicksight.dataSourceId };
-  const role = config.roles.quicksightAthena;
-  const desired = {
-    Name: 'lakeq (Athena)',
-    Type: 'ATHENA' as const,
-    DataSourceParameters: {
-      AthenaParameters: { WorkGroup: config.workGroup, ...(role ? { RoleArn: role } : {}) },
-    },
-  };
+  const { AwsAccountId, DataSourceId, Permissions: _, ...desired } = dataSourceRequest(config);
+  const ids = { AwsAccountId, DataSourceId };
   const grants = (c: WithPermissions<DataSource>) =>
     missingGrants(config.quicksight.principals, DATA_SOURCE_OWNER_ACTIONS, c.permissions);
   // Creating and updating a data source is asynchronous; a dataset cannot use it before it is ready.
@@ -147,13 +193,7 @@ export function quickSightDataSourceResource(
     },
     diff: (current) => [...diffValues(desired, current.resource), ...grantLines(grants(current))],
     create: async () => {
-      await quicksight.send(
-        new CreateDataSourceCommand({
-          ...ids,
-          ...desired,
-          ...permissionsFor(config.quicksight.principals, DATA_SOURCE_OWNER_ACTIONS),
-        }),
-      );
+      await quicksight.send(new CreateDataSourceCommand(dataSourceRequest(config)));
       await settled();
     },
     update: async (current) => {
@@ -175,6 +215,8 @@ export interface DataSetDefinition {
   readonly Name: string;
   readonly ImportMode: 'SPICE';
   readonly PhysicalTableMap: Record<string, PhysicalTable>;
+  /** Casts over the physical table (a curated table's `dt` to a date); absent, QuickSight makes its own. */
+  readonly LogicalTableMap?: Record<string, LogicalTable>;
 }
 
 /**
@@ -207,13 +249,7 @@ export function quickSightDataSetResource(
     },
     diff: (current) => [...diffValues(desired, current.resource), ...grantLines(grants(current))],
     create: async () => {
-      await quicksight.send(
-        new CreateDataSetCommand({
-          ...ids,
-          ...desired,
-          ...permissionsFor(config.quicksight.principals, DATA_SET_OWNER_ACTIONS),
-        }),
-      );
+      await quicksight.send(new CreateDataSetCommand(dataSetRequest(config, definition)));
     },
     update: async (current) => {
       if (diffValues(desired, current.resource).length > 0)

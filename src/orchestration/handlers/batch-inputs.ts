@@ -13,15 +13,16 @@ import {
 import { compileQuery } from '../../query/compile-query.ts';
 import { loadQuery } from '../../query/registry.ts';
 import type { HandlerContext } from './handler-context.ts';
-import { loadStoredBatch } from './plan-store.ts';
+import { loadStoredBatch, saveSwitch } from './plan-store.ts';
 
 /** What one batch's Athena and Glue tasks send. */
 export interface BatchInputs {
   readonly unload: PartitionSwitchBatch['unload'];
   readonly createPartitions: PartitionSwitchBatch['createPartitions'];
   readonly updatePartitions: PartitionSwitchBatch['updatePartitions'];
+  /** Where the UNLOAD writes: emptied by `batchInputs`, so a retried batch starts clean. */
   readonly outputPrefix: string;
-  /** Old prefixes free once the switch is done (deleting them is not done yet). */
+  /** Old prefixes free once the switch is done: `recordBatch` deletes them after the switch. */
   readonly cleanup: readonly string[];
 }
 
@@ -33,6 +34,9 @@ export const BATCH_TAG = /^-- lakeq:\S+ run=([A-Za-z0-9_-]+) batch=(\d+)\n/;
  * the Glue inputs that switch its partitions there (create for new hours, update for registered
  * ones, from the catalog's partitions now). The UNLOAD starts with a comment naming the run and
  * batch, so it can be found in Athena's history (and the local Athena finds its batch by it).
+ * The output prefix is emptied before answering (Athena's UNLOAD fails on a non-empty prefix,
+ * and a failed or retried attempt may have left files there), and the prefixes to clean up are
+ * kept in the store for `recordBatch`.
  *
  * @example
  * ```ts
@@ -44,7 +48,7 @@ export async function batchInputs(
   payload: { runId: string; index: number },
   context: HandlerContext,
 ): Promise<BatchInputs> {
-  const { plan, batch } = await loadStoredBatch(context.dataDir, payload.runId, payload.index);
+  const { plan, batch } = await loadStoredBatch(context.store, payload.runId, payload.index);
   const table = tableByName(batch.table);
   if (!table) throw new LakeqError('UNKNOWN_TABLE', `unknown table "${batch.table}"`);
   const query = await loadQuery(table.transform.queryId);
@@ -79,6 +83,11 @@ export async function batchInputs(
     );
   }
   const tag = `-- lakeq:${query.id}@${query.version} run=${plan.runId} batch=${batch.index}\n`;
+  await context.deletePrefix(only.outputPrefix);
+  await saveSwitch(context.store, plan.runId, batch.index, {
+    outputPrefix: only.outputPrefix,
+    cleanup: only.cleanup,
+  });
   return {
     unload: { ...only.unload, QueryString: `${tag}${only.unload.QueryString}` },
     createPartitions: only.createPartitions,

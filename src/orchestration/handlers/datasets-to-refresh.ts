@@ -37,7 +37,7 @@ export async function datasetsToRefresh(
 ): Promise<{ refresh: RefreshItem[]; skipped: SkippedRefresh[]; changedTables: string[] }> {
   const batches = flattenLoads<BatchRecord>(payload.loads);
   const changedTables = [...new Set(batches.filter((b) => b.changedPartitions > 0).map((b) => b.table))];
-  const pending = await readPendingRefreshes(context.dataDir);
+  const pending = await readPendingRefreshes(context.store);
   const wanted = new Set([...datasetsReading(changedTables).map((d) => d.id), ...Object.keys(pending)]);
   const ingestionId = payload.executionName.replace(/[^a-zA-Z0-9_-]/g, '-').slice(0, 128);
   const refresh: RefreshItem[] = [];
@@ -60,6 +60,6 @@ export async function datasetsToRefresh(
       since: pending[s.datasetId]?.since ?? context.now.toISOString(),
       reason: s.reason,
     };
-  if (wanted.size > 0) await writePendingRefreshes(context.dataDir, pending);
+  if (wanted.size > 0) await writePendingRefreshes(context.store, pending);
   return { refresh, skipped, changedTables };
 }

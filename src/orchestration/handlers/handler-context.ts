@@ -2,19 +2,44 @@ import type {
   PartitionSwitchTarget,
   RegisteredPartition,
 } from '../../ingest/athena/partition-switch-plan.ts';
+import type { CloudTrailLister } from '../../ingest/cloudtrail-file-index.ts';
+import { localFolderStore } from '../../storage/local-folder-store.ts';
+import type { ObjectStore } from '../../storage/object-store.ts';
+import { prefixInside } from '../../storage/s3-uri.ts';
 import { getLocalPartitions } from '../local-services/local-glue.ts';
-import { listIngestions, SPICE_REFRESHES_PER_DAY } from '../local-spice.ts';
+import { listIngestions } from '../local-spice.ts';
+import {
+  ATHENA_MAX_PARTITIONS_PER_BATCH,
+  DEFAULT_SPICE_QUOTA_PER_DAY,
+  LOCAL_TARGET,
+} from './context-defaults.ts';
+
+export { ATHENA_MAX_PARTITIONS_PER_BATCH, LOCAL_TARGET } from './context-defaults.ts';
 
 /**
- * What the state machines' code tasks (the Lambda actions) run against. Locally the data folder,
- * the local catalog and the local SPICE; in the Lambda bundle the same, from environment
- * variables (lambda-entry.ts). The two look-ups are functions so an AWS-backed context can put
- * Glue GetPartitions and QuickSight ListIngestions behind them.
+ * What the state machines' code tasks (the Lambda actions) run against: locally the data
+ * folder, the local catalog and the local SPICE (`localHandlerContext`); on AWS an S3 prefix,
+ * Glue GetPartitions and QuickSight ListIngestions (`awsHandlerContext`,
+ * src/orchestration/aws/aws-handler-context.ts).
  */
 export interface HandlerContext {
+  /**
+   * The local data folder of the local services (Athena on DuckDB, the Glue catalog, SPICE).
+   * The handlers keep their state (ledger, plans, run records) in `store`.
+   */
   readonly dataDir: string;
-  /** The CloudTrail folder in the S3 layout. */
+  /** Where the ledger, the stored plans and the run records are kept. */
+  readonly store: ObjectStore;
+  /**
+   * Empties an `s3://` folder inside the target's bucket and prefix (an UNLOAD's output before
+   * it runs, the old prefixes after a switch); answers how many objects went. Locally no
+   * UNLOAD writes there, so only the URI is checked.
+   */
+  readonly deletePrefix: (s3Uri: string) => Promise<number>;
+  /** The CloudTrail folder in the S3 layout: a local folder or `s3://bucket/prefix`. */
   readonly cloudtrailRoot: string;
+  /** How `cloudtrailRoot` is listed (default: by its kind, see `filesForWindow`). */
+  readonly cloudtrailLister?: CloudTrailLister;
   /** Fixed for a run: what "finished hour" and "the last 24 hours" are measured from. */
   readonly now: Date;
   /** Where UNLOAD writes and which Glue database and Athena work group the plan names. */
@@ -37,6 +62,7 @@ export interface HandlerContext {
   ) => Promise<readonly { readonly IngestionStatus: string; readonly CreatedTime: string }[]>;
 }
 
+/** Told after each local batch (see `onBatch`). */
 export interface BatchProgress {
   readonly table: string;
   readonly partitions: number;
@@ -45,20 +71,10 @@ export interface BatchProgress {
   readonly lastPartition: string;
 }
 
-/** The names the local runner gives the account-specific placeholders of the catalog. */
-export const LOCAL_TARGET: PartitionSwitchTarget = {
-  bucket: 'lakeq-local',
-  prefix: 'lakeq',
-  database: 'lakeq',
-  workGroup: 'lakeq',
-};
-
-/** Athena writes at most 100 partitions per statement; Glue takes at most 100 per batch call. */
-export const ATHENA_MAX_PARTITIONS_PER_BATCH = 100;
-
 /**
  * The context of a local run: the data folder holds the ledger, the stored plans, the local
- * Glue catalog and the SPICE snapshots.
+ * Glue catalog and the SPICE snapshots. Not for the Lambda bundle: it loads the local SPICE,
+ * hence DuckDB (lambda-entry.ts imports it only from the sources).
  *
  * @example
  * ```ts
@@ -77,13 +93,19 @@ export function localHandlerContext(options: {
   onBatch?: (progress: BatchProgress) => void;
   loadConcurrency?: number;
 }): HandlerContext {
+  const target = options.target ?? LOCAL_TARGET;
   return {
     dataDir: options.dataDir,
+    store: localFolderStore(options.dataDir),
+    deletePrefix: async (uri) => {
+      prefixInside(uri, target);
+      return 0;
+    },
     cloudtrailRoot: options.cloudtrailRoot,
     now: options.now ?? new Date(),
-    target: options.target ?? LOCAL_TARGET,
+    target,
     maxPartitionsPerBatch: options.maxPartitionsPerBatch ?? ATHENA_MAX_PARTITIONS_PER_BATCH,
-    spiceQuotaPerDay: options.spiceQuotaPerDay ?? SPICE_REFRESHES_PER_DAY,
+    spiceQuotaPerDay: options.spiceQuotaPerDay ?? DEFAULT_SPICE_QUOTA_PER_DAY,
     registeredPartitions: (table) => getLocalPartitions(options.dataDir, table),
     listIngestions: (datasetId) => listIngestions({ dataDir: options.dataDir }, datasetId),
     ...(options.signal ? { signal: options.signal } : {}),

@@ -1,10 +1,10 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { tableByName } from '../../catalog/tables/index.ts';
 import { LakeqError } from '../../engines/engine.ts';
 import type { SourceFile } from '../../ingest/cloudtrail-file-index.ts';
 import { HOUR_MS } from '../../ingest/hours.ts';
 import type { LoadBatch, LoadPlan, LoadReason } from '../../ingest/load-plan.ts';
+import { type ObjectStore, storeAt } from '../../storage/object-store.ts';
 
 /**
  * A load plan kept between the tasks of one run: the planning task writes it, each batch's
@@ -48,9 +48,17 @@ export interface StoredPlan {
   }[];
 }
 
+/** A stored plan's key in the store: `orchestration/plans/<runId>.json`. */
+export function planKey(runId: string): string {
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(runId)) {
+    throw new LakeqError('BAD_INPUT', `run id ${JSON.stringify(runId)} must be letters, digits, _ or -`);
+  }
+  return `orchestration/plans/${runId}.json`;
+}
+
 /** `<dataDir>/orchestration/plans/<runId>.json`. */
 export function planPath(dataDir: string, runId: string): string {
-  return path.join(dataDir, 'orchestration', 'plans', `${runId}.json`);
+  return path.join(dataDir, ...planKey(runId).split('/'));
 }
 
 /**
@@ -124,11 +132,31 @@ export function storedPlan(
   };
 }
 
-export async function savePlan(dataDir: string, plan: StoredPlan): Promise<void> {
-  const file = planPath(dataDir, plan.runId);
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(`${file}.tmp`, JSON.stringify(plan));
-  await rename(`${file}.tmp`, file);
+/**
+ * Stores a plan (whole: a reader sees it or nothing). `where` is the data folder or the store.
+ *
+ * @example
+ * ```ts
+ * await savePlan(context.store, storedPlan(plan, executionName, now));
+ * ```
+ */
+export async function savePlan(where: string | ObjectStore, plan: StoredPlan): Promise<void> {
+  await storeAt(where).put(planKey(plan.runId), JSON.stringify(plan));
+}
+
+/**
+ * A stored plan by run id, refused when missing.
+ *
+ * @example
+ * ```ts
+ * (await loadStoredPlan(context.store, runId)).skipped.length // partitions left alone
+ * ```
+ */
+export async function loadStoredPlan(where: string | ObjectStore, runId: string): Promise<StoredPlan> {
+  const store = storeAt(where);
+  const text = await store.get(planKey(runId));
+  if (text === undefined) throw new LakeqError('NO_PLAN', `no stored plan for run ${runId} in ${store.root}`);
+  return JSON.parse(text) as StoredPlan;
 }
 
 /**
@@ -136,37 +164,65 @@ export async function savePlan(dataDir: string, plan: StoredPlan): Promise<void>
  *
  * @example
  * ```ts
- * const { plan, batch } = await loadStoredBatch(dataDir, '20261127T140501Z-1a2b3c4d', 0);
+ * const { plan, batch } = await loadStoredBatch(context.store, '20261127T140501Z-1a2b3c4d', 0);
  * ```
  */
-/**
- * A stored plan by run id, refused when missing.
- *
- * @example
- * ```ts
- * (await loadStoredPlan(dataDir, runId)).skipped.length // partitions left alone
- * ```
- */
-export async function loadStoredPlan(dataDir: string, runId: string): Promise<StoredPlan> {
-  try {
-    return JSON.parse(await readFile(planPath(dataDir, runId), 'utf8')) as StoredPlan;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new LakeqError('NO_PLAN', `no stored plan for run ${runId} in ${dataDir}`);
-    }
-    throw error;
-  }
-}
-
 export async function loadStoredBatch(
-  dataDir: string,
+  where: string | ObjectStore,
   runId: string,
   index: number,
 ): Promise<{ plan: StoredPlan; batch: StoredBatch }> {
-  const plan = await loadStoredPlan(dataDir, runId);
+  const plan = await loadStoredPlan(where, runId);
   const batch = plan.batches[index];
   if (!batch) throw new LakeqError('NO_BATCH', `run ${runId} has no batch ${index}`);
   return { plan, batch };
+}
+
+/** What a batch's switch leaves to clean up, kept by `batchInputs` for `recordBatch`. */
+export interface StoredSwitch {
+  readonly outputPrefix: string;
+  readonly cleanup: readonly string[];
+}
+
+function switchKey(runId: string, index: number): string {
+  if (!Number.isInteger(index) || index < 0)
+    throw new LakeqError('BAD_INPUT', `batch index ${index} is not a count`);
+  planKey(runId);
+  return `orchestration/batches/${runId}/${index}.json`;
+}
+
+/**
+ * Keeps a batch's switch prefixes (`orchestration/batches/<runId>/<index>.json`).
+ *
+ * @example
+ * ```ts
+ * await saveSwitch(context.store, runId, 0, { outputPrefix, cleanup });
+ * ```
+ */
+export async function saveSwitch(
+  where: string | ObjectStore,
+  runId: string,
+  index: number,
+  value: StoredSwitch,
+): Promise<void> {
+  await storeAt(where).put(switchKey(runId, index), JSON.stringify(value));
+}
+
+/**
+ * A batch's switch prefixes, or undefined when `batchInputs` did not run for it.
+ *
+ * @example
+ * ```ts
+ * (await loadSwitch(context.store, runId, 0))?.cleanup // ['s3://lake/lakeq/curated/cloudtrail_events/run=.../batch=0/']
+ * ```
+ */
+export async function loadSwitch(
+  where: string | ObjectStore,
+  runId: string,
+  index: number,
+): Promise<StoredSwitch | undefined> {
+  const text = await storeAt(where).get(switchKey(runId, index));
+  return text === undefined ? undefined : (JSON.parse(text) as StoredSwitch);
 }
 
 /**

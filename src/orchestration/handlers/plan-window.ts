@@ -1,7 +1,7 @@
+import { selectTables } from '../../catalog/tables/select-tables.ts';
 import { LakeqError } from '../../engines/engine.ts';
 import { readLedger } from '../../ingest/ledger.ts';
 import { planLoad } from '../../ingest/load-plan.ts';
-import { selectTables } from '../../ingest/run-load.ts';
 import { loadQuery } from '../../query/registry.ts';
 import { hourlyWindow, parseInputTime } from '../execution-names.ts';
 import { partitionsWithinPayload } from './batch-inputs.ts';
@@ -107,7 +107,7 @@ async function planRun(
   const tables = selectTables(tableNames);
   const versions = new Map<string, string>();
   for (const t of tables) versions.set(t.transform.queryId, (await loadQuery(t.transform.queryId)).version);
-  const { rows: ledger } = await readLedger(context.dataDir);
+  const { rows: ledger } = await readLedger(context.store);
   const plan = await planLoad({
     tables,
     cloudtrailRoot: context.cloudtrailRoot,
@@ -118,10 +118,12 @@ async function planRun(
     maxPartitionsPerBatch: max,
     now: context.now,
     ...(force ? { force: true } : {}),
+    // Read by planLoad once PlanOptions has `cloudtrailLister`; an s3:// root is listed without it.
+    ...(context.cloudtrailLister ? { cloudtrailLister: context.cloudtrailLister } : {}),
   });
   const byName = new Map(tables.map((t) => [t.name, partitionsWithinPayload(t, context.target)]));
   const stored = storedPlan(plan, executionName, context.now, (table) => byName.get(table) ?? max);
-  await savePlan(context.dataDir, stored);
+  await savePlan(context.store, stored);
   const stages: { table: string; batches: BatchRef[] }[] = [];
   for (const b of stored.batches) {
     let stage = stages.at(-1);

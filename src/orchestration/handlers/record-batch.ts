@@ -1,6 +1,6 @@
 import { appendLedger, type LedgerRow, lastLoads, readLedger } from '../../ingest/ledger.ts';
 import type { HandlerContext } from './handler-context.ts';
-import { loadStoredBatch } from './plan-store.ts';
+import { loadStoredBatch, loadSwitch } from './plan-store.ts';
 
 /** What a batch did, as the load Map returns it. */
 export interface BatchRecord {
@@ -17,10 +17,12 @@ export interface BatchRecord {
 }
 
 /**
- * Lambda action `recordBatch`: makes sure the ledger has this run's rows for the batch's
- * partitions and says how many changed. Idempotent: rows already there (the local loader writes
- * them as it switches each partition) are not written again; otherwise (Athena) a `loaded` row
- * per partition is appended with the query id, and, row counts being unknown, counted as changed.
+ * Lambda action `recordBatch`, run once the batch's partitions are switched: makes sure the
+ * ledger has this run's rows for the batch's partitions and says how many changed, then deletes
+ * the old prefixes the switch freed (`cleanup` of `batchInputs`). Idempotent: rows already there
+ * (the local loader writes them as it switches each partition) are not written again; otherwise
+ * (Athena) a `loaded` row per partition is appended with the query id, and, row counts being
+ * unknown, counted as changed; a prefix deleted before is empty.
  *
  * @example
  * ```ts
@@ -32,8 +34,8 @@ export async function recordBatch(
   payload: { runId: string; index: number; queryExecutionId?: string; dataScannedInBytes?: number },
   context: HandlerContext,
 ): Promise<BatchRecord> {
-  const { plan, batch } = await loadStoredBatch(context.dataDir, payload.runId, payload.index);
-  const { rows: ledger } = await readLedger(context.dataDir);
+  const { plan, batch } = await loadStoredBatch(context.store, payload.runId, payload.index);
+  const { rows: ledger } = await readLedger(context.store);
   const keys = new Set(batch.partitions.map((p) => `${p.dt}/${p.hour}`));
   const inBatch = (r: LedgerRow) => r.table === batch.table && keys.has(`${r.dt}/${r.hour}`);
   const earlier = lastLoads(
@@ -63,8 +65,11 @@ export async function recordBatch(
       startedAt: now,
       finishedAt: now,
     }));
-    await appendLedger(context.dataDir, rows);
+    await appendLedger(context.store, rows);
     for (const r of rows) mine.set(`${r.dt}/${r.hour}`, r);
+  }
+  for (const prefix of (await loadSwitch(context.store, plan.runId, batch.index))?.cleanup ?? []) {
+    await context.deletePrefix(prefix);
   }
   let loaded = 0;
   let rows = 0;

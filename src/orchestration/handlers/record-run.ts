@@ -61,9 +61,9 @@ export async function recordRun(
   const refreshFailed = refreshed.filter((r) => r.status !== 'COMPLETED').length;
   const done = refreshed.filter((r) => r.status === 'COMPLETED').map((r) => r.datasetId);
   if (done.length > 0) {
-    const pending = await readPendingRefreshes(context.dataDir);
+    const pending = await readPendingRefreshes(context.store);
     for (const id of done) delete pending[id];
-    await writePendingRefreshes(context.dataDir, pending);
+    await writePendingRefreshes(context.store, pending);
   }
   const record: RunRecord = {
     executionName: payload.executionName,
@@ -77,7 +77,7 @@ export async function recordRun(
     recordedAt: context.now.toISOString(),
   };
   if (run.runId) await recordSkipped(context, run.runId);
-  await appendRunRecord(context.dataDir, record);
+  await appendRunRecord(context.store, record);
   return { ...record, refreshFailed };
 }
 
@@ -117,7 +117,7 @@ export async function recordFailure(
     await recordSkipped(context, state.runId);
     await markLoadedTablesPending(context, state.runId);
   }
-  await appendRunRecord(context.dataDir, record);
+  await appendRunRecord(context.store, record);
   return record;
 }
 
@@ -126,9 +126,9 @@ export async function recordFailure(
  * every run says what it did with each hour. Written once, however often the task is retried.
  */
 async function recordSkipped(context: HandlerContext, runId: string): Promise<void> {
-  const plan = await loadStoredPlan(context.dataDir, runId).catch(() => undefined);
+  const plan = await loadStoredPlan(context.store, runId).catch(() => undefined);
   if (!plan || (plan.skipped ?? []).length === 0) return;
-  const { rows } = await readLedger(context.dataDir);
+  const { rows } = await readLedger(context.store);
   const written = new Set(rows.filter((r) => r.runId === runId).map((r) => `${r.table} ${r.dt} ${r.hour}`));
   const at = context.now.toISOString();
   const out: LedgerRow[] = [];
@@ -155,18 +155,18 @@ async function recordSkipped(context: HandlerContext, runId: string): Promise<vo
       finishedAt: at,
     });
   }
-  await appendLedger(context.dataDir, out);
+  await appendLedger(context.store, out);
 }
 
 async function markLoadedTablesPending(context: HandlerContext, runId: string): Promise<void> {
-  const { rows } = await readLedger(context.dataDir);
+  const { rows } = await readLedger(context.store);
   const loaded = new Set(rows.filter((r) => r.runId === runId && r.status === 'loaded').map((r) => r.table));
   const datasets = datasetsReading(loaded);
   if (datasets.length === 0) return;
-  const pending = await readPendingRefreshes(context.dataDir);
+  const pending = await readPendingRefreshes(context.store);
   for (const d of datasets)
     pending[d.id] ??= { since: context.now.toISOString(), reason: 'a failed run loaded its tables' };
-  await writePendingRefreshes(context.dataDir, pending);
+  await writePendingRefreshes(context.store, pending);
 }
 
 function loadTotals(batches: readonly BatchRecord[]) {

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { type AppendLog, type ObjectStore, storeAt } from '../../storage/object-store.ts';
 
 /** One SPICE refresh of a run, as the refresh Map reports it. */
 export interface RefreshOutcome {
@@ -38,27 +37,33 @@ export interface PendingRefresh {
   readonly reason: string;
 }
 
+/**
+ * The run records as an append-only log: `ledger/state-machine-runs.ndjson` in a data folder,
+ * beside the partition ledger; on S3 under `orchestration/runs/`, outside `ledger/` (the Athena
+ * table `lakeq_runs` reads every object there as ledger rows).
+ */
+export const RUN_RECORDS_LOG: AppendLog = {
+  file: 'ledger/state-machine-runs.ndjson',
+  prefix: 'orchestration/runs/',
+};
+
+const PENDING_KEY = 'orchestration/pending-refreshes.json';
+
 /** `<dataDir>/ledger/state-machine-runs.ndjson`, beside the partition ledger. */
 export function runRecordsPath(dataDir: string): string {
-  return path.join(dataDir, 'ledger', 'state-machine-runs.ndjson');
-}
-
-function pendingPath(dataDir: string): string {
-  return path.join(dataDir, 'orchestration', 'pending-refreshes.json');
+  return path.join(dataDir, ...RUN_RECORDS_LOG.file.split('/'));
 }
 
 /**
- * Appends a run record (one line, one write).
+ * Appends a run record (one line, one write). `where` is the data folder or the store.
  *
  * @example
  * ```ts
- * await appendRunRecord(dataDir, { executionName: 'hourly-2026-11-27T13', status: 'FAILED', ... });
+ * await appendRunRecord(context.store, { executionName: 'hourly-2026-11-27T13', status: 'FAILED', ... });
  * ```
  */
-export async function appendRunRecord(dataDir: string, record: RunRecord): Promise<void> {
-  const file = runRecordsPath(dataDir);
-  await mkdir(path.dirname(file), { recursive: true });
-  await appendFile(file, `${JSON.stringify(record)}\n`);
+export async function appendRunRecord(where: string | ObjectStore, record: RunRecord): Promise<void> {
+  await storeAt(where).appendLog(RUN_RECORDS_LOG, `${JSON.stringify(record)}\n`);
 }
 
 /**
@@ -69,14 +74,8 @@ export async function appendRunRecord(dataDir: string, record: RunRecord): Promi
  * (await readRunRecords(dataDir)).filter((r) => r.status === 'FAILED')
  * ```
  */
-export async function readRunRecords(dataDir: string): Promise<RunRecord[]> {
-  let text: string;
-  try {
-    text = await readFile(runRecordsPath(dataDir), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+export async function readRunRecords(where: string | ObjectStore): Promise<RunRecord[]> {
+  const text = await storeAt(where).readLog(RUN_RECORDS_LOG);
   const out: RunRecord[] = [];
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
@@ -89,25 +88,40 @@ export async function readRunRecords(dataDir: string): Promise<RunRecord[]> {
   return out;
 }
 
-/** The datasets waiting for a refresh, by id. */
-export async function readPendingRefreshes(dataDir: string): Promise<Record<string, PendingRefresh>> {
+/**
+ * The datasets waiting for a refresh, by id (none when the file is missing or damaged).
+ *
+ * @example
+ * ```ts
+ * Object.keys(await readPendingRefreshes(context.store)) // ['lakeq-identity-center-instance-churn-hourly']
+ * ```
+ */
+export async function readPendingRefreshes(
+  where: string | ObjectStore,
+): Promise<Record<string, PendingRefresh>> {
+  const text = await storeAt(where).get(PENDING_KEY);
+  if (text === undefined) return {};
   try {
-    return JSON.parse(await readFile(pendingPath(dataDir), 'utf8')) as Record<string, PendingRefresh>;
+    return JSON.parse(text) as Record<string, PendingRefresh>;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || error instanceof SyntaxError) return {};
+    if (error instanceof SyntaxError) return {};
     throw error;
   }
 }
 
+/**
+ * Replaces the pending refreshes (whole: a reader sees the old set or the new).
+ *
+ * @example
+ * ```ts
+ * await writePendingRefreshes(context.store, { 'lakeq-x': { since: now, reason: 'tables changed' } });
+ * ```
+ */
 export async function writePendingRefreshes(
-  dataDir: string,
+  where: string | ObjectStore,
   pending: Record<string, PendingRefresh>,
 ): Promise<void> {
-  const file = pendingPath(dataDir);
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${randomUUID()}.tmp`;
-  await writeFile(temp, JSON.stringify(pending));
-  await rename(temp, file);
+  await storeAt(where).put(PENDING_KEY, JSON.stringify(pending));
 }
 
 /** Flattens the load Map's output (one list per table stage) into batch records. */

@@ -1,0 +1,40 @@
+import { type RawBuilder, sql } from 'kysely';
+import { z } from 'zod';
+import { FAILED_RUN_STATES } from '../../src/catalog/glue-collected.ts';
+import type { QueryBuildContext } from '../../src/query/define-query.ts';
+import { dayPartitions } from '../cloudtrail/cloudtrail-sql.ts';
+
+/** `job_run_state in ('FAILED', 'ERROR', 'TIMEOUT')`: the states the glue queries count as failed. */
+export const FAILED_STATES_SQL: RawBuilder<unknown> = sql`job_run_state in (${sql.join(
+  FAILED_RUN_STATES.map((s) => sql.lit(s)),
+)})`;
+
+/** DPU-hours of a run, from its DPU-seconds (null while unknown). */
+export const DPU_HOURS_SQL: RawBuilder<unknown> = sql`dpu_seconds / 3600e0`;
+
+/**
+ * `started_on` in `[from, to)` and, where the table is hour-partitioned (Athena, DuckDB), its
+ * `dt` days, so Athena reads only those partitions: a run's row is in its StartedOn hour.
+ */
+export function startedIn(from: Date, to: Date, context: QueryBuildContext): RawBuilder<unknown> {
+  return sql`started_on >= ${from} and started_on < ${to}${dayPartitions(from, to, context)}`;
+}
+
+/** `and job_name = ?` when a job is given. */
+export function jobFilter(jobName: string | undefined): RawBuilder<unknown> {
+  return jobName === undefined ? sql`` : sql`\n      and job_name = ${jobName}`;
+}
+
+/** A Glue job name, as GetJobs returns it. */
+export const jobName = z.string().min(1).max(255).describe('only this Glue job (its name)');
+
+/** `limit` parameter: most rows to return. */
+export function rowLimit(fallback: number) {
+  return z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(fallback)
+    .describe(`most rows to return (default ${fallback})`);
+}

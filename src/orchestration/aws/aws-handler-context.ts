@@ -1,0 +1,174 @@
+import { GetPartitionsCommand, type GetPartitionsCommandOutput, GlueClient } from '@aws-sdk/client-glue';
+import {
+  ListIngestionsCommand,
+  type ListIngestionsCommandOutput,
+  QuickSightClient,
+} from '@aws-sdk/client-quicksight';
+import { S3Client } from '@aws-sdk/client-s3';
+import { LakeqError } from '../../engines/engine.ts';
+import type {
+  PartitionSwitchTarget,
+  RegisteredPartition,
+} from '../../ingest/athena/partition-switch-plan.ts';
+import { s3CloudTrailLister } from '../../storage/s3-cloudtrail-lister.ts';
+import { listS3 } from '../../storage/s3-list.ts';
+import { deleteKeys, type S3StoreLike, s3ObjectStore } from '../../storage/s3-object-store.ts';
+import { parseS3Uri, prefixInside } from '../../storage/s3-uri.ts';
+import {
+  ATHENA_MAX_PARTITIONS_PER_BATCH,
+  DEFAULT_SPICE_QUOTA_PER_DAY,
+} from '../handlers/context-defaults.ts';
+import type { HandlerContext } from '../handlers/handler-context.ts';
+
+/** The Glue call the context makes; a real `GlueClient` fits. */
+export interface GlueLike {
+  send(command: GetPartitionsCommand): Promise<GetPartitionsCommandOutput>;
+}
+
+/** The QuickSight call the context makes; a real `QuickSightClient` fits. */
+export interface QuickSightLike {
+  send(command: ListIngestionsCommand): Promise<ListIngestionsCommandOutput>;
+}
+
+/** Where and how the Lambda's handlers run on AWS. */
+export interface AwsHandlerContextOptions {
+  /** The data bucket and prefix (state under it, UNLOAD outputs in `curated/`), Glue database, work group. */
+  readonly target: PartitionSwitchTarget;
+  /** The CloudTrail trail's root, `s3://bucket[/prefix]` (above `AWSLogs/`). */
+  readonly cloudtrailRoot: string;
+  /** The account of the QuickSight datasets (ListIngestions names it). */
+  readonly accountId: string;
+  readonly now?: Date;
+  readonly maxPartitionsPerBatch?: number;
+  readonly spiceQuotaPerDay?: number;
+  /** A scratch folder (Lambda: under /tmp); the handlers keep nothing there. */
+  readonly dataDir?: string;
+  /** Client factories, called on first use (default: one client of each kind per process, default configuration). */
+  readonly clients?: {
+    readonly s3?: () => S3StoreLike;
+    readonly glue?: () => GlueLike;
+    readonly quicksight?: () => QuickSightLike;
+  };
+  /** ListObjectsV2 page size (default S3's 1,000). */
+  readonly maxKeys?: number;
+}
+
+let s3: S3Client | undefined;
+let glue: GlueClient | undefined;
+let quicksight: QuickSightClient | undefined;
+// One client of each kind per Lambda container, made when a handler first needs it.
+const DEFAULT_CLIENTS = {
+  s3: (): S3StoreLike => (s3 ??= new S3Client({})),
+  glue: (): GlueLike => (glue ??= new GlueClient({})),
+  quicksight: (): QuickSightLike => (quicksight ??= new QuickSightClient({})),
+};
+
+/**
+ * The context of the Lambda on AWS: the ledger, the stored plans and the run records in
+ * `s3://<bucket>/<prefix>/` (the ledger under `ledger/`, where the Athena table `lakeq_runs`
+ * reads it), the CloudTrail files listed in the trail bucket, the catalog's partitions from
+ * Glue GetPartitions and the ingestions from QuickSight ListIngestions, every list followed
+ * page by page. No client is made before a handler needs it.
+ *
+ * @example
+ * ```ts
+ * const context = awsHandlerContext({
+ *   target: { bucket: 'my-lake', prefix: 'lakeq', database: 'lakeq', workGroup: 'lakeq' },
+ *   cloudtrailRoot: 's3://org-trail',
+ *   accountId: '111122223333',
+ * });
+ * await dispatchAction({ action: 'planWindow', input: { time: '2026-11-27T14:05:00Z' }, executionName: 'hourly-2026-11-27T13' }, context);
+ * ```
+ */
+export function awsHandlerContext(options: AwsHandlerContextOptions): HandlerContext {
+  const { target } = options;
+  if (!/^\d{12}$/.test(options.accountId)) {
+    throw new LakeqError(
+      'BAD_CONFIG',
+      `the AWS account id must be 12 digits, not ${JSON.stringify(options.accountId)}`,
+    );
+  }
+  parseS3Uri(options.cloudtrailRoot, 'the CloudTrail root');
+  const prefix = target.prefix.replace(/^\/+|\/+$/g, '');
+  const root = `s3://${target.bucket}/${prefix === '' ? '' : `${prefix}/`}`;
+  const s3Client = options.clients?.s3 ?? DEFAULT_CLIENTS.s3;
+  const glueClient = options.clients?.glue ?? DEFAULT_CLIENTS.glue;
+  const quickSightClient = options.clients?.quicksight ?? DEFAULT_CLIENTS.quicksight;
+  const maxKeys = options.maxKeys ? { maxKeys: options.maxKeys } : {};
+  return {
+    dataDir: options.dataDir ?? '/tmp/lakeq-data',
+    store: s3ObjectStore({ root, client: s3Client, ...maxKeys }),
+    deletePrefix: async (uri) => {
+      const key = prefixInside(uri, target);
+      const { objects } = await listS3(s3Client(), { bucket: target.bucket, prefix: key, ...maxKeys });
+      return deleteKeys(
+        s3Client(),
+        target.bucket,
+        objects.map((o) => o.key),
+      );
+    },
+    cloudtrailRoot: options.cloudtrailRoot,
+    cloudtrailLister: s3CloudTrailLister({ client: s3Client, ...maxKeys }),
+    now: options.now ?? new Date(),
+    target,
+    maxPartitionsPerBatch: options.maxPartitionsPerBatch ?? ATHENA_MAX_PARTITIONS_PER_BATCH,
+    spiceQuotaPerDay: options.spiceQuotaPerDay ?? DEFAULT_SPICE_QUOTA_PER_DAY,
+    registeredPartitions: (table) => gluePartitions(glueClient(), target.database, table),
+    listIngestions: (datasetId) => quickSightIngestions(quickSightClient(), options.accountId, datasetId),
+  };
+}
+
+/** Every partition of a table (GetPartitions, page by page, without the column schema). */
+async function gluePartitions(
+  client: GlueLike,
+  database: string,
+  table: string,
+): Promise<RegisteredPartition[]> {
+  const out: RegisteredPartition[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(
+      new GetPartitionsCommand({
+        DatabaseName: database,
+        TableName: table,
+        ExcludeColumnSchema: true,
+        ...(token ? { NextToken: token } : {}),
+      }),
+    );
+    for (const p of page.Partitions ?? []) {
+      out.push({
+        ...(p.Values ? { Values: p.Values } : {}),
+        ...(p.StorageDescriptor?.Location
+          ? { StorageDescriptor: { Location: p.StorageDescriptor.Location } }
+          : {}),
+      });
+    }
+    token = page.NextToken || undefined;
+  } while (token);
+  return out;
+}
+
+/** Every ingestion of a dataset (ListIngestions, page by page), with its creation time in ISO 8601. */
+async function quickSightIngestions(
+  client: QuickSightLike,
+  accountId: string,
+  datasetId: string,
+): Promise<{ IngestionStatus: string; CreatedTime: string }[]> {
+  const out: { IngestionStatus: string; CreatedTime: string }[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(
+      new ListIngestionsCommand({
+        AwsAccountId: accountId,
+        DataSetId: datasetId,
+        ...(token ? { NextToken: token } : {}),
+      }),
+    );
+    for (const i of page.Ingestions ?? []) {
+      if (!i.IngestionStatus || !i.CreatedTime) continue;
+      out.push({ IngestionStatus: i.IngestionStatus, CreatedTime: new Date(i.CreatedTime).toISOString() });
+    }
+    token = page.NextToken || undefined;
+  } while (token);
+  return out;
+}

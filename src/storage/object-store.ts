@@ -1,0 +1,94 @@
+import { LakeqError } from '../engines/engine.ts';
+import { localFolderStore } from './local-folder-store.ts';
+
+/**
+ * Where the orchestration keeps its state (the run ledger, the stored plans, the run records):
+ * a local folder (the data folder) or an S3 prefix (the Lambda, whose /tmp does not last). Keys
+ * are relative, `/`-separated (`orchestration/plans/<runId>.json`), the same in both.
+ *
+ * @example
+ * ```ts
+ * const store: ObjectStore = localFolderStore('./lakeq-data');
+ * await store.put('orchestration/plans/r1.json', '{}');
+ * await store.get('orchestration/plans/r1.json') // '{}'
+ * ```
+ */
+export interface ObjectStore {
+  /** The folder or `s3://bucket/prefix/` keys resolve under, for messages. */
+  readonly root: string;
+  /** An object's text, or undefined when there is none. */
+  get(key: string): Promise<string | undefined>;
+  /** Writes a whole object: a reader sees the old one or the new one, never half of one. */
+  put(key: string, body: string): Promise<void>;
+  /** The objects whose key starts with `prefix` (`''`: all), sorted by key. */
+  list(prefix: string): Promise<StoredObject[]>;
+  /** Deletes every object whose key starts with `prefix` (not `''`); answers how many. */
+  deletePrefix(prefix: string): Promise<number>;
+  /** Adds text (whole lines) to an append-only log: one write, so a reader never sees part of it. */
+  appendLog(log: AppendLog, text: string): Promise<void>;
+  /** A log's text, oldest append first; `''` when it has none. */
+  readLog(log: AppendLog): Promise<string>;
+}
+
+/** An object as `list` reports it. */
+export interface StoredObject {
+  readonly key: string;
+  readonly size: number;
+  readonly lastModified: Date;
+}
+
+/**
+ * An append-only NDJSON log: a folder appends to one file; S3, which cannot append, writes one
+ * object per append under a prefix and reads them back in key (time) order.
+ *
+ * @example
+ * ```ts
+ * const LOG: AppendLog = { file: 'ledger/runs.ndjson', prefix: 'ledger/' };
+ * ```
+ */
+export interface AppendLog {
+  /** The file of a folder store. */
+  readonly file: string;
+  /** The prefix of an S3 store (ends with `/`). */
+  readonly prefix: string;
+}
+
+/**
+ * A store given as a data folder (what callers outside the handlers pass) or as a store.
+ *
+ * @example
+ * ```ts
+ * await readLedger(storeAt('./lakeq-data')) // the same as readLedger('./lakeq-data')
+ * ```
+ */
+export function storeAt(where: string | ObjectStore): ObjectStore {
+  return typeof where === 'string' ? localFolderStore(where) : where;
+}
+
+/**
+ * Refuses a key that is empty, absolute, or has `.`/`..`/empty segments (a key must stay
+ * inside its store); `prefix` allows `''` and a trailing `/`.
+ *
+ * @example
+ * ```ts
+ * checkKey('orchestration/plans/r1.json') // ok
+ * checkKey('../etc/passwd')                // throws BAD_KEY
+ * ```
+ */
+export function checkKey(key: string, kind: 'key' | 'prefix' = 'key'): string {
+  const body = kind === 'prefix' ? key.replace(/\/$/, '') : key;
+  if (kind === 'prefix' && body === '') return key;
+  const segments = body.split('/');
+  if (
+    typeof key !== 'string' ||
+    body === '' ||
+    key.includes('\\') ||
+    segments.some((s) => s === '' || s === '.' || s === '..')
+  ) {
+    throw new LakeqError(
+      'BAD_KEY',
+      `${JSON.stringify(key)} is not a store ${kind} (relative, "/"-separated, no empty, "." or ".." parts)`,
+    );
+  }
+  return key;
+}

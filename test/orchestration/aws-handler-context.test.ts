@@ -1,0 +1,502 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  GetPartitionsCommand,
+  type GetPartitionsCommandInput,
+  GlueClient,
+  type Partition,
+} from '@aws-sdk/client-glue';
+import {
+  type Ingestion,
+  ListIngestionsCommand,
+  type ListIngestionsCommandInput,
+  QuickSightClient,
+} from '@aws-sdk/client-quicksight';
+import { S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ledgerLocation } from '../../src/catalog/athena/ledger-ddl.ts';
+import { tableByName } from '../../src/catalog/tables/index.ts';
+import { filesForWindow } from '../../src/ingest/cloudtrail-file-index.ts';
+import { appendLedger, type LedgerRow, readLedger } from '../../src/ingest/ledger.ts';
+import { awsHandlerContext } from '../../src/orchestration/aws/aws-handler-context.ts';
+import type { BatchInputs } from '../../src/orchestration/handlers/batch-inputs.ts';
+import type { StoredPlan } from '../../src/orchestration/handlers/plan-store.ts';
+import type { PlannedRun } from '../../src/orchestration/handlers/plan-window.ts';
+import type { BatchRecord } from '../../src/orchestration/handlers/record-batch.ts';
+import { appendRunRecord, readRunRecords } from '../../src/orchestration/handlers/run-records.ts';
+import { handler } from '../../src/orchestration/lambda-entry.ts';
+import { localFolderStore } from '../../src/storage/local-folder-store.ts';
+import { s3CloudTrailLister } from '../../src/storage/s3-cloudtrail-lister.ts';
+import { s3ObjectStore } from '../../src/storage/s3-object-store.ts';
+import { expectValidRequest } from '../support/aws-model-validator.ts';
+import { type FakeS3, fakeS3 } from './fake-s3.ts';
+
+const ACCOUNT = '111122223333';
+const LAKE = 'lakeq-lake';
+const TRAIL = 'org-trail';
+const TARGET = { bucket: LAKE, prefix: 'lakeq', database: 'lakeq', workGroup: 'lakeq' };
+const DATASET = 'lakeq-identity-center-instance-churn-hourly';
+const glue = mockClient(GlueClient);
+const quicksight = mockClient(QuickSightClient);
+let s3: FakeS3;
+let dir: string;
+
+beforeEach(async () => {
+  s3 = fakeS3();
+  glue.reset();
+  quicksight.reset();
+  dir = await mkdtemp(path.join(tmpdir(), 'lakeq-aws-context-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const client = () => new S3Client({ region: 'eu-west-1' });
+const calls = (operation: string) => s3.calls.filter((c) => c.operation === operation);
+const row = (runId: string, hour: string): LedgerRow => ({
+  runId,
+  table: 'cloudtrail_events',
+  dt: '2026-11-27',
+  hour,
+  status: 'loaded',
+  rows: 3,
+  bytes: 100,
+  fingerprint: `f-${hour}`,
+  sourceFiles: 1,
+  quarantined: [],
+  queryId: 'q',
+  queryVersion: '1.0.0',
+  engine: 'athena',
+  engineQueryIds: [],
+  startedAt: '2026-11-27T14:00:00.000Z',
+  finishedAt: '2026-11-27T14:00:00.000Z',
+});
+
+/** GetPartitions answered from a list, `pageSize` at a time, each request checked. */
+function serveGluePartitions(byTable: Record<string, Partition[]>, pageSize: number) {
+  glue.on(GetPartitionsCommand).callsFake((input: GetPartitionsCommandInput) => {
+    expectValidRequest('glue', 'GetPartitions', input);
+    const all = byTable[input.TableName as string] ?? [];
+    const start = Number(input.NextToken ?? 0);
+    const next = start + pageSize;
+    return {
+      Partitions: all.slice(start, next),
+      ...(next < all.length ? { NextToken: String(next) } : {}),
+    };
+  });
+}
+
+/** ListIngestions answered from a list, `pageSize` at a time, each request checked. */
+function serveIngestions(ingestions: Ingestion[], pageSize: number) {
+  quicksight.on(ListIngestionsCommand).callsFake((input: ListIngestionsCommandInput) => {
+    expectValidRequest('quicksight', 'ListIngestions', input);
+    const start = Number(input.NextToken ?? 0);
+    const next = start + pageSize;
+    return {
+      Ingestions: ingestions.slice(start, next),
+      ...(next < ingestions.length ? { NextToken: String(next) } : {}),
+      Status: 200,
+    };
+  });
+}
+
+describe('the S3 object store', () => {
+  it('puts, gets and lists page by page under its prefix; a missing key is undefined', async () => {
+    const store = s3ObjectStore({ root: `s3://${LAKE}/lakeq`, client, maxKeys: 2 });
+    expect(store.root).toBe(`s3://${LAKE}/lakeq/`);
+    const bodies = ['{"a":1}', '{"b":22}', '{"c":333}', '{"d":4444}', '{"e":55555}'];
+    for (const [i, body] of bodies.entries()) await store.put(`orchestration/plans/r${i}.json`, body);
+    await store.put('orchestration/other.json', '{}');
+    expect(s3.keys(LAKE)).toContain('lakeq/orchestration/plans/r0.json');
+
+    const listed = await store.list('orchestration/plans/');
+    expect(listed.map((o) => [o.key, o.size])).toEqual(
+      bodies.map((b, i) => [`orchestration/plans/r${i}.json`, b.length]),
+    );
+    // 5 objects, 2 a page: 3 requests, each after the first carrying the previous page's token.
+    const lists = calls('ListObjectsV2').map(
+      (c) => c.input as { ContinuationToken?: string; MaxKeys?: number },
+    );
+    expect(lists).toHaveLength(3);
+    expect(lists.map((l) => l.ContinuationToken === undefined)).toEqual([true, false, false]);
+    expect(lists.every((l) => l.MaxKeys === 2)).toBe(true);
+
+    expect(await store.get('orchestration/plans/r3.json')).toBe('{"d":4444}');
+    expect(await store.get('orchestration/plans/missing.json')).toBeUndefined();
+    await expect(store.get('../secrets.json')).rejects.toThrow(/not a store key/);
+
+    expect(await store.deletePrefix('orchestration/plans/')).toBe(5);
+    expect(s3.keys(LAKE)).toEqual(['lakeq/orchestration/other.json']);
+    await expect(store.deletePrefix('')).rejects.toThrow(/refusing to delete everything/);
+  });
+
+  it('keeps the ledger as one NDJSON object per append under lakeq_runs’ location, read back in order', async () => {
+    const store = s3ObjectStore({ root: `s3://${LAKE}/lakeq/`, client, maxKeys: 1 });
+    await appendLedger(store, [row('r1', '10'), row('r1', '11')]);
+    await appendLedger(store, [row('r2', '10')]);
+    await appendLedger(store, []);
+    const location = ledgerLocation(TARGET).slice(`s3://${LAKE}/`.length);
+    const keys = s3.keys(LAKE);
+    expect(keys).toHaveLength(2);
+    for (const key of keys)
+      expect(key).toMatch(new RegExp(`^${location}\\d{8}T\\d{9}Z-[0-9a-f-]{36}\\.ndjson$`));
+    const first = s3.buckets.get(LAKE)?.get(keys[0] as string)?.body ?? '';
+    expect(first.split('\n')).toEqual([JSON.stringify(row('r1', '10')), JSON.stringify(row('r1', '11')), '']);
+    const { rows, damagedLines } = await readLedger(store);
+    expect(rows.map((r) => `${r.runId}/${r.hour}`)).toEqual(['r1/10', 'r1/11', 'r2/10']);
+    expect(damagedLines).toBe(0);
+    // Run records go elsewhere: Athena reads every object under ledger/ as ledger rows.
+    await appendRunRecord(store, {
+      executionName: 'hourly-2026-11-27T13',
+      status: 'SUCCEEDED',
+      partitions: 0,
+      changedPartitions: 0,
+      rows: 0,
+      changedTables: [],
+      refreshed: [],
+      skipped: [],
+      recordedAt: '2026-11-27T14:10:00.000Z',
+    });
+    expect(s3.keys(LAKE, location)).toHaveLength(2);
+    expect(s3.keys(LAKE, 'lakeq/orchestration/runs/')).toHaveLength(1);
+    expect((await readRunRecords(store)).map((r) => r.executionName)).toEqual(['hourly-2026-11-27T13']);
+  });
+
+  it('keeps the local layout: one appended file, as before', async () => {
+    await appendLedger(dir, [row('r1', '10')]);
+    await appendLedger(localFolderStore(dir), [row('r2', '11')]);
+    const text = await readFile(path.join(dir, 'ledger', 'runs.ndjson'), 'utf8');
+    expect(text).toBe(`${JSON.stringify(row('r1', '10'))}\n${JSON.stringify(row('r2', '11'))}\n`);
+    expect((await readLedger(dir)).rows.map((r) => r.runId)).toEqual(['r1', 'r2']);
+    const store = localFolderStore(dir);
+    await store.put('orchestration/plans/r2.json', '{"b":2}');
+    await store.put('orchestration/plans/r1.json', '{"a":1}');
+    expect(await readFile(path.join(dir, 'orchestration', 'plans', 'r1.json'), 'utf8')).toBe('{"a":1}');
+    expect((await store.list('orchestration/pl')).map((o) => [o.key, o.size])).toEqual([
+      ['orchestration/plans/r1.json', 7],
+      ['orchestration/plans/r2.json', 7],
+    ]);
+    expect((await store.list('')).map((o) => o.key)).toEqual([
+      'ledger/runs.ndjson',
+      'orchestration/plans/r1.json',
+      'orchestration/plans/r2.json',
+    ]);
+    expect(await store.deletePrefix('orchestration/')).toBe(2);
+    expect(await readdir(dir)).toEqual(['ledger']);
+    await expect(store.put('/etc/x', '')).rejects.toThrow(/not a store key/);
+  });
+});
+
+describe('the AWS handler context', () => {
+  const context = () =>
+    awsHandlerContext({
+      target: TARGET,
+      cloudtrailRoot: `s3://${TRAIL}`,
+      accountId: ACCOUNT,
+      clients: { s3: client },
+      maxKeys: 3,
+    });
+
+  it('reads a table’s partitions from Glue GetPartitions, page by page', async () => {
+    const partitions: Partition[] = Array.from({ length: 5 }, (_, h) => ({
+      Values: ['2026-11-27', String(h).padStart(2, '0')],
+      StorageDescriptor: {
+        Location: `s3://${LAKE}/lakeq/curated/cloudtrail_events/run=r/batch=0/hour=${h}/`,
+      },
+    }));
+    serveGluePartitions({ cloudtrail_events: partitions }, 2);
+    const got = await context().registeredPartitions('cloudtrail_events');
+    expect(got).toEqual(
+      partitions.map((p) => ({
+        Values: p.Values,
+        StorageDescriptor: { Location: p.StorageDescriptor?.Location },
+      })),
+    );
+    const requests = glue.commandCalls(GetPartitionsCommand).map((c) => c.args[0].input);
+    expect(requests.map((r) => r.NextToken)).toEqual([undefined, '2', '4']);
+    expect(requests.every((r) => r.DatabaseName === 'lakeq' && r.ExcludeColumnSchema === true)).toBe(true);
+  });
+
+  it('reads a dataset’s ingestions from QuickSight ListIngestions, page by page', async () => {
+    const ingestions: Ingestion[] = Array.from({ length: 5 }, (_, i) => ({
+      Arn: `arn:aws:quicksight:eu-west-1:${ACCOUNT}:dataset/${DATASET}/ingestion/i${i}`,
+      IngestionId: `i${i}`,
+      IngestionStatus: i === 0 ? 'RUNNING' : 'COMPLETED',
+      CreatedTime: new Date(Date.UTC(2026, 10, 27, 13 - i)),
+    }));
+    serveIngestions(ingestions, 2);
+    const got = await context().listIngestions(DATASET);
+    expect(got).toEqual(
+      ingestions.map((i) => ({
+        IngestionStatus: i.IngestionStatus,
+        CreatedTime: i.CreatedTime?.toISOString(),
+      })),
+    );
+    const requests = quicksight.commandCalls(ListIngestionsCommand).map((c) => c.args[0].input);
+    expect(requests.map((r) => [r.AwsAccountId, r.DataSetId, r.NextToken])).toEqual([
+      [ACCOUNT, DATASET, undefined],
+      [ACCOUNT, DATASET, '2'],
+      [ACCOUNT, DATASET, '4'],
+    ]);
+  });
+
+  it('empties a prefix of 2,345 objects in DeleteObjects of at most 1,000, and nothing outside the data prefix', async () => {
+    const folder = 'lakeq/curated/cloudtrail_events/run=r1-b0/batch=0/';
+    for (let i = 0; i < 2345; i++)
+      s3.put(LAKE, `${folder}dt=2026-11-27/hour=${String(i % 24).padStart(2, '0')}/${i}.parquet`, 'x');
+    s3.put(LAKE, 'lakeq/curated/cloudtrail_events/run=r1-b0/batch=1/keep.parquet', 'x');
+    s3.put(LAKE, 'lakeq/curated/cloudtrail_events/run=r1-b0/batch=0-other/keep.parquet', 'x');
+    const ctx = awsHandlerContext({
+      target: TARGET,
+      cloudtrailRoot: `s3://${TRAIL}`,
+      accountId: ACCOUNT,
+      clients: { s3: client },
+    });
+    expect(await ctx.deletePrefix(`s3://${LAKE}/${folder}`)).toBe(2345);
+    const chunks = calls('DeleteObjects').map(
+      (c) => (c.input as { Delete: { Objects: unknown[] } }).Delete.Objects.length,
+    );
+    expect(chunks).toEqual([1000, 1000, 345]);
+    expect(s3.keys(LAKE)).toEqual([
+      'lakeq/curated/cloudtrail_events/run=r1-b0/batch=0-other/keep.parquet',
+      'lakeq/curated/cloudtrail_events/run=r1-b0/batch=1/keep.parquet',
+    ]);
+    expect(await ctx.deletePrefix(`s3://${LAKE}/${folder}`)).toBe(0);
+    for (const outside of [
+      `s3://other-bucket/${folder}`,
+      `s3://${LAKE}/lakeq/`,
+      `s3://${LAKE}/elsewhere/x/`,
+      `s3://${LAKE}/lakeq/curated/cloudtrail_events/run=r1-b0/batch=1/keep.parquet`,
+      `s3://${LAKE}/lakeq/../x/`,
+    ]) {
+      await expect(ctx.deletePrefix(outside)).rejects.toThrow(/refusing to delete/);
+    }
+    expect(s3.keys(LAKE)).toHaveLength(2);
+  });
+});
+
+/** The same trail files locally and in the fake trail bucket: name → [size, delivery-day folder, account path]. */
+const TRAIL_FILES = [
+  [
+    'o-abcdefghij/111122223333/CloudTrail/eu-west-1/2026/11/27',
+    '111122223333_CloudTrail_eu-west-1_20261127T1320Z_a.json.gz',
+    40,
+  ],
+  [
+    'o-abcdefghij/111122223333/CloudTrail/eu-west-1/2026/11/27',
+    '111122223333_CloudTrail_eu-west-1_20261127T1325Z_b.json.gz',
+    41,
+  ],
+  [
+    'o-abcdefghij/111122223333/CloudTrail/eu-west-1/2026/11/27',
+    '111122223333_CloudTrail_eu-west-1_20261127T1105Z_c.json.gz',
+    42,
+  ],
+  ['o-abcdefghij/111122223333/CloudTrail/eu-west-1/2026/11/27', 'notes.txt', 7],
+  [
+    'o-abcdefghij/444455556666/CloudTrail/us-east-1/2026/11/27',
+    '444455556666_CloudTrail_us-east-1_20261127T1410Z_d.json.gz',
+    43,
+  ],
+  [
+    'o-abcdefghij/444455556666/CloudTrail/us-east-1/2026/11/28',
+    '444455556666_CloudTrail_us-east-1_20261128T0010Z_e.json.gz',
+    44,
+  ],
+  [
+    'o-abcdefghij/444455556666/CloudTrail/us-east-1/2026/11/26',
+    '444455556666_CloudTrail_us-east-1_20261126T2350Z_f.json.gz',
+    45,
+  ],
+  [
+    'o-abcdefghij/444455556666/CloudTrail-Digest/us-east-1/2026/11/27',
+    '444455556666_CloudTrail-Digest_us-east-1_20261127T1320Z_g.json.gz',
+    46,
+  ],
+] as const;
+
+describe('CloudTrail listing on S3', () => {
+  it('finds the same files in an S3 trail as in the same layout on disk, with Size and LastModified', async () => {
+    const modified = new Date('2026-11-27T15:00:00Z');
+    for (const [folder, name, size] of TRAIL_FILES) {
+      s3.put(TRAIL, `trail/AWSLogs/${folder}/${name}`, 'x'.repeat(size), modified);
+      await mkdir(path.join(dir, 'AWSLogs', folder), { recursive: true });
+      await writeFile(path.join(dir, 'AWSLogs', folder, name), 'x'.repeat(size));
+      await utimes(path.join(dir, 'AWSLogs', folder, name), modified, modified);
+    }
+    const from = new Date('2026-11-27T13:00:00Z');
+    const to = new Date('2026-11-27T14:00:00Z');
+    const lister = s3CloudTrailLister({ client, maxKeys: 2 });
+    const onS3 = await filesForWindow(`s3://${TRAIL}/trail/`, from, to, 3, lister);
+    const local = await filesForWindow(dir, from, to, 3);
+    expect(onS3.map((f) => f.path)).toEqual([
+      `s3://${TRAIL}/trail/AWSLogs/o-abcdefghij/111122223333/CloudTrail/eu-west-1/2026/11/27/111122223333_CloudTrail_eu-west-1_20261127T1320Z_a.json.gz`,
+      `s3://${TRAIL}/trail/AWSLogs/o-abcdefghij/111122223333/CloudTrail/eu-west-1/2026/11/27/111122223333_CloudTrail_eu-west-1_20261127T1325Z_b.json.gz`,
+      `s3://${TRAIL}/trail/AWSLogs/o-abcdefghij/444455556666/CloudTrail/us-east-1/2026/11/27/444455556666_CloudTrail_us-east-1_20261127T1410Z_d.json.gz`,
+    ]);
+    const relative = (files: typeof onS3, root: string) =>
+      files.map((f) => ({ ...f, path: f.path.slice(root.length).split(path.sep).join('/') }));
+    expect(relative(onS3, `s3://${TRAIL}/trail`)).toEqual(relative(local, dir));
+    expect(onS3.map((f) => [f.size, f.mtimeMs])).toEqual([
+      [40, modified.getTime()],
+      [41, modified.getTime()],
+      [43, modified.getTime()],
+    ]);
+    // Pages of 2 for folders with more: every listing is by folder, with the "/" delimiter.
+    const lists = calls('ListObjectsV2').map(
+      (c) => c.input as { Prefix: string; Delimiter?: string; ContinuationToken?: string },
+    );
+    expect(lists.every((l) => l.Delimiter === '/' && l.Prefix.startsWith('trail/AWSLogs/'))).toBe(true);
+    expect(lists.some((l) => l.ContinuationToken !== undefined)).toBe(true);
+    // Only the window's day folders (and the day before for the hour before) are listed.
+    expect(
+      lists.filter((l) => /\/\d{4}\/\d{2}\/\d{2}\/$/.test(l.Prefix)).map((l) => l.Prefix.slice(-11)),
+    ).not.toContain('2026/11/28/');
+  });
+});
+
+describe('the Lambda handler on AWS (LAKEQ_DATA_BUCKET set)', () => {
+  const ENV = {
+    LAKEQ_DATA_BUCKET: LAKE,
+    LAKEQ_DATA_PREFIX: 'lakeq',
+    LAKEQ_GLUE_DATABASE: 'lakeq',
+    LAKEQ_ATHENA_WORKGROUP: 'lakeq',
+    LAKEQ_CLOUDTRAIL_ROOT: `s3://${TRAIL}`,
+    LAKEQ_AWS_ACCOUNT_ID: ACCOUNT,
+  };
+  beforeEach(() => {
+    Object.assign(process.env, ENV, { LAKEQ_DATA_DIR: dir });
+  });
+  afterEach(() => {
+    for (const name of [...Object.keys(ENV), 'LAKEQ_DATA_DIR']) delete process.env[name];
+  });
+
+  it('plans from the S3 trail, prepares and records batches with the state in S3, and cleans up', async () => {
+    const day = `AWSLogs/${ACCOUNT}/CloudTrail/eu-west-1/2020/03/01`;
+    const delivered = `${day}/${ACCOUNT}_CloudTrail_eu-west-1_20200301T1320Z_a.json.gz`;
+    s3.put(TRAIL, delivered, 'x'.repeat(120), new Date('2020-03-01T13:21:00Z'));
+    s3.put(TRAIL, `${day}/${ACCOUNT}_CloudTrail_eu-west-1_20200301T0920Z_z.json.gz`, 'x'.repeat(99));
+    const churn = tableByName('identity_center_instance_churn_hourly');
+    const oldLocation = `s3://${LAKE}/lakeq/${churn?.location}/run=old-b0/batch=0/dt=2020-03-01/hour=13/`;
+    s3.put(LAKE, `${oldLocation.slice(`s3://${LAKE}/`.length)}part-0.parquet`, 'old');
+    serveGluePartitions(
+      {
+        identity_center_instance_churn_hourly: [
+          { Values: ['2020-03-01', '13'], StorageDescriptor: { Location: oldLocation } },
+        ],
+      },
+      1,
+    );
+    serveIngestions(
+      [
+        {
+          Arn: 'arn:x',
+          IngestionId: 'old',
+          IngestionStatus: 'COMPLETED',
+          CreatedTime: new Date('2020-02-01T00:00:00Z'),
+        },
+      ],
+      1,
+    );
+
+    const plan = (await handler({
+      action: 'planWindow',
+      input: { time: '2020-03-01T14:05:00Z', lookbackHours: 0 },
+      executionName: 'hourly-2020-03-01T13',
+    })) as PlannedRun;
+    expect(plan).toMatchObject({
+      from: '2020-03-01T13:00:00.000Z',
+      to: '2020-03-01T14:00:00.000Z',
+      partitions: 2,
+    });
+    expect(plan.stages.map((s) => s.table)).toEqual([
+      'cloudtrail_events',
+      'identity_center_instance_churn_hourly',
+    ]);
+    const stored = JSON.parse(
+      s3.buckets.get(LAKE)?.get(`lakeq/orchestration/plans/${plan.runId}.json`)?.body ?? '{}',
+    ) as StoredPlan;
+    expect(stored.batches[0]?.partitions[0]?.files).toEqual([
+      {
+        path: `s3://${TRAIL}/${delivered}`,
+        size: 120,
+        mtimeMs: Date.parse('2020-03-01T13:21:00Z'),
+        deliveredAt: '2020-03-01T13:20:00.000Z',
+      },
+    ]);
+
+    const records: BatchRecord[] = [];
+    for (const stage of plan.stages) {
+      const ref = stage.batches[0];
+      if (!ref) throw new Error('no batch');
+      const table = tableByName(stage.table);
+      const outputPrefix = `s3://${LAKE}/lakeq/${table?.location}/run=${plan.runId}-b${ref.index}/batch=0/`;
+      // A failed earlier attempt left a file: UNLOAD would refuse the prefix.
+      s3.put(LAKE, `${outputPrefix.slice(`s3://${LAKE}/`.length)}stale.parquet`, 'stale');
+      const inputs = (await handler({
+        action: 'batchInputs',
+        runId: plan.runId,
+        index: ref.index,
+      })) as BatchInputs;
+      expect(inputs.outputPrefix).toBe(outputPrefix);
+      expect(s3.keys(LAKE, outputPrefix.slice(`s3://${LAKE}/`.length))).toEqual([]);
+      expect(inputs.cleanup).toEqual(
+        stage.table === 'identity_center_instance_churn_hourly' ? [oldLocation] : [],
+      );
+      // The switch is done (by the state machine); the old prefix is still there until recordBatch.
+      expect(s3.keys(LAKE, oldLocation.slice(`s3://${LAKE}/`.length))).toHaveLength(1);
+      records.push(
+        (await handler({
+          action: 'recordBatch',
+          runId: plan.runId,
+          index: ref.index,
+          queryExecutionId: `q-${ref.index}`,
+        })) as BatchRecord,
+      );
+    }
+    expect(records.map((r) => [r.table, r.loaded, r.changedPartitions])).toEqual([
+      ['cloudtrail_events', 1, 1],
+      ['identity_center_instance_churn_hourly', 1, 1],
+    ]);
+    expect(s3.keys(LAKE, oldLocation.slice(`s3://${LAKE}/`.length))).toEqual([]);
+    const ledgerKeys = s3.keys(LAKE, 'lakeq/ledger/');
+    expect(ledgerKeys).toHaveLength(2);
+
+    const datasets = (await handler({
+      action: 'datasetsToRefresh',
+      runId: plan.runId,
+      executionName: 'hourly-2020-03-01T13',
+      loads: records.map((r) => [r]),
+    })) as { refresh: { datasetId: string }[] };
+    expect(datasets.refresh.map((r) => r.datasetId)).toEqual([DATASET]);
+    expect(
+      Object.keys(
+        JSON.parse(s3.buckets.get(LAKE)?.get('lakeq/orchestration/pending-refreshes.json')?.body ?? '{}'),
+      ),
+    ).toEqual([DATASET]);
+
+    // Planned again, the hour's inputs are unchanged: the ledger in S3 says it is loaded.
+    const again = (await handler({
+      action: 'planWindow',
+      input: { time: '2020-03-01T14:05:00Z', lookbackHours: 0 },
+      executionName: 'hourly-2020-03-01T13-2',
+    })) as PlannedRun;
+    expect(again).toMatchObject({ partitions: 0, unchanged: 2 });
+    // Nothing went to the local folder.
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('refuses to start without an s3:// CloudTrail root or a 12-digit account', async () => {
+    process.env.LAKEQ_CLOUDTRAIL_ROOT = '/var/trail';
+    await expect(handler({ action: 'planWindow', input: {}, executionName: 'x' })).rejects.toThrow(
+      /LAKEQ_CLOUDTRAIL_ROOT/,
+    );
+    process.env.LAKEQ_CLOUDTRAIL_ROOT = `s3://${TRAIL}`;
+    delete process.env.LAKEQ_AWS_ACCOUNT_ID;
+    await expect(handler({ action: 'planWindow', input: {}, executionName: 'x' })).rejects.toThrow(
+      /account id/,
+    );
+  });
+});
