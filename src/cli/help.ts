@@ -36,6 +36,8 @@ Commands
                                  Lambda, Step Functions, Scheduler, QuickSight); --dry-run prints the plan
   iam-policy [--principal P]     least-privilege IAM policies for the state machine, Lambda, scheduler,
                                  analyst and deployer roles
+  dashboards serve [--port N]    the dashboards as a local web page on 127.0.0.1 (from local SPICE)
+  dashboards build --out DIR     the same pages as a static site
   dashboards export --out DIR    write the QuickSight requests deploy sends (CreateDataSource,
                                  CreateDataSet, CreateDashboard), one JSON file per request
   dashboards deploy [--dry-run]  publish dashboards/ to QuickSight: data source, datasets, dashboards,

@@ -6,6 +6,9 @@ import { settingsFrom } from '../options.ts';
 const USAGE = `Usage: lakeq dashboards <subcommand> [options]
 The dashboards of dashboards/ (QuickSight definitions as code).
 
+  serve [--port N]           serve every dashboard on http://127.0.0.1:N/ (default 8040; 0 picks a
+                             free port), drawn from the local SPICE snapshots; Ctrl-C stops it
+  build --out DIR            write the same pages as a static site (index.html, pages, data)
   export --out DIR           write, per dashboard, the request bodies deploy sends:
                              <dashboard>.CreateDataSource.json, <dashboard>.CreateDataSet.json
                              (<dashboard>.CreateDataSet.<datasetId>.json when it reads several
@@ -19,11 +22,13 @@ The dashboards of dashboards/ (QuickSight definitions as code).
                              the code, one "path: deployed → code" line per difference.
                              Exit 0: no drift; 1: drift or a dashboard not deployed (or a failure)
 
-Options: --deploy-config FILE (default lakeq.deploy.json; lakeq deploy --help shows its format),
+Options: --data-dir DIR (serve, build), --deploy-config FILE (default lakeq.deploy.json; lakeq deploy --help shows its format),
          --config FILE, --region R, --account-id ID`;
 
 const OPTIONS = {
   out: { type: 'string' },
+  port: { type: 'string' },
+  'data-dir': { type: 'string' },
   'dry-run': { type: 'boolean' },
   'deploy-config': { type: 'string' },
   config: { type: 'string' },
@@ -36,6 +41,8 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositi
 
 /** Subcommands; each imports what it needs when it runs. Add new ones here. */
 const SUBCOMMANDS: Record<string, (values: Values, io: CliIO) => Promise<number>> = {
+  serve: runServe,
+  build: runBuild,
   export: runExport,
   deploy: runDeploy,
   diff: runDiff,
@@ -60,6 +67,53 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     );
   }
   return handler(values, io);
+}
+
+async function runServe(values: Values, io: CliIO): Promise<number> {
+  const port = values.port === undefined ? 8040 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new LakeqError('BAD_OPTION', `--port must be an integer from 0 to 65535, not ${values.port}`, {
+      usage: true,
+    });
+  }
+  const settings = await settingsFrom(values);
+  const { DASHBOARDS } = await import('../../../dashboards/index.ts');
+  const { serveDashboards } = await import('../../dashboards/local/server.ts');
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  io.signal.addEventListener('abort', stop, { once: true });
+  process.once('SIGTERM', stop);
+  try {
+    await serveDashboards({
+      dataDir: settings.dataDir,
+      dashboards: DASHBOARDS,
+      port,
+      signal: controller.signal,
+      log: (line) => io.err(line),
+      onListening: (url) => io.out(`Dashboards: ${url}  (Ctrl-C to stop)`),
+    });
+  } finally {
+    process.off('SIGTERM', stop);
+  }
+  return 0;
+}
+
+async function runBuild(values: Values, io: CliIO): Promise<number> {
+  if (!values.out)
+    throw new LakeqError('BAD_OPTION', 'lakeq dashboards build needs --out DIR', { usage: true });
+  const settings = await settingsFrom(values);
+  const { DASHBOARDS } = await import('../../../dashboards/index.ts');
+  const { buildDashboards } = await import('../../dashboards/local/static-site.ts');
+  const site = await buildDashboards({
+    out: values.out,
+    dataDir: settings.dataDir,
+    dashboards: DASHBOARDS,
+    log: (line) => io.err(line),
+  });
+  io.out(
+    `${site.files.length} files in ${site.out}: serve it with any static file server and open index.html`,
+  );
+  return 0;
 }
 
 async function deployConfig(values: Values) {
