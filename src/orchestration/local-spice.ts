@@ -3,10 +3,12 @@ import { link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'nod
 import path from 'node:path';
 import { CompiledQuery } from 'kysely';
 import { openLocalEngine } from '../catalog/duckdb/local-engine.ts';
+import { TABLES } from '../catalog/tables/index.ts';
 import { SPICE_DATASETS, type SpiceDataset } from '../dashboards/datasets.ts';
 import { inlineParameters } from '../engines/trino/trino-literals.ts';
 import { compileQuery } from '../query/compile-query.ts';
 import { loadQuery } from '../query/registry.ts';
+import { spiceDatasetColumns } from './deploy/spice-datasets.ts';
 import { namedError } from './named-error.ts';
 
 /**
@@ -271,12 +273,33 @@ async function materialize(
   }
 }
 
-/** The SELECT a dataset's snapshot holds: its table as it is, or its library query. */
+/** SPICE's column types as DuckDB types: a snapshot holds what QuickSight would. */
+const SPICE_TO_DUCKDB: Readonly<Record<string, string>> = {
+  STRING: 'VARCHAR',
+  INTEGER: 'BIGINT',
+  DECIMAL: 'DOUBLE',
+  DATETIME: 'TIMESTAMP',
+  BIT: 'BOOLEAN',
+  BOOLEAN: 'BOOLEAN',
+  JSON: 'VARCHAR',
+};
+
+/**
+ * The SELECT a dataset's snapshot holds: its table in QuickSight's shape (the dataset's columns
+ * with the names lower-cased and the types after its casts, `dt` a DATETIME; a value that does
+ * not convert is NULL, as SPICE skips it), or its library query.
+ */
 async function datasetSql(
   dataset: SpiceDataset,
   engine: Awaited<ReturnType<typeof openLocalEngine>>,
 ): Promise<string> {
-  if ('table' in dataset.source) return `SELECT * FROM "${dataset.source.table.replace(/"/g, '""')}"`;
+  if ('table' in dataset.source) {
+    const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+    const columns = spiceDatasetColumns(dataset, TABLES).map(
+      (c) => `TRY_CAST(${quote(c.Name)} AS ${SPICE_TO_DUCKDB[c.Type] ?? 'VARCHAR'}) AS ${quote(c.Name)}`,
+    );
+    return `SELECT ${columns.join(', ')} FROM ${quote(dataset.source.table)}`;
+  }
   const query = await loadQuery(dataset.source.queryId);
   return inlineParameters(compileQuery(query, dataset.source.params, engine).compiled).sql;
 }

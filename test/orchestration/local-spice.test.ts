@@ -15,10 +15,10 @@ import { expectValidRequest } from '../support/aws-model-validator.ts';
 
 const TABLE_DATASET: SpiceDataset = {
   id: 'lakeq-events',
-  name: 'Events',
-  description: 'every event',
-  tables: ['cloudtrail_events'],
-  source: { table: 'cloudtrail_events' },
+  name: 'Glue job runs',
+  description: 'every run',
+  tables: ['glue_job_runs'],
+  source: { table: 'glue_job_runs' },
 };
 const BROKEN: SpiceDataset = { ...TABLE_DATASET, id: 'lakeq-broken', source: { table: 'no_such_table' } };
 
@@ -147,5 +147,60 @@ describe('local SPICE snapshots', () => {
       (await listIngestions(spice, 'lakeq-events')).map((i) => [i.IngestionId, i.IngestionStatus]),
     );
     expect(statuses).toEqual({ old: 'FAILED', live: 'RUNNING' });
+  });
+});
+
+describe('a snapshot has the dataset’s QuickSight shape', () => {
+  it('the pipeline-runs dataset reads the ledger as lakeq_runs: lower-case names, times as timestamps, a torn line skipped', async () => {
+    const { appendLedger } = await import('../../src/ingest/ledger.ts');
+    const { spiceDataset } = await import('../../src/dashboards/datasets.ts');
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const row = {
+      runId: 'hourly-2026-11-27T13',
+      table: 'cloudtrail_events',
+      dt: '2026-11-27',
+      hour: '13',
+      status: 'loaded' as const,
+      rows: 1234,
+      bytes: 5678,
+      fingerprint: 'f',
+      sourceFiles: 3,
+      quarantined: [],
+      queryId: 'transforms/cloudtrail-events-hour',
+      queryVersion: '1.0.0',
+      engine: 'duckdb',
+      engineQueryIds: [],
+      startedAt: '2026-11-27T14:05:01.000Z',
+      finishedAt: '2026-11-27T14:05:03.500Z',
+    };
+    await appendLedger(dataDir, [row, { ...row, hour: '12', status: 'failed', rows: 0, error: 'boom' }]);
+    await writeFile(path.join(dataDir, 'ledger', 'runs.ndjson'), '{"runId": "torn', { flag: 'a' });
+    const pipeline = spiceDataset('lakeq-pipeline-runs');
+    spice = { ...spice, datasets: [pipeline] };
+    await createIngestion(spice, { DataSetId: pipeline.id, IngestionId: 'p-1' });
+    const { Ingestion } = await done(pipeline.id, 'p-1');
+    expect(Ingestion).toMatchObject({ IngestionStatus: 'COMPLETED', RowInfo: { RowsIngested: 2 } });
+    const file = (await latestSnapshot(dataDir, pipeline.id))?.file as string;
+    const db = await (await DuckDBInstance.create(':memory:')).connect();
+    const described = await db.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`);
+    const types = Object.fromEntries(
+      described.getRowObjects().map((r) => [String(r.column_name), String(r.column_type)]),
+    );
+    expect(types).toMatchObject({
+      runid: 'VARCHAR',
+      table: 'VARCHAR',
+      rows: 'BIGINT',
+      startedat: 'TIMESTAMP',
+      dt: 'TIMESTAMP',
+      status: 'VARCHAR',
+    });
+    expect(Object.keys(types).every((name) => name === name.toLowerCase())).toBe(true);
+    const rows = await db.runAndReadAll(
+      `SELECT status, "rows", CAST(startedat AS VARCHAR) AS s FROM read_parquet('${file}') ORDER BY hour`,
+    );
+    expect(rows.getRowObjects()).toEqual([
+      { status: 'failed', rows: 0n, s: '2026-11-27 14:05:01' },
+      { status: 'loaded', rows: 1234n, s: '2026-11-27 14:05:01' },
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import { inlineParameters } from '../../engines/trino/trino-literals.ts';
 import { compileQuery } from '../../query/compile-query.ts';
 import { loadQuery } from '../../query/registry.ts';
 import type { TableDefinition } from '../table-definition.ts';
+import { ledgerViewSql } from './ledger-view.ts';
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
@@ -57,11 +58,12 @@ const noRun = {
   },
 };
 
-/** Creates or refreshes the views of the curated tables, in load order. */
+/** Creates or refreshes the views of the curated tables, in load order, and of the run ledger. */
 export async function createCuratedViews(
   run: DuckDbRun,
   dataDir: string,
   tables: readonly TableDefinition[],
 ): Promise<void> {
   for (const table of tables) await run(await curatedViewSql(dataDir, table));
+  await run(await ledgerViewSql(dataDir));
 }

@@ -4,10 +4,14 @@ import { isoTime } from '../../query/param-types.ts';
 import type { CliIO } from '../io.ts';
 import { parsePositiveInt } from '../options.ts';
 
-const USAGE =
-  'Usage: lakeq sample cloudtrail --out DIR --from TIME --to TIME [--accounts N] [--events-per-hour N] [--seed N]';
+const USAGE = `Usage: lakeq sample cloudtrail --out DIR --from TIME --to TIME [--accounts N] [--events-per-hour N] [--seed N]
+       lakeq sample glue --out DIR --from TIME --to TIME [--seed N]`;
 
-/** `lakeq sample cloudtrail`: realistic, deterministic CloudTrail logs in the S3 layout. */
+/**
+ * `lakeq sample cloudtrail`: realistic, deterministic CloudTrail logs in the S3 layout.
+ * `lakeq sample glue`: captured Glue and CloudWatch API responses (jobs/, job-runs/, metrics/), the
+ * Glue collector's local source.
+ */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -26,8 +30,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.out(USAGE);
     return 0;
   }
-  if (positionals[0] !== 'cloudtrail' || positionals.length !== 1) {
-    throw new LakeqError('BAD_COMMAND', `lakeq sample knows one kind of data: cloudtrail\n${USAGE}`, {
+  const kind = positionals[0];
+  if ((kind !== 'cloudtrail' && kind !== 'glue') || positionals.length !== 1) {
+    throw new LakeqError('BAD_COMMAND', `lakeq sample knows two kinds of data: cloudtrail, glue\n${USAGE}`, {
       usage: true,
     });
   }
@@ -40,6 +45,20 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isInteger(seed))
     throw new LakeqError('BAD_OPTION', `--seed must be an integer (got "${values.seed}")`, { usage: true });
+  if (kind === 'glue') {
+    if (values.accounts !== undefined || values['events-per-hour'] !== undefined) {
+      throw new LakeqError('BAD_OPTION', `--accounts and --events-per-hour are for cloudtrail\n${USAGE}`, {
+        usage: true,
+      });
+    }
+    const { writeGlueSample } = await import('../../ingest/sample/glue-sample.ts');
+    const glue = await writeGlueSample({ out: values.out, from, to, seed });
+    io.out(
+      `wrote ${glue.jobs} Glue jobs, ${glue.runs} runs and ${glue.metricPoints} metric datapoints in ` +
+        `${glue.files} files to ${values.out} (${glue.from} to ${glue.to})`,
+    );
+    return 0;
+  }
   const { writeCloudTrailSample } = await import('../../ingest/sample/cloudtrail-sample.ts');
   const summary = await writeCloudTrailSample({
     out: values.out,
