@@ -174,24 +174,3 @@ export function putMetricDataInputs(
 export function healthValues(health: HealthMetrics): MetricValue[] {
   return healthData(health);
 }
-
-/**
- * Sends PutMetricData requests in order, each retried while CloudWatch throttles it.
- * The SDK is imported here, when something is published.
- *
- * @example
- * ```ts
- * await publishMetricData(cloudwatch, putMetricDataInputs(values, at));
- * ```
- */
-export async function publishMetricData(
-  cloudwatch: CloudWatchLike,
-  inputs: readonly PutMetricDataCommandInput[],
-  retry: AwsRetryOptions & { readonly signal?: AbortSignal } = {},
-): Promise<number> {
-  const { PutMetricDataCommand } = await import('@aws-sdk/client-cloudwatch');
-  for (const input of inputs) {
-    await withThrottlingRetry(() => cloudwatch.send(new PutMetricDataCommand(input)), retry);
-  }
-  return inputs.length;
-}

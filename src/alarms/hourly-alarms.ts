@@ -6,12 +6,12 @@ import {
   type CloudWatchLike,
   healthValues,
   type MetricValue,
-  publishMetricData,
   putMetricDataInputs,
   queryAlarmMetric,
 } from './cloudwatch-alarms.ts';
 import { type AlarmReport, evaluateAlarms } from './evaluate-alarms.ts';
 import { type HealthMetrics, healthMetrics } from './health-metrics.ts';
+import { publishMetricData } from './publish-metric-data.ts';
 import { queryAlarmValue, type RunAlarmQuery } from './query-alarm-value.ts';
 
 export interface HourlyAlarmOptions {

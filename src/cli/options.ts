@@ -120,3 +120,24 @@ export async function settingsFrom(values: CommonValues): Promise<LakeqSettings>
     sources: parseSources(values.source),
   });
 }
+
+/**
+ * What a local state machine run reads, from the settings: the data folder, the CloudTrail
+ * folder and the Glue collector's input (captured API responses) with its prices.
+ *
+ * @example
+ * ```ts
+ * await runStateMachine('hourly', { time }, { ...localRunSources(settings), signal })
+ * ```
+ */
+export function localRunSources(settings: LakeqSettings) {
+  return {
+    dataDir: settings.dataDir,
+    cloudtrailRoot: settings.sources.cloudtrail,
+    glue: {
+      captured: settings.sources.glue,
+      prices: settings.pricing.glue,
+      ...(settings.aws.region ? { region: settings.aws.region } : {}),
+    },
+  };
+}

@@ -45,17 +45,32 @@ export const SPICE_DATASETS: readonly SpiceDataset[] = [
     id: 'lakeq-pipeline-runs',
     name: 'Pipeline runs (ledger)',
     description: "lakeq's run ledger: one row per table, partition and load run, with status and rows.",
-    // No load lists the ledger among the tables it changed, so datasetsReading never selects it.
+    // Every load that changes a table also writes the ledger: datasetsReading adds it then.
     tables: ['lakeq_runs'],
     source: { table: 'lakeq_runs' },
   },
 ];
 
-/** The datasets to refresh after loads that changed these tables: each at most once. */
-export function datasetsReading(changedTables: Iterable<string>): SpiceDataset[] {
+/**
+ * The datasets to refresh after loads that changed these tables, each once. A load that changed
+ * any table also wrote the run ledger, so the ledger's dataset (`lakeq_runs`) comes with them.
+ *
+ * @example
+ * ```ts
+ * datasetsReading(['glue_job_runs']).map((d) => d.id) // ['lakeq-glue-job-runs', 'lakeq-pipeline-runs']
+ * ```
+ */
+export function datasetsReading(
+  changedTables: Iterable<string>,
+  datasets: readonly SpiceDataset[] = SPICE_DATASETS,
+): SpiceDataset[] {
   const changed = new Set(changedTables);
-  return SPICE_DATASETS.filter((d) => d.tables.some((t) => changed.has(t)));
+  if (changed.size > 0) changed.add(LEDGER_DATASET_TABLE);
+  return datasets.filter((d) => d.tables.some((t) => changed.has(t)));
 }
+
+/** The table name of the run ledger's dataset (the Athena table `lakeq_runs`). */
+const LEDGER_DATASET_TABLE = 'lakeq_runs';
 
 /**
  * A dataset by id, or a clear error naming who asked for it.

@@ -12,6 +12,8 @@ export const LOCAL_BATCH_HOURS = 24;
 export interface RunLoadOptions {
   readonly dataDir: string;
   readonly cloudtrailRoot: string;
+  /** The Glue collector's hour files (`<dataDir>/raw/glue`); without it the Glue tables are left out. */
+  readonly glueRoot?: string;
   readonly from: Date;
   readonly to: Date;
   /** Table names (default all), loaded with the tables they read. */
@@ -47,6 +49,7 @@ export async function runLoad(options: RunLoadOptions): Promise<{ plan: LoadPlan
     const plan = await planLoad({
       tables,
       cloudtrailRoot: options.cloudtrailRoot,
+      ...(options.glueRoot !== undefined ? { glueRoot: options.glueRoot } : {}),
       from: options.from,
       to: options.to,
       ledger,
@@ -64,6 +67,7 @@ export async function runLoad(options: RunLoadOptions): Promise<{ plan: LoadPlan
     const summary = await executeLocalPlan(plan, {
       dataDir: options.dataDir,
       cloudtrailRoot: options.cloudtrailRoot,
+      ...(options.glueRoot !== undefined ? { glueRoot: options.glueRoot } : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

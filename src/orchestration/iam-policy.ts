@@ -142,6 +142,15 @@ const athenaQueryGrants = (tables: 'read' | 'write'): Grant[] => [
   { sid: 'LakeFormationDataAccess', actions: ['lakeformation:GetDataAccess'], resources: () => ['*'] },
 ];
 
+/**
+ * What running a read-only Athena query takes beyond the Athena calls themselves: Athena reads
+ * the catalog, the tables' files and writes results with its caller's permissions, depending on
+ * the query (views, partitions, Lake Formation), so no SDK command names these.
+ */
+export const ATHENA_QUERY_READ_ACTIONS: ReadonlySet<string> = new Set(
+  athenaQueryGrants('read').flatMap((g) => g.actions),
+);
+
 const passRole = (sid: string, role: (v: PolicyValues) => string | undefined, service: string): Grant => ({
   sid,
   actions: ['iam:PassRole'],
@@ -186,9 +195,13 @@ export const POLICY_GRANTS: Readonly<Record<PolicyPrincipal, readonly Grant[]>> 
   ],
   // The code tasks (src/orchestration/aws/aws-handler-context.ts): state in the data prefix,
   // UNLOAD output and old partition prefixes emptied there, the trail listed, the catalog's
-  // partitions and the datasets' ingestions read. Athena, Glue writes and SPICE refreshes are the
-  // state machine's.
+  // partitions and the datasets' ingestions read; the Glue collector's reads; the alarms' queries
+  // (Athena, read only) and metrics; the hourly launch. Loads, Glue partition writes and SPICE
+  // refreshes are the state machine's.
   lambda: [
+    // Athena's reads, but S3 as below: the lake's objects and listings held to its prefix.
+    ...athenaQueryGrants('read').filter((g) => !['S3LakeRead', 'S3Buckets', 'S3TrailRead'].includes(g.sid)),
+    { sid: 'S3ResultsBucket', actions: BUCKET_READ, resources: (v) => [s3(v, v.results.bucket)] },
     {
       sid: 'Logs',
       actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -211,16 +224,28 @@ export const POLICY_GRANTS: Readonly<Record<PolicyPrincipal, readonly Grant[]>> 
       resources: (v) => [s3(v, v.trail.bucket)],
       condition: (v) => listPrefixOnly(v.trail),
     },
-    { sid: 'GluePartitionsRead', actions: ['glue:GetPartitions'], resources: catalog },
     { sid: 'SpiceIngestionsList', actions: ['quicksight:ListIngestions'], resources: dataSets },
-  ],
-  scheduler: [
+    {
+      sid: 'GlueJobRunsRead',
+      actions: ['glue:GetJobs', 'glue:GetJobRuns'],
+      resources: (v) => [arn(v, 'glue', 'job/*')],
+    },
+    // GetMetricData and PutMetricData take no resource; PutMetricData is held to lakeq's namespace.
+    { sid: 'GlueMetricsRead', actions: ['cloudwatch:GetMetricData'], resources: () => ['*'] },
+    {
+      sid: 'HealthMetrics',
+      actions: ['cloudwatch:PutMetricData'],
+      resources: () => ['*'],
+      condition: { StringEquals: { 'cloudwatch:namespace': 'lakeq' } },
+    },
     {
       sid: 'StartHourly',
       actions: ['states:StartExecution'],
       resources: (v) => [arn(v, 'states', `stateMachine:${v.scheduledStateMachine}`)],
     },
   ],
+  // The schedule invokes the Lambda's launchHourly action, which names the execution after its hour.
+  scheduler: [{ sid: 'InvokeLauncher', actions: ['lambda:InvokeFunction'], resources: lambdaArns }],
   analyst: [
     ...athenaQueryGrants('read'),
     {
@@ -274,6 +299,11 @@ export const POLICY_GRANTS: Readonly<Record<PolicyPrincipal, readonly Grant[]>> 
       sid: 'S3QueryResults',
       actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
       resources: (v) => [objects(v, v.results)],
+    },
+    {
+      sid: 'Alarms',
+      actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:PutMetricAlarm'],
+      resources: (v) => [arn(v, 'cloudwatch', 'alarm:lakeq-*')],
     },
     {
       sid: 'StateMachines',

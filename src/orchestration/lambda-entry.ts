@@ -1,4 +1,5 @@
 import { LakeqError } from '../engines/engine.ts';
+import { DEFAULT_GLUE_PRICES, parseGluePrices } from '../ingest/glue/glue-prices.ts';
 import { awsHandlerContext } from './aws/aws-handler-context.ts';
 import { ATHENA_MAX_PARTITIONS_PER_BATCH, LOCAL_TARGET } from './handlers/context-defaults.ts';
 import type * as LocalContextModule from './handlers/handler-context.ts';
@@ -13,8 +14,8 @@ const LOCAL_CONTEXT_MODULE = './handlers/handler-context.ts';
 
 /**
  * The Lambda function of the state machines' code tasks: `Payload.action` names the handler
- * (planWindow, planBackfill, batchInputs, recordBatch, datasetsToRefresh, recordRun,
- * recordFailure). Configuration comes from the environment, as deploy sets it
+ * (collectSources, planWindow, planBackfill, batchInputs, recordBatch, datasetsToRefresh,
+ * recordRun, recordFailure, evaluateAlarms, launchHourly). Configuration comes from the environment, as deploy sets it
  * (deploy/lambda-resource.ts):
  *
  * - `LAKEQ_DATA_BUCKET`, `LAKEQ_DATA_PREFIX`: where UNLOAD writes and, when the bucket is set,
@@ -22,6 +23,10 @@ const LOCAL_CONTEXT_MODULE = './handlers/handler-context.ts';
  *   `LAKEQ_CLOUDTRAIL_ROOT` (`s3://trail-bucket[/prefix]`), `LAKEQ_AWS_ACCOUNT_ID` (QuickSight)
  * - `LAKEQ_GLUE_DATABASE`, `LAKEQ_ATHENA_WORKGROUP`: what the Glue inputs and UNLOAD name
  * - `LAKEQ_MAX_PARTITIONS_PER_BATCH` (default 100), `LAKEQ_SPICE_QUOTA_PER_DAY` (default 32)
+ * - `LAKEQ_GLUE_COLLECT` (`false` turns the Glue collector off), `LAKEQ_GLUE_PRICES` (the
+ *   `pricing.glue` JSON of lakeq.config.json; default list prices), `LAKEQ_ALARMS` (`false`: no
+ *   PutMetricData after a run), `LAKEQ_GLUE_DAILY_COST_USD`, `LAKEQ_HOURLY_STATE_MACHINE_ARN`
+ *   (what the `launchHourly` action starts)
  * - without a bucket, from the sources only: `LAKEQ_DATA_DIR` (local folder) and
  *   `LAKEQ_CLOUDTRAIL_ROOT` (a folder), with the local catalog and SPICE
  *
@@ -55,11 +60,27 @@ async function contextFromEnv(env: NodeJS.ProcessEnv): Promise<HandlerContext> {
         `LAKEQ_CLOUDTRAIL_ROOT must be the trail's s3://bucket[/prefix] when LAKEQ_DATA_BUCKET is set (got ${JSON.stringify(cloudtrailRoot)})`,
       );
     }
+    const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+    const cost = env.LAKEQ_GLUE_DAILY_COST_USD ? Number(env.LAKEQ_GLUE_DAILY_COST_USD) : undefined;
     return awsHandlerContext({
       ...common,
       cloudtrailRoot,
       accountId: env.LAKEQ_AWS_ACCOUNT_ID ?? '',
       ...(env.LAKEQ_DATA_DIR ? { dataDir: env.LAKEQ_DATA_DIR } : {}),
+      ...(env.LAKEQ_GLUE_COLLECT !== 'false'
+        ? {
+            glue: {
+              region,
+              prices: env.LAKEQ_GLUE_PRICES
+                ? parseGluePrices(JSON.parse(env.LAKEQ_GLUE_PRICES), 'LAKEQ_GLUE_PRICES')
+                : DEFAULT_GLUE_PRICES,
+            },
+          }
+        : {}),
+      ...(env.LAKEQ_ALARMS !== 'false' ? { alarms: cost ? { glueDailyCostUsd: cost } : {} } : {}),
+      ...(env.LAKEQ_HOURLY_STATE_MACHINE_ARN
+        ? { hourlyStateMachineArn: env.LAKEQ_HOURLY_STATE_MACHINE_ARN }
+        : {}),
     });
   }
   let local: typeof LocalContextModule;

@@ -5,10 +5,10 @@ import { CompiledQuery } from 'kysely';
 import { openLocalEngine } from '../catalog/duckdb/local-engine.ts';
 import { TABLES } from '../catalog/tables/index.ts';
 import { SPICE_DATASETS, type SpiceDataset } from '../dashboards/datasets.ts';
+import { spiceDatasetColumns } from '../dashboards/spice-dataset-columns.ts';
 import { inlineParameters } from '../engines/trino/trino-literals.ts';
 import { compileQuery } from '../query/compile-query.ts';
 import { loadQuery } from '../query/registry.ts';
-import { spiceDatasetColumns } from './deploy/spice-datasets.ts';
 import { namedError } from './named-error.ts';
 
 /**

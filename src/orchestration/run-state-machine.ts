@@ -1,3 +1,4 @@
+import type { GluePrices } from '../ingest/glue/glue-prices.ts';
 import { type LedgerRow, readLedger } from '../ingest/ledger.ts';
 import { acquireLoadLock } from '../ingest/load-lock.ts';
 import { LOCAL_BATCH_HOURS } from '../ingest/run-load.ts';
@@ -36,6 +37,10 @@ export interface RunStateMachineOptions {
   readonly onBatch?: (progress: BatchProgress) => void;
   /** Local load batches run at once (default 1). */
   readonly loadConcurrency?: number;
+  /** The Glue collector's input (captured API responses) and prices; without it Glue is not loaded. */
+  readonly glue?: { readonly captured: string; readonly prices: GluePrices; readonly region?: string };
+  /** Evaluate the alarms at the end of an hourly run (default false). */
+  readonly alarms?: boolean;
 }
 
 export interface StateMachineRun {
@@ -134,6 +139,8 @@ export async function runStateMachine(
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onBatch ? { onBatch: options.onBatch } : {}),
       ...(options.loadConcurrency ? { loadConcurrency: options.loadConcurrency } : {}),
+      ...(options.glue ? { glue: { ...options.glue } } : {}),
+      ...(options.alarms ? { alarms: true } : {}),
     });
     const result = await runLocally(definition, {
       input: input as unknown as Json,

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { LakeqError } from '../engines/engine.ts';
 import { localFolderStore } from './local-folder-store.ts';
 
@@ -63,6 +64,22 @@ export interface AppendLog {
  */
 export function storeAt(where: string | ObjectStore): ObjectStore {
   return typeof where === 'string' ? localFolderStore(where) : where;
+}
+
+/**
+ * Where a key of a store lives, for results and messages: `s3://bucket/prefix/key` for an S3
+ * store, the file's absolute path for a folder store (any store whose root is not `s3://`).
+ *
+ * @example
+ * ```ts
+ * objectLocation(localFolderStore('./lakeq-data'), 'ledger/runs.ndjson') // '/home/me/lakeq-data/ledger/runs.ndjson'
+ * objectLocation(s3ObjectStore({ root: 's3://lake/lakeq', client }), 'ledger/a.ndjson') // 's3://lake/lakeq/ledger/a.ndjson'
+ * ```
+ */
+export function objectLocation(store: ObjectStore, key: string): string {
+  checkKey(key);
+  if (store.root.startsWith('s3://')) return `${store.root.replace(/\/*$/, '/')}${key}`;
+  return path.resolve(store.root, ...key.split('/'));
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   type PutObjectCommandOutput,
 } from '@aws-sdk/client-s3';
 import { LakeqError } from '../engines/engine.ts';
+import { mapLimited } from './map-limited.ts';
 import { type AppendLog, checkKey, type ObjectStore, type StoredObject } from './object-store.ts';
 import { listS3 } from './s3-list.ts';
 import { parseS3Uri } from './s3-uri.ts';
@@ -147,21 +148,4 @@ let lastStamp = 0;
 function appendStamp(): string {
   lastStamp = Math.max(Date.now(), lastStamp + 1);
   return new Date(lastStamp).toISOString().replace(/[-:.]/g, '');
-}
-
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

@@ -25,6 +25,14 @@ import {
   type WorkGroup,
 } from '@aws-sdk/client-athena';
 import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  type DescribeAlarmsCommandInput,
+  type MetricAlarm,
+  PutMetricAlarmCommand,
+  type PutMetricAlarmCommandInput,
+} from '@aws-sdk/client-cloudwatch';
+import {
   CreateDatabaseCommand,
   type CreateDatabaseRequest,
   CreateTableCommand,
@@ -99,14 +107,6 @@ import {
   UpdateStateMachineCommand,
   type UpdateStateMachineInput,
 } from '@aws-sdk/client-sfn';
-import {
-  CloudWatchClient,
-  DescribeAlarmsCommand,
-  type DescribeAlarmsCommandInput,
-  type MetricAlarm,
-  PutMetricAlarmCommand,
-  type PutMetricAlarmCommandInput,
-} from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 
 export const ACCOUNT = '111122223333';

@@ -10,8 +10,8 @@ import { QuickSightClient } from '@aws-sdk/client-quicksight';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { CreateStateMachineCommand, SFNClient, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cloudtrailEvents } from '../../src/catalog/tables/cloudtrail-events.ts';
 import { ALARMS } from '../../src/alarms/alarms.ts';
+import { cloudtrailEvents } from '../../src/catalog/tables/cloudtrail-events.ts';
 import { TABLES } from '../../src/catalog/tables/index.ts';
 import { main } from '../../src/cli/main.ts';
 import type { LakeqSettings } from '../../src/config/lakeq-config.ts';
@@ -251,11 +251,19 @@ describe('lakeq deploy against a mocked AWS', () => {
       FlexibleTimeWindow: { Mode: 'OFF' },
       State: 'ENABLED',
       Target: {
-        Arn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:lakeq-hourly`,
+        // The launcher (the Lambda) names the execution after its hour, which the scheduler cannot.
+        Arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:lakeq-tasks`,
         RoleArn: `arn:aws:iam::${ACCOUNT}:role/lakeq-scheduler`,
       },
     });
-    expect(JSON.parse(schedule?.Target?.Input ?? '')).toEqual({ time: '<aws.scheduler.scheduled-time>' });
+    expect(JSON.parse(schedule?.Target?.Input ?? '')).toEqual({
+      action: 'launchHourly',
+      time: '<aws.scheduler.scheduled-time>',
+    });
+    const launcher = aws.functions.get('lakeq-tasks');
+    expect(launcher?.Environment?.Variables?.LAKEQ_HOURLY_STATE_MACHINE_ARN).toBe(
+      `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:lakeq-hourly`,
+    );
 
     const hourly = aws.stateMachines.get(`arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:lakeq-hourly`);
     expect(hourly?.type).toBe('STANDARD');
@@ -278,6 +286,7 @@ describe('lakeq deploy against a mocked AWS', () => {
       LAKEQ_DATA_PREFIX: 'lakeq',
       LAKEQ_CLOUDTRAIL_ROOT: 's3://org-trail',
       LAKEQ_AWS_ACCOUNT_ID: ACCOUNT,
+      LAKEQ_HOURLY_STATE_MACHINE_ARN: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:lakeq-hourly`,
     });
 
     const dataSet = aws.dataSets.get('lakeq-identity-center-instance-churn-hourly');

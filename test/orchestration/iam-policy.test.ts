@@ -17,6 +17,7 @@ import {
 import { substitutePlaceholders } from '../../src/orchestration/deploy/placeholders.ts';
 import { placeholderValues } from '../../src/orchestration/deploy/state-machine-resources.ts';
 import {
+  ATHENA_QUERY_READ_ACTIONS,
   allowedActions,
   iamPolicy,
   POLICY_PRINCIPALS,
@@ -100,9 +101,19 @@ function sdkCalls(files: readonly string[]): SdkCall[] {
         if (name) origin.set(name, m[2] as string);
       }
     }
-    return Array.from(text.matchAll(/new\s+(\w+Command)\s*\(/g), (m) => {
-      const command = m[1] as string;
-      const clientPackage = origin.get(command);
+    // `const { XCommand } = await import('@aws-sdk/client-x')`: the SDK loaded lazily.
+    for (const m of text.matchAll(/\{([^{}]*)\}\s*=\s*await\s+import\(\s*'([^']+)'\s*\)/g)) {
+      for (const part of (m[1] as string).split(',')) {
+        const name = part.split(':').pop()?.trim();
+        if (name) origin.set(name, m[2] as string);
+      }
+    }
+    // `new sdk.glue.GetJobRunsCommand(`: a module namespace named after its client package.
+    return Array.from(text.matchAll(/new\s+(?:[\w.]*?(\w+)\.)?(\w+Command)\s*\(/g), (m) => {
+      const command = m[2] as string;
+      const namespace = m[1] ? `@aws-sdk/client-${m[1]}` : undefined;
+      const clientPackage =
+        namespace && text.includes(`'${namespace}'`) ? namespace : m[1] ? undefined : origin.get(command);
       if (!clientPackage)
         throw new Error(`${path.relative(REPO, file)}: cannot tell which SDK client ${command} is from`);
       return { file: path.relative(REPO, file), clientPackage, command };
@@ -123,13 +134,10 @@ const filesUnder = (rel: string) =>
 const SOURCES: Readonly<Record<Exclude<PolicyPrincipal, 'stateMachine' | 'scheduler'>, () => string[]>> = {
   deployer: () => reachable([src('src/cli/commands/deploy.ts')]),
   analyst: () => reachable([src('src/cli/commands/query.ts'), src('src/cli/commands/sql.ts')]),
-  // The task handlers and the Lambda entry. It takes only NON_RETRYABLE_ATHENA_ERRORS from the
-  // Athena engine (through partition-switch-plan.ts): its bundle holds no Athena command
-  // (lambda-entry-bundle.test.ts), and Athena runs with the state machine's role.
+  // The task handlers and the Lambda entry: with the AWS context, the Glue collector, the alarms'
+  // Athena queries and metrics, and the hourly launcher.
   lambda: () =>
-    reachable([src('src/orchestration/lambda-entry.ts'), ...filesUnder('src/orchestration/handlers')]).filter(
-      (f) => f !== src('src/engines/athena/athena-engine.ts'),
-    ),
+    reachable([src('src/orchestration/lambda-entry.ts'), ...filesUnder('src/orchestration/handlers')]),
 };
 
 function missingActions(
@@ -215,13 +223,29 @@ describe('IAM policies cover every call the code and the state machines make', (
         'DeleteObjectsCommand',
         'GetPartitionsCommand',
         'ListIngestionsCommand',
+        // The Glue collector.
+        'GetJobsCommand',
+        'GetJobRunsCommand',
+        'GetMetricDataCommand',
+        // The alarms after an hourly run: query alarms on Athena, values and health to CloudWatch.
+        'StartQueryExecutionCommand',
+        'GetQueryExecutionCommand',
+        'GetQueryResultsCommand',
+        'StopQueryExecutionCommand',
+        'PutMetricDataCommand',
+        // The launcher.
+        'StartExecutionCommand',
       ]),
     );
     const used = new Set(calls.flatMap((c) => iamActionsForSdkCommand(c.clientPackage, c.command)));
-    const unused = [...allowedActions('lambda')].filter((a) => !used.has(a) && !a.startsWith('logs:'));
+    // Athena reads the catalog and files with the caller's permissions: granted as to any Athena caller.
+    const unused = [...allowedActions('lambda')].filter(
+      (a) => !used.has(a) && !a.startsWith('logs:') && !ATHENA_QUERY_READ_ACTIONS.has(a),
+    );
     expect(unused).toEqual([]);
     const listing = iamPolicy('lambda', config).Statement.filter((s) => s.Action.includes('s3:ListBucket'));
     expect(listing.map((s) => [s.Resource, s.Condition])).toEqual([
+      [['arn:aws:s3:::lakeq-results'], undefined],
       [['arn:aws:s3:::lakeq-lake'], { StringLike: { 's3:prefix': ['lakeq/*'] } }],
       [['arn:aws:s3:::org-trail'], { StringLike: { 's3:prefix': ['AWSLogs/*'] } }],
     ]);
@@ -247,16 +271,22 @@ describe('IAM policies cover every call the code and the state machines make', (
     expect(missingActions('stateMachine', needed)).toEqual([]);
   });
 
-  it('scheduler: may start the hourly state machine and nothing else', () => {
+  it('scheduler: may invoke the launcher and nothing else', () => {
     const doc = iamPolicy('scheduler', config);
     expect(doc.Statement).toEqual([
       {
-        Sid: 'StartHourly',
+        Sid: 'InvokeLauncher',
         Effect: 'Allow',
-        Action: ['states:StartExecution'],
-        Resource: [`arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:lakeq-hourly`],
+        Action: ['lambda:InvokeFunction'],
+        Resource: [
+          `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:lakeq-tasks`,
+          `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:lakeq-tasks:*`,
+        ],
       },
     ]);
+    // The launcher (the Lambda) starts the hourly state machine under the hour's name.
+    const launcher = iamPolicy('lambda', config).Statement.find((s) => s.Sid === 'StartHourly');
+    expect(launcher?.Resource).toEqual([`arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:lakeq-hourly`]);
   });
 
   it('the scan sees what it should: a command in a comment does not count, a missing action is caught', () => {
@@ -334,8 +364,17 @@ describe('the policy documents', () => {
       expect(doc.Version).toBe('2012-10-17');
       for (const s of doc.Statement) {
         expect(s.Effect).toBe('Allow');
-        // Only Lake Formation's data access has no resource-level scope.
-        if (!s.Action.includes('lakeformation:GetDataAccess')) expect(s.Resource).not.toContain('*');
+        // Only actions without resource-level permissions take '*': Lake Formation's data access,
+        // CloudWatch's GetMetricData and PutMetricData (held to lakeq's namespace by a condition).
+        const unscoped = [
+          'lakeformation:GetDataAccess',
+          'cloudwatch:GetMetricData',
+          'cloudwatch:PutMetricData',
+        ];
+        if (!s.Action.every((a) => unscoped.includes(a))) expect(s.Resource).not.toContain('*');
+        if (s.Action.includes('cloudwatch:PutMetricData')) {
+          expect(s.Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': 'lakeq' } });
+        }
       }
       expectValidRequest('iam', 'PutRolePolicy', {
         RoleName: `lakeq-${principal}`,

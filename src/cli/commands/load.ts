@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LakeqError } from '../../engines/engine.ts';
 import type { LedgerRow } from '../../ingest/ledger.ts';
@@ -5,7 +6,7 @@ import type { LoadPlan } from '../../ingest/load-plan.ts';
 import type { BatchProgress } from '../../orchestration/handlers/handler-context.ts';
 import { isoTime } from '../../query/param-types.ts';
 import type { CliIO } from '../io.ts';
-import { parsePositiveInt, settingsFrom } from '../options.ts';
+import { localRunSources, parsePositiveInt, settingsFrom } from '../options.ts';
 import { formatBytes, progressReporter } from '../progress.ts';
 
 const LOAD_USAGE = `Usage: lakeq load --from TIME --to TIME [--tables a,b] [--force] [--lookback-hours N]
@@ -83,6 +84,7 @@ export async function runLoadCommand(kind: 'load' | 'backfill', args: string[], 
     const { plan } = await runLoad({
       dataDir: settings.dataDir,
       cloudtrailRoot: settings.sources.cloudtrail,
+      glueRoot: path.join(settings.dataDir, 'raw', 'glue'),
       from,
       to,
       ...(tables ? { tables } : {}),
@@ -98,8 +100,7 @@ export async function runLoadCommand(kind: 'load' | 'backfill', args: string[], 
   const report = progressReporter(io);
   const done = new Map<string, { partitions: number; rows: number }>();
   const options = {
-    dataDir: settings.dataDir,
-    cloudtrailRoot: settings.sources.cloudtrail,
+    ...localRunSources(settings),
     signal: io.signal,
     ...(batchHours ? { maxPartitionsPerBatch: batchHours } : {}),
     ...(values.concurrency

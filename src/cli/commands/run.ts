@@ -3,7 +3,7 @@ import { LakeqError } from '../../engines/engine.ts';
 import { floorHour, HOUR_MS } from '../../ingest/hours.ts';
 import { isoTime } from '../../query/param-types.ts';
 import type { CliIO } from '../io.ts';
-import { settingsFrom } from '../options.ts';
+import { localRunSources, settingsFrom } from '../options.ts';
 
 const USAGE = `Usage: lakeq run hourly [--hour TIME] [--lookback N] [--force] [--name NAME]
        lakeq run backfill --from TIME --to TIME [--tables a,b] [--force] [--name NAME]
@@ -49,8 +49,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const settings = await settingsFrom(values);
   const { runStateMachine } = await import('../../orchestration/run-state-machine.ts');
   const options = {
-    dataDir: settings.dataDir,
-    cloudtrailRoot: settings.sources.cloudtrail,
+    ...localRunSources(settings),
+    alarms: machine === 'hourly',
     signal: io.signal,
     ...(values.name ? { executionName: values.name } : {}),
   };

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { LakeqError } from '../../engines/engine.ts';
 import type { CliIO } from '../io.ts';
-import { settingsFrom } from '../options.ts';
+import { localRunSources, settingsFrom } from '../options.ts';
 
 const USAGE = `Usage: lakeq schedule [--at-minute M] [--max-catch-up N]
 Runs the hourly state machine at minute M (default 5) past every hour, for the hour that just
@@ -51,7 +51,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       const result = await runStateMachine(
         'hourly',
         { time: new Date(hour.getTime() + HOUR_MS).toISOString() },
-        { dataDir: settings.dataDir, cloudtrailRoot: settings.sources.cloudtrail, signal: controller.signal },
+        { ...localRunSources(settings), alarms: true, signal: controller.signal },
       );
       const loaded = result.ledgerRows.filter((r) => r.status === 'loaded').length;
       const refreshed = result.refreshedDatasets.length;

@@ -1,5 +1,5 @@
 import type { CliIO } from '../io.ts';
-import { parseCommon, parseFormat, settingsFrom } from '../options.ts';
+import { localRunSources, parseCommon, parseFormat, settingsFrom } from '../options.ts';
 import { writeRows } from '../output.ts';
 import { printWarnings } from '../warnings.ts';
 
@@ -31,22 +31,30 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   } else {
     io.err(`Reading ${existing.files.length} CloudTrail log files in ${settings.sources.cloudtrail}`);
   }
+  const { stat } = await import('node:fs/promises');
+  if (!(await stat(settings.sources.glue).catch(() => undefined))) {
+    const { writeGlueSample } = await import('../../ingest/sample/glue-sample.ts');
+    io.err(`No captured Glue API responses in ${settings.sources.glue}: writing a sample there…`);
+    const glue = await writeGlueSample({
+      out: settings.sources.glue,
+      from: new Date(`${SAMPLE_FROM}T00:00:00Z`),
+      to: new Date(`${SAMPLE_TO}T00:00:00Z`),
+      seed: 1,
+    });
+    io.err(`  ${glue.jobs} Glue jobs, ${glue.runs} runs, ${glue.metricPoints} metric datapoints`);
+  }
   // The same state machines as on AWS: a backfill of the sample week (only what changed is
   // loaded), then the hourly run of its last hour; each refreshes the local SPICE snapshots.
   const { runStateMachine } = await import('../../orchestration/run-state-machine.ts');
   const { formatBytes } = await import('../progress.ts');
-  const options = {
-    dataDir: settings.dataDir,
-    cloudtrailRoot: settings.sources.cloudtrail,
-    signal: io.signal,
-  };
+  const options = { ...localRunSources(settings), signal: io.signal };
   const runs = [
     await runStateMachine(
       'backfill',
       { from: `${SAMPLE_FROM}T00:00:00Z`, to: `${SAMPLE_TO}T00:00:00Z` },
       options,
     ),
-    await runStateMachine('hourly', { time: `${SAMPLE_TO}T00:05:00Z` }, options),
+    await runStateMachine('hourly', { time: `${SAMPLE_TO}T00:05:00Z` }, { ...options, alarms: true }),
   ];
   for (const r of runs) {
     const loaded = r.ledgerRows.filter((row) => row.status === 'loaded');
@@ -77,7 +85,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       io,
     );
     io.out(
-      `\nNext: lakeq query list · lakeq query run identity-center/instance-events --param from=${SAMPLE_FROM} --param to=${SAMPLE_TO}`,
+      `\nNext: lakeq query list · lakeq query run glue/cost-by-job --param from=${SAMPLE_FROM} --param to=${SAMPLE_TO} · lakeq alarms`,
+    );
+    io.out(
+      `Dashboards: npm run lakeq -- dashboards serve --data-dir ${JSON.stringify(settings.dataDir)}  (then open http://127.0.0.1:8040/)`,
     );
     return 0;
   } finally {

@@ -1,8 +1,11 @@
+import { mapLimited } from '../../storage/map-limited.ts';
+import { type ObjectStore, objectLocation, storeAt } from '../../storage/object-store.ts';
 import { floorHour, HOUR_MS } from '../hours.ts';
 import type { GlueApi, GlueJob, GlueJobRun } from './glue-api.ts';
 import {
   existingGlueHours,
-  glueHourFile,
+  type GlueCollectedTable,
+  glueHourKey,
   mergeMetricHour,
   mergeRunHour,
   readHourFile,
@@ -19,7 +22,8 @@ import { isTerminalRunState, replacesRun } from './glue-run-state.ts';
 
 /**
  * The Glue collector: reads job runs (GetJobs, GetJobRuns) and their CloudWatch metrics
- * (GetMetricData) for a window and merges them into the hour files of glue-hour-files.ts.
+ * (GetMetricData) for a window and merges them into the hour files of glue-hour-files.ts, through
+ * an ObjectStore: a local folder, or an S3 prefix when it runs on AWS Lambda.
  *
  * Incremental: GetJobRuns returns runs newest first, so paging stops after the first page that ends
  * with a run started before `from` − the paging bound. The bound is the longest a run can still be
@@ -35,6 +39,9 @@ export const DEFAULT_RUN_BOUND_MINUTES = 2880;
 /** Glue stops any run after 7 days. */
 export const MAX_RUN_MINUTES = 10_080;
 
+/** Hour files read or merged at once (each a GetObject, and a PutObject when it changed, on S3). */
+const FILE_CONCURRENCY = 8;
+
 /** Job types whose runs publish the Spark job metrics of GLUE_JOB_METRICS. */
 const SPARK_JOB_TYPES: ReadonlySet<string | null> = new Set(['glueetl', 'gluestreaming', null]);
 
@@ -45,12 +52,17 @@ const SPARK_JOB_TYPES: ReadonlySet<string | null> = new Set(['glueetl', 'gluestr
  * ```ts
  * const options: CollectGlueOptions = { api, root: '/d/raw/glue', from, to, prices: DEFAULT_GLUE_PRICES,
  *   region: 'us-east-1', accountId: '111122223333', now: new Date() };
+ * // on Lambda: root: s3ObjectStore({ root: 's3://lake/lakeq/raw/glue/', client: () => s3 })
  * ```
  */
 export interface CollectGlueOptions {
   readonly api: GlueApi;
-  /** The folder of the collected hour files (locally `<dataDir>/raw/glue`). */
-  readonly root: string;
+  /**
+   * Where the collected hour files go: a local folder (locally `<dataDir>/raw/glue`), or any
+   * ObjectStore, e.g. an S3 prefix (`s3://bucket/prefix/raw/glue/`). Keys are relative to it:
+   * `job-runs/dt=YYYY-MM-DD/hour=HH/job-runs.json`, `job-metrics/dt=…/hour=…/job-metrics.json`.
+   */
+  readonly root: string | ObjectStore;
   /** Window start (inclusive). */
   readonly from: Date;
   /** Window end (exclusive). */
@@ -70,7 +82,8 @@ export interface CollectGlueOptions {
  *
  * @example
  * ```ts
- * // { runs: 12, metricPoints: 3400, touchedHours: ['2026-11-01T12:00:00.000Z'], files: [...], warnings: [] }
+ * // { runs: 12, metricPoints: 3400, touchedHours: ['2026-11-01T12:00:00.000Z'],
+ * //   files: ['s3://lake/lakeq/raw/glue/job-runs/dt=2026-11-01/hour=12/job-runs.json'], warnings: [] }
  * ```
  */
 export interface CollectGlueResult {
@@ -80,7 +93,11 @@ export interface CollectGlueResult {
   readonly metricPoints: number;
   /** Hour starts (ISO) whose files changed, sorted; may precede `from`. */
   readonly touchedHours: string[];
-  /** The files written (changed), sorted. */
+  /**
+   * Where the files written (changed) are, sorted: absolute paths for a folder root
+   * (`/d/raw/glue/job-runs/dt=…/hour=…/job-runs.json`), `s3://bucket/prefix/job-runs/…` for an S3
+   * store (see objectLocation). Empty when nothing changed.
+   */
   readonly files: string[];
   readonly warnings: string[];
 }
@@ -114,25 +131,55 @@ async function listJobs(api: GlueApi, signal: AbortSignal | undefined): Promise<
 
 /** Ids of runs earlier collections recorded in a non-terminal state, in run files of [from, to). */
 async function unfinishedRunIds(
-  root: string,
+  store: ObjectStore,
   from: number,
   to: number,
   warnings: string[],
 ): Promise<Set<string>> {
+  const hours = await existingGlueHours(store, 'job-runs', from, to);
+  // Each file's warnings apart, so they come out in hour order however the reads interleave.
+  const read = await mapLimited(hours, FILE_CONCURRENCY, async (hour) => {
+    const own: string[] = [];
+    const records = await readHourFile(
+      store,
+      glueHourKey('job-runs', new Date(hour)),
+      normalizeRunRecord,
+      own,
+    );
+    return { records, own };
+  });
   const ids = new Set<string>();
-  for (const hour of await existingGlueHours(root, 'job-runs', from, to)) {
-    const file = glueHourFile(root, 'job-runs', new Date(hour));
-    for (const record of await readHourFile(file, normalizeRunRecord, warnings)) {
-      if (!isTerminalRunState(record.job_run_state)) ids.add(record.job_run_id);
-    }
+  for (const { records, own } of read) {
+    warnings.push(...own);
+    for (const record of records) if (!isTerminalRunState(record.job_run_state)) ids.add(record.job_run_id);
   }
   return ids;
+}
+
+/** Merges each hour's records into its file; answers the hours whose file changed, with its key. */
+async function mergeHours<R>(
+  store: ObjectStore,
+  table: GlueCollectedTable,
+  byHour: ReadonlyMap<number, R[]>,
+  merge: (store: ObjectStore, key: string, records: readonly R[], warnings: string[]) => Promise<boolean>,
+  warnings: string[],
+): Promise<{ hour: number; key: string }[]> {
+  const hours = [...byHour.keys()].sort((a, b) => a - b);
+  const merged = await mapLimited(hours, FILE_CONCURRENCY, async (hour) => {
+    const own: string[] = [];
+    const key = glueHourKey(table, new Date(hour));
+    const changed = await merge(store, key, byHour.get(hour) ?? [], own);
+    return { hour, key, changed, own };
+  });
+  for (const m of merged) warnings.push(...m.own);
+  return merged.filter((m) => m.changed).map(({ hour, key }) => ({ hour, key }));
 }
 
 const ms = (d: Date | undefined) => (d ? d.getTime() : undefined);
 
 /**
- * Collects Glue job runs and their metrics for [from, to) into the hour files under `root`.
+ * Collects Glue job runs and their metrics for [from, to) into the hour files under `root` (a
+ * folder or an ObjectStore); a file is written only when its bytes change.
  *
  * @example
  * ```ts
@@ -141,10 +188,12 @@ const ms = (d: Date | undefined) => (d ? d.getTime() : undefined);
  *   to: new Date('2026-11-01T13:00Z'), prices: DEFAULT_GLUE_PRICES, region: 'us-east-1', accountId: null,
  *   now: new Date('2026-11-01T13:05Z') });
  * result.touchedHours; // ['2026-11-01T11:00:00.000Z', '2026-11-01T12:00:00.000Z']
+ * // The same into S3 (on Lambda): root: s3ObjectStore({ root: 's3://lake/lakeq/raw/glue/', client: () => s3 })
  * ```
  */
 export async function collectGlue(options: CollectGlueOptions): Promise<CollectGlueResult> {
-  const { api, root, prices, region, signal } = options;
+  const { api, prices, region, signal } = options;
+  const store = storeAt(options.root);
   const accountId = options.accountId ?? null;
   const from = options.from.getTime();
   const to = options.to.getTime();
@@ -161,7 +210,7 @@ export async function collectGlue(options: CollectGlueOptions): Promise<CollectG
   const boundMinutes =
     options.maxRunMinutes ?? Math.max(DEFAULT_RUN_BOUND_MINUTES, ...jobs.map(jobRunBoundMinutes));
   const horizon = from - boundMinutes * 60_000;
-  const unfinished = await unfinishedRunIds(root, Math.floor(horizon / HOUR_MS) * HOUR_MS, to, warnings);
+  const unfinished = await unfinishedRunIds(store, Math.floor(horizon / HOUR_MS) * HOUR_MS, to, warnings);
 
   const keep = (run: GlueJobRun): boolean => {
     const started = ms(run.StartedOn);
@@ -232,15 +281,7 @@ export async function collectGlue(options: CollectGlueOptions): Promise<CollectG
     }
   }
 
-  const touched = new Set<number>();
-  const files: string[] = [];
-  for (const [hour, records] of runsByHour) {
-    const file = glueHourFile(root, 'job-runs', new Date(hour));
-    if (await mergeRunHour(file, records, warnings)) {
-      touched.add(hour);
-      files.push(file);
-    }
-  }
+  const changed = await mergeHours(store, 'job-runs', runsByHour, mergeRunHour, warnings);
 
   const metrics = await fetchRunMetrics(api, metricRuns, { region, accountId, signal });
   warnings.push(...metrics.warnings);
@@ -251,19 +292,14 @@ export async function collectGlue(options: CollectGlueOptions): Promise<CollectG
     if (list) list.push(point);
     else pointsByHour.set(hour, [point]);
   }
-  for (const [hour, records] of pointsByHour) {
-    const file = glueHourFile(root, 'job-metrics', new Date(hour));
-    if (await mergeMetricHour(file, records, warnings)) {
-      touched.add(hour);
-      files.push(file);
-    }
-  }
+  changed.push(...(await mergeHours(store, 'job-metrics', pointsByHour, mergeMetricHour, warnings)));
 
+  const touched = new Set(changed.map((c) => c.hour));
   return {
     runs: runCount,
     metricPoints: metrics.records.length,
     touchedHours: [...touched].sort((a, b) => a - b).map((h) => new Date(h).toISOString()),
-    files: files.sort(),
+    files: changed.map((c) => objectLocation(store, c.key)).sort(),
     warnings,
   };
 }

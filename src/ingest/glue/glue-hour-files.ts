@@ -1,22 +1,42 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { mapLimited } from '../../storage/map-limited.ts';
+import { type ObjectStore, objectLocation, storeAt } from '../../storage/object-store.ts';
 import { HOUR_MS, partitionOf, partitionPath } from '../hours.ts';
 import type { GlueJobMetricRecord, GlueJobRunRecord } from './glue-records.ts';
 import { normalizeMetricRecord, normalizeRunRecord } from './glue-records.ts';
 import { replacesRun } from './glue-run-state.ts';
 
 /**
- * The collected NDJSON hour files under the Glue root (locally `<dataDir>/raw/glue`):
+ * The collected NDJSON hour files under the Glue root (locally `<dataDir>/raw/glue`, on AWS
+ * `s3://<bucket>/<prefix>/raw/glue/`), read and written through an ObjectStore, keyed
  * `job-runs/dt=YYYY-MM-DD/hour=HH/job-runs.json` and `job-metrics/dt=…/hour=…/job-metrics.json`.
- * A file is rewritten (temp file + rename) only when its bytes change, because the load planner
- * fingerprints source files by (path, size, mtime).
+ * A file is written (atomically: temp file + rename, or one PutObject) only when its bytes
+ * change, because the load planner fingerprints source files by (path, size, mtime) or
+ * (key, size, LastModified).
  */
 
 export type GlueCollectedTable = 'job-runs' | 'job-metrics';
 
+/** Days of a window up to which existingGlueHours lists day by day rather than the whole table. */
+const MAX_DAYS_LISTED_ONE_BY_ONE = 16;
+/** Day listings in flight at once. */
+const LIST_CONCURRENCY = 8;
+
 /**
- * The hour file of a table for the hour starting at `hour`.
+ * The store key of a table's hour file for the hour starting at `hour`.
+ *
+ * @example
+ * ```ts
+ * glueHourKey('job-runs', new Date('2026-11-01T13:00:00Z'));
+ * // 'job-runs/dt=2026-11-01/hour=13/job-runs.json'
+ * ```
+ */
+export function glueHourKey(table: GlueCollectedTable, hour: Date): string {
+  return `${table}/${partitionPath(partitionOf(hour))}/${table}.json`;
+}
+
+/**
+ * The hour file of a table for the hour starting at `hour`, in a local folder.
  *
  * @example
  * ```ts
@@ -25,11 +45,12 @@ export type GlueCollectedTable = 'job-runs' | 'job-metrics';
  * ```
  */
 export function glueHourFile(root: string, table: GlueCollectedTable, hour: Date): string {
-  return path.join(root, table, ...partitionPath(partitionOf(hour)).split('/'), `${table}.json`);
+  return path.join(root, ...glueHourKey(table, hour).split('/'));
 }
 
 /**
- * The hour starts (ms) of a table's existing hour files in [from, to).
+ * The hour starts (ms) of a table's existing hour files in [from, to), sorted. A short window is
+ * listed day by day (`job-runs/dt=…/`), so the cost does not grow with the collected history.
  *
  * @example
  * ```ts
@@ -37,60 +58,41 @@ export function glueHourFile(root: string, table: GlueCollectedTable, hour: Date
  * ```
  */
 export async function existingGlueHours(
-  root: string,
+  where: string | ObjectStore,
   table: GlueCollectedTable,
   from: number,
   to: number,
 ): Promise<number[]> {
-  const out: number[] = [];
-  let days: string[];
-  try {
-    days = await readdir(path.join(root, table));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return out;
-    throw error;
+  const store = storeAt(where);
+  if (!(to > from)) return [];
+  const DAY_MS = 24 * HOUR_MS;
+  const firstDay = Math.floor(from / DAY_MS) * DAY_MS;
+  const days: string[] = [];
+  for (let d = firstDay; d < to; d += DAY_MS) days.push(new Date(d).toISOString().slice(0, 10));
+  const prefixes =
+    days.length <= MAX_DAYS_LISTED_ONE_BY_ONE ? days.map((day) => `${table}/dt=${day}/`) : [`${table}/`];
+  const listed = await mapLimited(prefixes, LIST_CONCURRENCY, (prefix) => store.list(prefix));
+  const hourKey = new RegExp(`^${table}/dt=(\\d{4}-\\d{2}-\\d{2})/hour=([01]\\d|2[0-3])/${table}\\.json$`);
+  const out = new Set<number>();
+  for (const object of listed.flat()) {
+    const match = hourKey.exec(object.key);
+    if (!match) continue;
+    const t = Date.parse(`${match[1]}T${match[2]}:00:00Z`);
+    if (t >= from && t < to) out.add(t);
   }
-  for (const day of days) {
-    const d = /^dt=(\d{4}-\d{2}-\d{2})$/.exec(day)?.[1];
-    if (!d) continue;
-    const dayStart = Date.parse(`${d}T00:00:00Z`);
-    if (!(dayStart + 24 * HOUR_MS > from && dayStart < to)) continue;
-    const hours = await readdir(path.join(root, table, day)).catch(() => [] as string[]);
-    for (const h of hours) {
-      const hh = /^hour=(\d{2})$/.exec(h)?.[1];
-      if (!hh) continue;
-      const t = dayStart + Number(hh) * HOUR_MS;
-      if (t >= from && t < to) out.push(t);
-    }
-  }
-  return out.sort((a, b) => a - b);
+  return [...out].sort((a, b) => a - b);
 }
 
-async function readLines(file: string): Promise<string[] | null> {
-  try {
-    return (await readFile(file, 'utf8')).split('\n').filter((line) => line.trim() !== '');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-}
-
-/**
- * The records of an NDJSON hour file ([] when absent); unreadable lines become warnings.
- *
- * @example
- * ```ts
- * const rows = await readHourFile(file, normalizeRunRecord, warnings);
- * ```
- */
-export async function readHourFile<T>(
-  file: string,
+function parseHourText<T>(
+  text: string | undefined,
+  where: string,
   normalize: (value: unknown) => T | null,
   warnings: string[],
-): Promise<T[]> {
-  const lines = (await readLines(file)) ?? [];
+): T[] {
   const out: T[] = [];
+  const lines = (text ?? '').split('\n');
   lines.forEach((line, i) => {
+    if (line.trim() === '') return;
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -99,35 +101,56 @@ export async function readHourFile<T>(
     }
     const record = normalize(value);
     if (record) out.push(record);
-    else warnings.push(`${file}:${i + 1}: not a collected Glue record, dropped`);
+    else warnings.push(`${where}:${i + 1}: not a collected Glue record, dropped`);
   });
   return out;
 }
 
 /**
- * Writes `text` to `file` through a temp file + rename, unless the file already holds exactly
- * that text (then its mtime is left alone). Returns whether the file changed.
+ * The records of an NDJSON hour file ([] when absent); unreadable lines become warnings that
+ * name the file's location and line.
  *
  * @example
  * ```ts
- * await writeIfChanged('/d/raw/glue/job-runs/dt=2026-11-01/hour=13/job-runs.json', ndjson); // true, then false
+ * const rows = await readHourFile(store, 'job-runs/dt=2026-11-01/hour=13/job-runs.json', normalizeRunRecord, warnings);
  * ```
  */
-export async function writeIfChanged(file: string, text: string): Promise<boolean> {
-  const current = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return null;
-    throw error;
-  });
+export async function readHourFile<T>(
+  where: string | ObjectStore,
+  key: string,
+  normalize: (value: unknown) => T | null,
+  warnings: string[],
+): Promise<T[]> {
+  const store = storeAt(where);
+  return parseHourText(await store.get(key), objectLocation(store, key), normalize, warnings);
+}
+
+/**
+ * Writes `text` at `key` unless the object already holds exactly that text (then it is not
+ * written, so a file's mtime or an object's LastModified stays put). Returns whether it changed.
+ *
+ * @example
+ * ```ts
+ * await writeIfChanged('/d/raw/glue', 'job-runs/dt=2026-11-01/hour=13/job-runs.json', ndjson); // true, then false
+ * ```
+ */
+export async function writeIfChanged(
+  where: string | ObjectStore,
+  key: string,
+  text: string,
+): Promise<boolean> {
+  const store = storeAt(where);
+  return putIfChanged(store, key, await store.get(key), text);
+}
+
+async function putIfChanged(
+  store: ObjectStore,
+  key: string,
+  current: string | undefined,
+  text: string,
+): Promise<boolean> {
   if (current === text) return false;
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, text);
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await store.put(key, text);
   return true;
 }
 
@@ -170,21 +193,26 @@ export function metricsNdjson(records: Iterable<GlueJobMetricRecord>): string {
 const modifiedMs = (r: GlueJobRunRecord) => (r.last_modified_on ? Date.parse(r.last_modified_on) : null);
 
 /**
- * Merges collected runs into a run hour file: a run id replaces its old line when its state is
- * newer (see replacesRun), never duplicated. Returns whether the file changed.
+ * Merges collected runs into the run hour file at `key`: a run id replaces its old line when its
+ * state is newer (see replacesRun), never duplicated. The file is read once and written only when
+ * its bytes change. Returns whether it changed.
  *
  * @example
  * ```ts
- * await mergeRunHour(file, [record], warnings); // true when the file was written
+ * await mergeRunHour(store, 'job-runs/dt=2026-11-01/hour=13/job-runs.json', [record], warnings); // true when written
  * ```
  */
 export async function mergeRunHour(
-  file: string,
+  where: string | ObjectStore,
+  key: string,
   records: readonly GlueJobRunRecord[],
   warnings: string[],
 ): Promise<boolean> {
+  const store = storeAt(where);
+  const current = await store.get(key);
   const byId = new Map<string, GlueJobRunRecord>();
-  for (const old of await readHourFile(file, normalizeRunRecord, warnings)) byId.set(old.job_run_id, old);
+  for (const old of parseHourText(current, objectLocation(store, key), normalizeRunRecord, warnings))
+    byId.set(old.job_run_id, old);
   for (const record of records) {
     const old = byId.get(record.job_run_id);
     const replace =
@@ -195,28 +223,33 @@ export async function mergeRunHour(
       );
     if (replace) byId.set(record.job_run_id, record);
   }
-  return writeIfChanged(file, runsNdjson(byId.values()));
+  return putIfChanged(store, key, current, runsNdjson(byId.values()));
 }
 
 const metricKey = (r: GlueJobMetricRecord) =>
   JSON.stringify([r.job_run_id, r.metric_name, r.metric_type, r.metric_time, r.statistic]);
 
 /**
- * Merges datapoints into a metric hour file: the same (job_run_id, metric_name, metric_type,
- * metric_time, statistic) replaces the old value. Returns whether the file changed.
+ * Merges datapoints into the metric hour file at `key`: the same (job_run_id, metric_name,
+ * metric_type, metric_time, statistic) replaces the old value. The file is read once and written
+ * only when its bytes change. Returns whether it changed.
  *
  * @example
  * ```ts
- * await mergeMetricHour(file, points, warnings);
+ * await mergeMetricHour(store, 'job-metrics/dt=2026-11-01/hour=13/job-metrics.json', points, warnings);
  * ```
  */
 export async function mergeMetricHour(
-  file: string,
+  where: string | ObjectStore,
+  key: string,
   records: readonly GlueJobMetricRecord[],
   warnings: string[],
 ): Promise<boolean> {
+  const store = storeAt(where);
+  const current = await store.get(key);
   const byKey = new Map<string, GlueJobMetricRecord>();
-  for (const old of await readHourFile(file, normalizeMetricRecord, warnings)) byKey.set(metricKey(old), old);
+  for (const old of parseHourText(current, objectLocation(store, key), normalizeMetricRecord, warnings))
+    byKey.set(metricKey(old), old);
   for (const record of records) byKey.set(metricKey(record), record);
-  return writeIfChanged(file, metricsNdjson(byKey.values()));
+  return putIfChanged(store, key, current, metricsNdjson(byKey.values()));
 }

@@ -10,6 +10,7 @@ import type {
   PartitionSwitchTarget,
   RegisteredPartition,
 } from '../../ingest/athena/partition-switch-plan.ts';
+import type { GluePrices } from '../../ingest/glue/glue-prices.ts';
 import { s3CloudTrailLister } from '../../storage/s3-cloudtrail-lister.ts';
 import { listS3 } from '../../storage/s3-list.ts';
 import { deleteKeys, type S3StoreLike, s3ObjectStore } from '../../storage/s3-object-store.ts';
@@ -18,7 +19,8 @@ import {
   ATHENA_MAX_PARTITIONS_PER_BATCH,
   DEFAULT_SPICE_QUOTA_PER_DAY,
 } from '../handlers/context-defaults.ts';
-import type { HandlerContext } from '../handlers/handler-context.ts';
+import type { GlueSourceContext, HandlerContext } from '../handlers/handler-context.ts';
+import type { StartExecution } from '../launcher/launch-hourly.ts';
 
 /** The Glue call the context makes; a real `GlueClient` fits. */
 export interface GlueLike {
@@ -51,6 +53,12 @@ export interface AwsHandlerContextOptions {
   };
   /** ListObjectsV2 page size (default S3's 1,000). */
   readonly maxKeys?: number;
+  /** Collect AWS Glue job runs and metrics (GetJobs, GetJobRuns, GetMetricData) into `raw/glue/`. */
+  readonly glue?: { readonly prices: GluePrices; readonly region: string };
+  /** Publish the ETL's health and the query alarms' values after an hourly run (PutMetricData). */
+  readonly alarms?: { readonly glueDailyCostUsd?: number; readonly region?: string };
+  /** The hourly state machine, for the `launchHourly` action the schedule invokes. */
+  readonly hourlyStateMachineArn?: string;
 }
 
 let s3: S3Client | undefined;
@@ -115,8 +123,86 @@ export function awsHandlerContext(options: AwsHandlerContextOptions): HandlerCon
     spiceQuotaPerDay: options.spiceQuotaPerDay ?? DEFAULT_SPICE_QUOTA_PER_DAY,
     registeredPartitions: (table) => gluePartitions(glueClient(), target.database, table),
     listIngestions: (datasetId) => quickSightIngestions(quickSightClient(), options.accountId, datasetId),
+    ...(options.glue
+      ? { glue: awsGlueSource(root, s3Client, options.glue, options.accountId, maxKeys) }
+      : {}),
+    ...(options.alarms ? { alarms: () => publishAlarms(options, root, s3Client) } : {}),
+    ...(options.hourlyStateMachineArn
+      ? { startHourly: { stateMachineArn: options.hourlyStateMachineArn, startExecution } }
+      : {}),
   };
 }
+
+/** Glue's own APIs as the source; the hour files go to `s3://<bucket>/<prefix>/raw/glue/`, where the Athena tables read them. */
+function awsGlueSource(
+  root: string,
+  client: () => S3StoreLike,
+  glue: { readonly prices: GluePrices; readonly region: string },
+  accountId: string,
+  maxKeys: { maxKeys?: number },
+): GlueSourceContext {
+  const collectedRoot = `${root}raw/glue`;
+  return {
+    api: async () =>
+      (await import('../../ingest/glue/glue-sdk-api.ts')).createSdkGlueApi({ region: glue.region }),
+    describe: `the AWS Glue and CloudWatch APIs in ${glue.region}`,
+    root: collectedRoot,
+    collected: s3ObjectStore({ root: `${collectedRoot}/`, client, ...maxKeys }),
+    prices: glue.prices,
+    region: glue.region,
+    accountId,
+  };
+}
+
+/** After an hourly run on AWS: the health from the S3 ledger and the query alarms on Athena, to CloudWatch. */
+async function publishAlarms(options: AwsHandlerContextOptions, root: string, client: () => S3StoreLike) {
+  const [
+    { alarmsAfterHourlyRun },
+    { engineAlarmQueries },
+    { defaultAlarms },
+    { createAthenaEngine },
+    athena,
+    cw,
+  ] = await Promise.all([
+    import('../../alarms/hourly-alarms.ts'),
+    import('../../alarms/alarm-queries.ts'),
+    import('../../alarms/alarms.ts'),
+    import('../../engines/athena/athena-engine.ts'),
+    import('@aws-sdk/client-athena'),
+    import('@aws-sdk/client-cloudwatch'),
+  ]);
+  const { readLedger } = await import('../../ingest/ledger.ts');
+  const engine = createAthenaEngine({
+    client: new athena.AthenaClient({}),
+    workGroup: options.target.workGroup,
+    database: options.target.database,
+  });
+  try {
+    const result = await alarmsAfterHourlyRun({
+      at: options.now ?? new Date(),
+      dataDir: options.dataDir ?? '/tmp/lakeq-data',
+      ledger: (await readLedger(s3ObjectStore({ root, client }))).rows,
+      runQuery: engineAlarmQueries(engine),
+      cloudwatch: new cw.CloudWatchClient({}),
+      alarms: defaultAlarms(
+        options.alarms?.glueDailyCostUsd ? { glueDailyCostUsd: options.alarms.glueDailyCostUsd } : {},
+      ),
+    });
+    return result.mode === 'cloudwatch'
+      ? { mode: result.mode, metricData: result.metricData, requests: result.requests, values: result.values }
+      : result;
+  } finally {
+    await engine.close();
+  }
+}
+
+let sfn: Promise<{ send(command: object): Promise<unknown> }> | undefined;
+/** StartExecution through one SFN client per container, made on first use. */
+const startExecution: StartExecution = async (input) => {
+  const { SFNClient, StartExecutionCommand } = await import('@aws-sdk/client-sfn');
+  sfn ??= Promise.resolve(new SFNClient({}) as unknown as { send(command: object): Promise<unknown> });
+  return (await sfn).send(new StartExecutionCommand(input)) as ReturnType<StartExecution>;
+};
 
 /** Every partition of a table (GetPartitions, page by page, without the column schema). */
 async function gluePartitions(

@@ -12,7 +12,7 @@ import {
   type UpdateFunctionConfigurationCommandOutput,
 } from '@aws-sdk/client-lambda';
 import { pollWithBackoff } from '../../engines/aws-polling.ts';
-import type { DeployConfig } from './deploy-config.ts';
+import { arns, type DeployConfig } from './deploy-config.ts';
 import { diffValues } from './diff-values.ts';
 import type { LambdaBundle } from './lambda-bundle.ts';
 import { absentIfNotFound, type Resource, type Sleep } from './resource.ts';
@@ -45,6 +45,13 @@ export function lambdaEnvironment(config: DeployConfig): Record<string, string> 
     LAKEQ_DATA_PREFIX: config.data.prefix,
     LAKEQ_CLOUDTRAIL_ROOT: `s3://${config.trail.bucket}${trailPrefix ? `/${trailPrefix}` : ''}`,
     LAKEQ_AWS_ACCOUNT_ID: config.accountId,
+    LAKEQ_HOURLY_STATE_MACHINE_ARN: arns.stateMachine(
+      config,
+      `${config.stateMachines.namePrefix}${config.schedule.stateMachine}`,
+    ),
+    ...(config.alarms.glueDailyCostUsd
+      ? { LAKEQ_GLUE_DAILY_COST_USD: String(config.alarms.glueDailyCostUsd) }
+      : {}),
     ...config.lambda.environment,
   };
 }

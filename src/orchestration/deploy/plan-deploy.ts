@@ -1,11 +1,11 @@
+import type { AlarmDefinition } from '../../alarms/alarm-definition.ts';
+import { alarmResources } from '../../alarms/alarm-resources.ts';
+import type { CloudWatchLike } from '../../alarms/cloudwatch-alarms.ts';
 import {
   CLOUDTRAIL_EVENTS_RAW_VIEW,
   cloudTrailEventsRawViewSql,
 } from '../../catalog/athena/cloudtrail-logs-ddl.ts';
 import { cloudTrailLogsTableInput, glueTableInput } from '../../catalog/athena/glue-table-input.ts';
-import type { AlarmDefinition } from '../../alarms/alarm-definition.ts';
-import { alarmResources } from '../../alarms/alarm-resources.ts';
-import type { CloudWatchLike } from '../../alarms/cloudwatch-alarms.ts';
 import type { TableDefinition } from '../../catalog/table-definition.ts';
 import type { SpiceDataset } from '../../dashboards/datasets.ts';
 import { createAthenaEngine } from '../../engines/athena/athena-engine.ts';
@@ -18,7 +18,7 @@ import {
   workGroupResource,
 } from './athena-resources.ts';
 import { athenaViewResource } from './athena-view-resource.ts';
-import type { DeployConfig } from './deploy-config.ts';
+import { arns, type DeployConfig } from './deploy-config.ts';
 import {
   type GlueLike,
   glueCollectedTableResources,
@@ -130,7 +130,8 @@ export async function planDeploy(
     ),
     lambdaFunctionResource(clients.lambda, config, bundle, inputs.sleep ? { sleep: inputs.sleep } : {}),
     ...stateMachines.map((s) => stateMachineResource(clients.sfn, s, config.roles.stateMachine)),
-    scheduleResource(clients.scheduler, config, scheduled.arn),
+    // The schedule invokes the launcher (the Lambda), which starts `scheduled` under the hour's name.
+    scheduleResource(clients.scheduler, config, arns.lambda(config)),
     quickSightDataSourceResource(clients.quicksight, config, inputs.sleep ? { sleep: inputs.sleep } : {}),
     ...dataSetDefinitions(datasets, config, tables, queries).map((d) =>
       quickSightDataSetResource(clients.quicksight, config, d),

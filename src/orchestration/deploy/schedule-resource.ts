@@ -18,26 +18,32 @@ export interface SchedulerLike {
 }
 
 /**
- * The execution input: the time the schedule fired (the scheduler fills in the context
- * attribute), from which the hourly state machine plans the hour to load.
+ * The Lambda event: the launcher action and the time the schedule fired (the scheduler fills in
+ * the context attribute). The launcher starts the hourly state machine under the hour's name
+ * (EventBridge Scheduler cannot name executions), so a second trigger for an hour runs nothing.
  */
-export const SCHEDULE_INPUT = JSON.stringify({ time: '<aws.scheduler.scheduled-time>' });
+export const SCHEDULE_INPUT = JSON.stringify({
+  action: 'launchHourly',
+  time: '<aws.scheduler.scheduled-time>',
+});
 
 /**
- * The schedule that starts the hourly state machine at minute `schedule.minute` of every hour
- * (UTC), with no flexible window, so an hour's run starts when the hour is complete.
+ * The schedule that starts the hourly run at minute `schedule.minute` of every hour (UTC), with
+ * no flexible window, so an hour's run starts when the hour is complete. Its target is the
+ * Lambda's `launchHourly` action (src/orchestration/launcher/launch-hourly.ts).
  *
  * @example
  * ```ts
- * scheduleResource(scheduler, config, 'arn:aws:states:eu-west-1:111122223333:stateMachine:lakeq-hourly')
+ * scheduleResource(scheduler, config, 'arn:aws:lambda:eu-west-1:111122223333:function:lakeq-tasks')
  * // CreateSchedule { Name: 'lakeq-hourly', ScheduleExpression: 'cron(5 * * * ? *)', ScheduleExpressionTimezone: 'UTC',
- * //   FlexibleTimeWindow: { Mode: 'OFF' }, Target: { Arn, RoleArn, Input: '{"time":"<aws.scheduler.scheduled-time>"}' } }
+ * //   FlexibleTimeWindow: { Mode: 'OFF' },
+ * //   Target: { Arn, RoleArn, Input: '{"action":"launchHourly","time":"<aws.scheduler.scheduled-time>"}' } }
  * ```
  */
 export function scheduleResource(
   scheduler: SchedulerLike,
   config: DeployConfig,
-  stateMachineArn: string,
+  launcherArn: string,
 ): Resource<GetScheduleCommandOutput> {
   const { name, group, minute, enabled } = config.schedule;
   const desired = {
@@ -48,7 +54,7 @@ export function scheduleResource(
     ScheduleExpressionTimezone: 'UTC',
     FlexibleTimeWindow: { Mode: 'OFF' as const },
     State: enabled ? ('ENABLED' as const) : ('DISABLED' as const),
-    Target: { Arn: stateMachineArn, RoleArn: config.roles.scheduler, Input: SCHEDULE_INPUT },
+    Target: { Arn: launcherArn, RoleArn: config.roles.scheduler, Input: SCHEDULE_INPUT },
   };
   return {
     kind: 'schedule',

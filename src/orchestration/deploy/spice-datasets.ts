@@ -7,13 +7,10 @@ import { inlineParameters } from '../../engines/trino/trino-literals.ts';
 import { compileQuery } from '../../query/compile-query.ts';
 import type { LibraryQuery } from '../../query/define-query.ts';
 import { arns, type DeployConfig } from './deploy-config.ts';
-import {
-  LEDGER_TIME_COLUMNS,
-  ledgerInputColumns,
-  type SpiceColumn,
-  tableInputColumns,
-} from './quicksight-columns.ts';
+import { LEDGER_TIME_COLUMNS, ledgerInputColumns, tableInputColumns } from './quicksight-columns.ts';
 import type { DataSetDefinition } from './quicksight-resources.ts';
+
+export { spiceDatasetColumns } from '../../dashboards/spice-dataset-columns.ts';
 
 /** The key of the one physical table of each dataset. */
 export const PHYSICAL_TABLE_ID = 'lakeq-source';
@@ -133,35 +130,4 @@ function ledgerSql(config: Pick<DeployConfig, 'catalog' | 'database'>): string {
   });
   const from = [config.catalog, config.database, LEDGER_TABLE].map(quoteId).join('.');
   return `SELECT ${select.join(', ')}\nFROM ${from}`;
-}
-
-/**
- * The columns a SPICE dataset has in QuickSight, names lower-cased, types after the dataset's
- * casts (`dt` is a DATETIME): what a dashboard over it may name, and the types the local page
- * gives the columns of the dataset's snapshot. Reads the same sources as `dataSetDefinitions`.
- *
- * @example
- * ```ts
- * spiceDatasetColumns(spiceDataset('lakeq-identity-center-instance-churn-hourly'), TABLES)
- * // [{ Name: 'account_id', Type: 'STRING' }, …, { Name: 'dt', Type: 'STRING' }, { Name: 'hour', Type: 'STRING' }]
- * ```
- */
-export function spiceDatasetColumns(
-  dataset: SpiceDataset,
-  tables: readonly TableDefinition[],
-): SpiceColumn[] {
-  const fail = (why: string) => new LakeqError('BAD_DATASET', `SPICE dataset ${dataset.id}: ${why}`);
-  if ('table' in dataset.source) {
-    const { table } = dataset.source;
-    const columns = table === LEDGER_TABLE ? ledgerInputColumns(LEDGER_COLUMNS) : undefined;
-    const def = tables.find((t) => t.name === table);
-    if (!columns && !def) throw fail(`no curated table ${table}`);
-    return (columns ?? tableInputColumns(def as TableDefinition)).map((c) =>
-      c.Name === 'dt' ? { Name: 'dt', Type: 'DATETIME' } : c,
-    );
-  }
-  const { queryId } = dataset.source;
-  const loads = tables.find((t) => t.transform.queryId === queryId);
-  if (!loads) throw fail(`the column types of query ${queryId} are unknown (no table is loaded by it)`);
-  return tableInputColumns(loads).filter((c) => loads.columns.some((k) => k.name.toLowerCase() === c.Name));
 }

@@ -1,11 +1,16 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import type {
   PartitionSwitchTarget,
   RegisteredPartition,
 } from '../../ingest/athena/partition-switch-plan.ts';
 import type { CloudTrailLister } from '../../ingest/cloudtrail-file-index.ts';
+import type { GlueApi } from '../../ingest/glue/glue-api.ts';
+import type { GluePrices } from '../../ingest/glue/glue-prices.ts';
 import { localFolderStore } from '../../storage/local-folder-store.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 import { prefixInside } from '../../storage/s3-uri.ts';
+import type { StartExecution } from '../launcher/launch-hourly.ts';
 import { getLocalPartitions } from '../local-services/local-glue.ts';
 import { listIngestions } from '../local-spice.ts';
 import {
@@ -60,6 +65,28 @@ export interface HandlerContext {
   readonly listIngestions: (
     datasetId: string,
   ) => Promise<readonly { readonly IngestionStatus: string; readonly CreatedTime: string }[]>;
+  /** The Glue source; without it the Glue tables are neither collected nor planned. */
+  readonly glue?: GlueSourceContext;
+  /** Evaluates (locally) or publishes (AWS) the alarms after an hourly run; absent: skipped. */
+  readonly alarms?: () => Promise<unknown>;
+  /** The hourly state machine the `launchHourly` action starts (AWS only). */
+  readonly startHourly?: { readonly stateMachineArn: string; readonly startExecution: StartExecution };
+}
+
+/** Where the Glue collector reads and writes. */
+export interface GlueSourceContext {
+  /** The Glue and CloudWatch APIs, or captured responses; undefined when there is nothing to read. */
+  readonly api: () => Promise<GlueApi | undefined>;
+  /** What `api` reads, for messages ("captured responses in …", "the Glue API in eu-west-1"). */
+  readonly describe: string;
+  /** The collected hour files: a local folder or `s3://bucket/prefix/raw/glue` (what the planner lists). */
+  readonly root: string;
+  /** Where the collector writes them: `root` itself when local, else a store over it. */
+  readonly collected: string | ObjectStore;
+  readonly prices: GluePrices;
+  /** The Region runs are priced in and recorded with. */
+  readonly region: string;
+  readonly accountId?: string;
 }
 
 /** Told after each local batch (see `onBatch`). */
@@ -92,8 +119,13 @@ export function localHandlerContext(options: {
   signal?: AbortSignal;
   onBatch?: (progress: BatchProgress) => void;
   loadConcurrency?: number;
+  /** The Glue collector's input: a folder of captured API responses (collected into `<dataDir>/raw/glue`). */
+  glue?: { captured: string; prices: GluePrices; region?: string };
+  /** Evaluate the alarms after an hourly run (their states go to `<dataDir>/alarms/`). */
+  alarms?: boolean;
 }): HandlerContext {
   const target = options.target ?? LOCAL_TARGET;
+  const now = options.now ?? new Date();
   return {
     dataDir: options.dataDir,
     store: localFolderStore(options.dataDir),
@@ -102,7 +134,7 @@ export function localHandlerContext(options: {
       return 0;
     },
     cloudtrailRoot: options.cloudtrailRoot,
-    now: options.now ?? new Date(),
+    now,
     target,
     maxPartitionsPerBatch: options.maxPartitionsPerBatch ?? ATHENA_MAX_PARTITIONS_PER_BATCH,
     spiceQuotaPerDay: options.spiceQuotaPerDay ?? DEFAULT_SPICE_QUOTA_PER_DAY,
@@ -111,5 +143,51 @@ export function localHandlerContext(options: {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onBatch ? { onBatch: options.onBatch } : {}),
     ...(options.loadConcurrency ? { loadConcurrency: options.loadConcurrency } : {}),
+    ...(options.glue ? { glue: localGlueSource(options.dataDir, options.glue) } : {}),
+    ...(options.alarms ? { alarms: () => localAlarms(options.dataDir, options.cloudtrailRoot, now) } : {}),
   };
+}
+
+/**
+ * The local Glue source: captured API responses (AWS CLI output, or `lakeq sample glue`) in
+ * `captured`, collected into `<dataDir>/raw/glue`. No folder there means nothing to collect.
+ */
+function localGlueSource(
+  dataDir: string,
+  glue: { captured: string; prices: GluePrices; region?: string },
+): GlueSourceContext {
+  const root = path.join(dataDir, 'raw', 'glue');
+  return {
+    api: async () => {
+      const found = await stat(glue.captured).catch(() => undefined);
+      if (!found?.isDirectory()) return undefined;
+      const { openCapturedGlueApi } = await import('../../ingest/glue/glue-captured-api.ts');
+      return openCapturedGlueApi(glue.captured);
+    },
+    describe: `captured Glue API responses in ${glue.captured}`,
+    root,
+    collected: root,
+    prices: glue.prices,
+    region: glue.region ?? 'us-east-1',
+  };
+}
+
+/** Evaluates the alarms on the local tables and records their states; answers each alarm's state. */
+async function localAlarms(dataDir: string, cloudtrailRoot: string, at: Date): Promise<unknown> {
+  const [{ alarmsAfterHourlyRun }, { openLocalAlarmQueries }] = await Promise.all([
+    import('../../alarms/hourly-alarms.ts'),
+    import('../../alarms/alarm-queries.ts'),
+  ]);
+  const queries = openLocalAlarmQueries({ dataDir, sources: { cloudtrail: cloudtrailRoot } });
+  try {
+    const result = await alarmsAfterHourlyRun({ at, dataDir, runQuery: queries.runQuery });
+    if (result.mode !== 'local') return result;
+    return {
+      mode: 'local',
+      alarms: result.report.alarms.map((a) => ({ name: a.name, state: a.state, value: a.value })),
+      transitions: result.report.transitions.length,
+    };
+  } finally {
+    await queries.close();
+  }
 }

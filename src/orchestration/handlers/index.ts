@@ -1,7 +1,10 @@
 import { LakeqError } from '../../engines/engine.ts';
 import { batchInputs } from './batch-inputs.ts';
+import { collectSources } from './collect-sources.ts';
 import { datasetsToRefresh } from './datasets-to-refresh.ts';
+import { evaluateAlarmsAction } from './evaluate-alarms.ts';
 import type { HandlerContext } from './handler-context.ts';
+import { launchHourlyAction } from './launch-hourly-action.ts';
 import { planBackfill, planWindow } from './plan-window.ts';
 import { recordBatch } from './record-batch.ts';
 import { recordFailure, recordRun } from './record-run.ts';
@@ -11,6 +14,7 @@ import { recordFailure, recordRun } from './record-run.ts';
  * context): the same functions run in the local runner and in the Lambda bundle.
  */
 export const LAMBDA_ACTIONS = {
+  collectSources,
   planWindow,
   planBackfill,
   batchInputs,
@@ -18,6 +22,8 @@ export const LAMBDA_ACTIONS = {
   datasetsToRefresh,
   recordRun,
   recordFailure,
+  evaluateAlarms: evaluateAlarmsAction,
+  launchHourly: launchHourlyAction,
 } as const;
 
 export type LambdaAction = keyof typeof LAMBDA_ACTIONS;

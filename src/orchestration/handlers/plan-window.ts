@@ -1,3 +1,4 @@
+import type { TableDefinition } from '../../catalog/table-definition.ts';
 import { selectTables } from '../../catalog/tables/select-tables.ts';
 import { LakeqError } from '../../engines/engine.ts';
 import { readLedger } from '../../ingest/ledger.ts';
@@ -16,6 +17,8 @@ export interface HourlyInput {
   readonly lookbackHours?: number;
   readonly tables?: readonly string[];
   readonly force?: boolean;
+  /** Set by the state machine's collect task: the collected hours that changed (see collectSources). */
+  readonly collected?: { readonly touchedHours?: readonly string[] };
 }
 
 /** Input of the backfill state machine: the finished hours of `[from, to)`. */
@@ -24,6 +27,8 @@ export interface BackfillInput {
   readonly to: string;
   readonly tables?: readonly string[];
   readonly force?: boolean;
+  /** Set by the state machine's collect task: the collected hours that changed (see collectSources). */
+  readonly collected?: { readonly touchedHours?: readonly string[] };
 }
 
 /** A batch as the state machine passes it: a reference into the stored plan. */
@@ -66,7 +71,7 @@ export async function planWindow(
   const input = payload.input ?? ({} as HourlyInput);
   const time = parseInputTime('time', input.time);
   const { from, to } = hourlyWindow(time, input.lookbackHours ?? DEFAULT_LOOKBACK_HOURS);
-  return planRun(context, payload.executionName, from, to, input.tables, input.force);
+  return planRun(context, payload.executionName, from, to, input);
 }
 
 /**
@@ -86,7 +91,7 @@ export async function planBackfill(
   const from = parseInputTime('from', input.from);
   const to = parseInputTime('to', input.to);
   if (from >= to) throw new LakeqError('BAD_INPUT', '"from" must be before "to" (the window is [from, to))');
-  return planRun(context, payload.executionName, from, to, input.tables, input.force);
+  return planRun(context, payload.executionName, from, to, input);
 }
 
 async function planRun(
@@ -94,9 +99,10 @@ async function planRun(
   executionName: string,
   from: Date,
   to: Date,
-  tableNames: readonly string[] | undefined,
-  force: boolean | undefined,
+  input: HourlyInput | BackfillInput,
 ): Promise<PlannedRun> {
+  const { tables: tableNames, force } = input;
+  const touched = collectedHours(input.collected?.touchedHours);
   if (tableNames !== undefined && !Array.isArray(tableNames)) {
     throw new LakeqError('BAD_INPUT', '"tables" must be a list of table names');
   }
@@ -118,8 +124,12 @@ async function planRun(
     maxPartitionsPerBatch: max,
     now: context.now,
     ...(force ? { force: true } : {}),
-    // Read by planLoad once PlanOptions has `cloudtrailLister`; an s3:// root is listed without it.
     ...(context.cloudtrailLister ? { cloudtrailLister: context.cloudtrailLister } : {}),
+    // Without a Glue source the Glue tables stay out of the plan (never planned as empty).
+    ...(context.glue ? { glueRoot: context.glue.root } : {}),
+    ...(touched.length > 0
+      ? { extraHours: new Map(tables.filter(readsCollected).map((t) => [t.name, touched])) }
+      : {}),
   });
   const byName = new Map(tables.map((t) => [t.name, partitionsWithinPayload(t, context.target)]));
   const stored = storedPlan(plan, executionName, context.now, (table) => byName.get(table) ?? max);
@@ -149,4 +159,16 @@ async function planRun(
     unchanged: stored.unchanged,
     stages,
   };
+}
+
+/** Tables loaded from the collectors' hour files: the collect task's changed hours concern them. */
+function readsCollected(table: TableDefinition): boolean {
+  return 'source' in table.input && table.input.source !== 'cloudtrail';
+}
+
+function collectedHours(hours: unknown): Date[] {
+  if (hours === undefined) return [];
+  if (!Array.isArray(hours))
+    throw new LakeqError('BAD_INPUT', '"collected.touchedHours" must be a list of hours');
+  return hours.map((h) => parseInputTime('collected.touchedHours', h));
 }
