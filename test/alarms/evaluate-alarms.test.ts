@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineAlarm, type QueryAlarm, type QueryAlarmSpec } from '../../src/alarms/alarm-definition.ts';
-import { openLocalAlarmQueries } from '../../src/alarms/alarm-queries.ts';
 import {
   alarmHistoryPath,
   alarmStatePath,
@@ -11,6 +10,7 @@ import {
   readAlarmState,
 } from '../../src/alarms/alarm-store.ts';
 import { evaluateAlarms } from '../../src/alarms/evaluate-alarms.ts';
+import { openLocalAlarmQueries } from '../../src/alarms/local-alarm-queries.ts';
 import type { RunAlarmQuery } from '../../src/alarms/query-alarm-value.ts';
 import { type CloudTrailRecord, writeRecordsInS3Layout } from '../support/cloudtrail-fixtures.ts';
 import { loadAll } from '../support/load-sample.ts';

@@ -74,7 +74,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const at = values.at === undefined ? new Date() : await parseAt(values.at);
   const [{ evaluateAlarms }, { openLocalAlarmQueries }] = await Promise.all([
     import('../../alarms/evaluate-alarms.ts'),
-    import('../../alarms/alarm-queries.ts'),
+    import('../../alarms/local-alarm-queries.ts'),
   ]);
   const local = openLocalAlarmQueries(settings, { signal: io.signal });
   let report: Awaited<ReturnType<typeof evaluateAlarms>>;

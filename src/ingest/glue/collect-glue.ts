@@ -300,6 +300,7 @@ export async function collectGlue(options: CollectGlueOptions): Promise<CollectG
     metricPoints: metrics.records.length,
     touchedHours: [...touched].sort((a, b) => a - b).map((h) => new Date(h).toISOString()),
     files: changed.map((c) => objectLocation(store, c.key)).sort(),
-    warnings,
+    // A bad line of a run file is seen twice: reading unfinished runs, then merging.
+    warnings: [...new Set(warnings)],
   };
 }

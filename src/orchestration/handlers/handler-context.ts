@@ -176,7 +176,7 @@ function localGlueSource(
 async function localAlarms(dataDir: string, cloudtrailRoot: string, at: Date): Promise<unknown> {
   const [{ alarmsAfterHourlyRun }, { openLocalAlarmQueries }] = await Promise.all([
     import('../../alarms/hourly-alarms.ts'),
-    import('../../alarms/alarm-queries.ts'),
+    import('../../alarms/local-alarm-queries.ts'),
   ]);
   const queries = openLocalAlarmQueries({ dataDir, sources: { cloudtrail: cloudtrailRoot } });
   try {
