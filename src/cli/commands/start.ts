@@ -6,6 +6,7 @@ import { printWarnings } from '../warnings.ts';
 /** The sample estate's window: one week of November 2026, fixed so the output is reproducible. */
 export const SAMPLE_FROM = '2026-11-01';
 export const SAMPLE_TO = '2026-11-08';
+const LAST_SAMPLE_DAY = '2026-11-07';
 
 /**
  * `lakeq start` (`npm start`): the embedded default end to end. Writes sample CloudTrail logs
@@ -82,6 +83,22 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         format: parseFormat(values.format ?? 'table', true),
         maxRows: Number.POSITIVE_INFINITY,
       },
+      io,
+    );
+    const { default: costByJob } = await import('../../../queries/glue/cost-by-job.ts');
+    const lastDay = await runQuery(
+      engine,
+      costByJob,
+      { from: LAST_SAMPLE_DAY, to: SAMPLE_TO },
+      { signal: io.signal },
+    );
+    io.out(
+      `\nAWS Glue jobs on ${LAST_SAMPLE_DAY}: runs, failures, DPU-hours and estimated cost (glue/cost-by-job)\n`,
+    );
+    await writeRows(
+      lastDay.rows as unknown as Record<string, unknown>[],
+      lastDay.columns,
+      { format: parseFormat(values.format ?? 'table', true), maxRows: Number.POSITIVE_INFINITY },
       io,
     );
     io.out(
