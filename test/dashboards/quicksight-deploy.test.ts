@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as sdk from '@aws-sdk/client-quicksight';
@@ -47,7 +47,7 @@ import {
   formatDrift,
   planDashboards,
 } from '../../src/dashboards/quicksight/deploy-dashboards.ts';
-import { expectValidCommands } from '../support/aws-model-validator.ts';
+import { expectValidCommands, expectValidRequest } from '../support/aws-model-validator.ts';
 import { captureIO } from '../support/capture-io.ts';
 import { ACCOUNT, OWNER, REGION, TEST_TABLES, testConfig, VIEWER } from './quicksight-fixtures.ts';
 
@@ -455,5 +455,21 @@ describe('lakeq dashboards (command line)', () => {
     const after = captureIO();
     expect(await dashboardsCommand(['diff', ...args], after)).toBe(0);
     expect(after.stdout()).toContain('0 dashboard(s) drifted, 0 not deployed, 4 as in the code.');
+  });
+
+  it('export writes one valid request body per file, named <dashboard>.<Operation>[.<dataset>].json', async () => {
+    const out = path.join(dir, 'export');
+    const args = ['--deploy-config', path.join(dir, 'lakeq.deploy.json'), '--region', REGION];
+    expect(await dashboardsCommand(['export', '--out', out, ...args], captureIO())).toBe(0);
+    const files = (await readdir(out)).sort();
+    expect(files).toContain('lakeq-glue-jobs.CreateDashboard.json');
+    expect(files).toContain('lakeq-glue-jobs.CreateDataSource.json');
+    expect(files.filter((f) => f.endsWith('.CreateDashboard.json'))).toHaveLength(4);
+    for (const file of files) {
+      const operation = file.split('.')[1] as string;
+      const body = JSON.parse(await readFile(path.join(out, file), 'utf8')) as Record<string, unknown>;
+      expectValidRequest('quicksight', operation, body);
+    }
+    expect(qs.calls()).toHaveLength(0);
   });
 });
