@@ -38,6 +38,8 @@ const LAKE = 'lakeq-lake';
 const TRAIL = 'org-trail';
 const TARGET = { bucket: LAKE, prefix: 'lakeq', database: 'lakeq', workGroup: 'lakeq' };
 const DATASET = 'lakeq-identity-center-instance-churn-hourly';
+/** The run ledger's dataset, refreshed along with any load that changed a table. */
+const PIPELINE = 'lakeq-pipeline-runs';
 const glue = mockClient(GlueClient);
 const quicksight = mockClient(QuickSightClient);
 let s3: FakeS3;
@@ -470,12 +472,21 @@ describe('the Lambda handler on AWS (LAKEQ_DATA_BUCKET set)', () => {
       executionName: 'hourly-2020-03-01T13',
       loads: records.map((r) => [r]),
     })) as { refresh: { datasetId: string }[] };
-    expect(datasets.refresh.map((r) => r.datasetId)).toEqual([DATASET]);
+    // The loads changed both tables and wrote the ledger: the churn dataset and the ledger's.
+    expect(datasets.refresh.map((r) => r.datasetId)).toEqual([DATASET, PIPELINE]);
+    expect(
+      quicksight
+        .commandCalls(ListIngestionsCommand)
+        .map((c) => [c.args[0].input.AwsAccountId, c.args[0].input.DataSetId]),
+    ).toEqual([
+      [ACCOUNT, DATASET],
+      [ACCOUNT, PIPELINE],
+    ]);
     expect(
       Object.keys(
         JSON.parse(s3.buckets.get(LAKE)?.get('lakeq/orchestration/pending-refreshes.json')?.body ?? '{}'),
       ),
-    ).toEqual([DATASET]);
+    ).toEqual([DATASET, PIPELINE]);
 
     // Planned again, the hour's inputs are unchanged: the ledger in S3 says it is loaded.
     const again = (await handler({

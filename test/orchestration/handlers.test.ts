@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { datasetsReading, SPICE_DATASETS } from '../../src/dashboards/datasets.ts';
 import { appendLedger, type LedgerRow } from '../../src/ingest/ledger.ts';
 import {
   backfillExecutionName,
@@ -24,6 +25,8 @@ import { writeRecordsInS3Layout } from '../support/cloudtrail-fixtures.ts';
 import { ADMIN_ROLE_ARN, ssoCall } from '../support/identity-center-records.ts';
 
 const DATASET = 'lakeq-identity-center-instance-churn-hourly';
+/** The run ledger's dataset: every load that changes a table writes the ledger, so it comes along. */
+const PIPELINE = 'lakeq-pipeline-runs';
 const NOW = new Date('2026-11-27T14:10:00Z');
 let dataDir: string;
 
@@ -34,9 +37,11 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const context = (ingestions: { IngestionStatus: string; CreatedTime: string }[] = []): HandlerContext => ({
+type Ingestion = { IngestionStatus: string; CreatedTime: string };
+/** A handler context whose QuickSight has these ingestions, by dataset id (none for the others). */
+const context = (ingestions: Readonly<Record<string, Ingestion[]>> = {}): HandlerContext => ({
   ...localHandlerContext({ dataDir, cloudtrailRoot: dataDir, now: NOW }),
-  listIngestions: async () => ingestions,
+  listIngestions: async (datasetId: string) => ingestions[datasetId] ?? [],
 });
 const changed = (table: string, changedPartitions: number) => [[{ table, changedPartitions }]];
 
@@ -80,7 +85,7 @@ describe('execution names', () => {
 });
 
 describe('datasetsToRefresh', () => {
-  it('refreshes each dataset reading a changed table once, with an ingestion id from the execution', async () => {
+  it('refreshes each dataset reading a changed table once, and the ledger’s, with an ingestion id from the execution', async () => {
     const loads = [
       ...changed('cloudtrail_events', 2),
       ...changed('identity_center_instance_churn_hourly', 1),
@@ -91,41 +96,80 @@ describe('datasetsToRefresh', () => {
     );
     expect(out.refresh).toEqual([
       { datasetId: DATASET, ingestionId: 'hourly-2026-11-27T13', polls: { n: 0 } },
+      { datasetId: PIPELINE, ingestionId: 'hourly-2026-11-27T13', polls: { n: 0 } },
     ]);
-    expect(Object.keys(await readPendingRefreshes(dataDir))).toEqual([DATASET]);
+    expect(out.changedTables).toEqual(['cloudtrail_events', 'identity_center_instance_churn_hourly']);
+    expect(Object.keys(await readPendingRefreshes(dataDir))).toEqual([DATASET, PIPELINE]);
   });
 
-  it('refreshes nothing when only tables no dataset reads changed', async () => {
+  it('refreshes only the ledger’s dataset when only tables no dashboard dataset reads changed', async () => {
+    // No table is unread any more: a load that changed cloudtrail_events also wrote the run
+    // ledger, which lakeq-pipeline-runs reads. What this proves now: the churn dataset, whose
+    // table did not change, is left alone, and the ledger's dataset is refreshed once.
     const out = await datasetsToRefresh(
       { runId: 'r', executionName: 'e', loads: changed('cloudtrail_events', 3) },
       context(),
     );
-    expect(out).toEqual({ refresh: [], skipped: [], changedTables: ['cloudtrail_events'] });
+    expect(out).toEqual({
+      refresh: [{ datasetId: PIPELINE, ingestionId: 'e', polls: { n: 0 } }],
+      skipped: [],
+      changedTables: ['cloudtrail_events'],
+    });
+    // With a dataset list that has no ledger dataset, the same change selects nothing.
+    const withoutLedger = SPICE_DATASETS.filter((d) => d.id !== PIPELINE);
+    expect(datasetsReading(['cloudtrail_events'], withoutLedger)).toEqual([]);
   });
 
-  it('skips a dataset while an ingestion runs, and one at its 24-hour quota; both stay pending', async () => {
+  it('refreshes nothing, and marks nothing pending, when a run changed no rows', async () => {
+    const loads = [
+      ...changed('cloudtrail_events', 0),
+      ...changed('identity_center_instance_churn_hourly', 0),
+    ];
+    const out = await datasetsToRefresh({ runId: 'r', executionName: 'e', loads }, context());
+    expect(out).toEqual({ refresh: [], skipped: [], changedTables: [] });
+    expect(await readPendingRefreshes(dataDir)).toEqual({});
+  });
+
+  it('skips a dataset while an ingestion runs, and one at its own 24-hour quota; both stay pending', async () => {
     const loads = changed('identity_center_instance_churn_hourly', 1);
     const running = await datasetsToRefresh(
       { runId: 'r', executionName: 'e', loads },
-      context([{ IngestionStatus: 'RUNNING', CreatedTime: NOW.toISOString() }]),
+      context({ [DATASET]: [{ IngestionStatus: 'RUNNING', CreatedTime: NOW.toISOString() }] }),
     );
-    expect(running).toMatchObject({
-      refresh: [],
+    expect(running).toEqual({
+      refresh: [{ datasetId: PIPELINE, ingestionId: 'e', polls: { n: 0 } }],
       skipped: [{ datasetId: DATASET, reason: 'INGESTION_RUNNING' }],
+      changedTables: ['identity_center_instance_churn_hourly'],
     });
     const recent = Array.from({ length: 32 }, (_, i) => ({
       IngestionStatus: 'COMPLETED',
       CreatedTime: new Date(NOW.getTime() - i * 2_700_000).toISOString(),
     }));
-    const quota = await datasetsToRefresh({ runId: 'r', executionName: 'e', loads }, context(recent));
+    // Each dataset counts its own refreshes: the churn dataset is at 32, the ledger's at 31.
+    const quota = await datasetsToRefresh(
+      { runId: 'r', executionName: 'e', loads },
+      context({ [DATASET]: recent, [PIPELINE]: recent.slice(0, 31) }),
+    );
     expect(quota.skipped).toEqual([{ datasetId: DATASET, reason: 'QUOTA' }]);
+    expect(quota.refresh.map((r) => r.datasetId)).toEqual([PIPELINE]);
     expect((await readPendingRefreshes(dataDir))[DATASET]?.reason).toBe('QUOTA');
-    // The oldest of the 32 drops out of the window: room again, and the pending dataset is refreshed.
+    const reversed = await datasetsToRefresh(
+      { runId: 'r', executionName: 'e', loads },
+      context({ [DATASET]: recent.slice(0, 31), [PIPELINE]: recent }),
+    );
+    expect(reversed.skipped).toEqual([{ datasetId: PIPELINE, reason: 'QUOTA' }]);
+    expect(reversed.refresh.map((r) => r.datasetId)).toEqual([DATASET]);
+    const pending = await readPendingRefreshes(dataDir);
+    expect(Object.keys(pending)).toEqual([DATASET, PIPELINE]);
+    expect(pending[PIPELINE]?.reason).toBe('QUOTA');
+    // The oldest of the 32 drops out of the window: room again, and both pending datasets are
+    // refreshed (no run recorded a COMPLETED refresh of either, so both are still pending).
     const later = await datasetsToRefresh(
       { runId: 'r', executionName: 'e', loads: [] },
-      context(recent.slice(0, 31)),
+      context({ [DATASET]: recent.slice(0, 31), [PIPELINE]: recent.slice(0, 31) }),
     );
-    expect(later.refresh.map((r) => r.datasetId)).toEqual([DATASET]);
+    expect(later.refresh.map((r) => r.datasetId)).toEqual([DATASET, PIPELINE]);
+    expect(later.skipped).toEqual([]);
   });
 });
 
@@ -159,7 +203,7 @@ describe('recordFailure', () => {
     };
     const record = await recordFailure({ executionName: 'e', state: { runId: 'r1', error } }, context());
     expect(record).toMatchObject({ status: 'FAILED', error, nonRetryable: true, runId: 'r1' });
-    expect(Object.keys(await readPendingRefreshes(dataDir))).toEqual([DATASET]);
+    expect(Object.keys(await readPendingRefreshes(dataDir))).toEqual([DATASET, PIPELINE]);
     const throttled = await recordFailure(
       {
         executionName: 'e2',

@@ -45,7 +45,7 @@ describe('lakeq run', () => {
     const first = await cli('run', 'hourly', '--hour', '2020-03-01T13', ...common);
     expect(first).toMatchObject({ code: 0, err: '' });
     expect(first.out).toMatch(
-      /^hourly-2020-03-01T13 SUCCEEDED \d+ partitions, 1 dataset refreshed \(lakeq-identity-center-instance-churn-hourly\)\n$/,
+      /^hourly-2020-03-01T13 SUCCEEDED \d+ partitions, 2 datasets refreshed \(lakeq-identity-center-instance-churn-hourly, lakeq-pipeline-runs\)\n$/,
     );
     const again = await cli('run', 'hourly', '--hour', '2020-03-01T13', ...common);
     expect(again.code).toBe(0);
@@ -66,7 +66,7 @@ describe('lakeq run', () => {
     );
     expect(code).toBe(0);
     expect(out).toMatch(
-      /^backfill-2020-03-01T00-2020-03-02T00-\d{8}T\d{6}Z SUCCEEDED \d+ partitions, 1 dataset refreshed/,
+      /^backfill-2020-03-01T00-2020-03-02T00-\d{8}T\d{6}Z SUCCEEDED \d+ partitions, 2 datasets refreshed \(lakeq-identity-center-instance-churn-hourly, lakeq-pipeline-runs\)\n$/,
     );
   });
 

@@ -85,15 +85,22 @@ describe.each(STATE_MACHINE_NAMES)('statemachines/%s.asl.json', (name) => {
     expect(retryProblems(machine)).toEqual([]);
   });
 
-  it('catches every failure of planning, loading and refreshing into the failure record', () => {
+  it('catches every failure of collecting, planning, loading and refreshing into the failure record', () => {
     const top = machine.States;
     for (const [stateName, state] of Object.entries(top)) {
       if (state.Type !== 'Task' && state.Type !== 'Map') continue;
       if (stateName === 'RecordFailure') continue;
+      // The one exception, by design: an alarm failure after the run is recorded and never fails it.
+      if (name === 'hourly' && stateName === 'EvaluateAlarms') {
+        expect(state.Catch?.map((c) => [c.ErrorEquals, c.Next, c.ResultPath])).toEqual([
+          [['States.ALL'], 'RefreshesOk', '$.alarmsError'],
+        ]);
+        continue;
+      }
       expect(
-        state.Catch?.map((c) => [c.ErrorEquals, c.Next]),
+        state.Catch?.map((c) => [c.ErrorEquals, c.Next, c.ResultPath]),
         stateName,
-      ).toEqual([[['States.ALL'], 'RecordFailure']]);
+      ).toEqual([[['States.ALL'], 'RecordFailure', '$.error']]);
     }
     expect(top.RecordFailure?.Next).toBe('Failed');
     expect(top.Failed).toMatchObject({
@@ -113,6 +120,36 @@ describe.each(STATE_MACHINE_NAMES)('statemachines/%s.asl.json', (name) => {
     expect(top(machine, 'LoadTables').Next).toBe('ChooseDatasets');
     expect(top(machine, 'ChooseDatasets').Next).toBe('RefreshDatasets');
     expect(top(machine, 'RefreshDatasets').Next).toBe('RecordRun');
+  });
+
+  it('collects the API sources first, keeping the input for the plan', () => {
+    expect(machine.StartAt).toBe('CollectSources');
+    const collect = top(machine, 'CollectSources');
+    expect(collect).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { Payload: { action: 'collectSources' } },
+      ResultPath: '$.collected',
+      Next: name === 'hourly' ? 'PlanWindow' : 'PlanBackfill',
+    });
+  });
+
+  it('evaluates alarms only after the hourly run is recorded, and then decides its outcome', () => {
+    const record = top(machine, 'RecordRun');
+    if (name === 'hourly') {
+      expect(record.Next).toBe('EvaluateAlarms');
+      expect(top(machine, 'EvaluateAlarms')).toMatchObject({
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { Payload: { action: 'evaluateAlarms' } },
+        ResultPath: '$.alarms',
+        Next: 'RefreshesOk',
+      });
+    } else {
+      expect(record.Next).toBe('RefreshesOk');
+      expect(machine.States.EvaluateAlarms).toBeUndefined();
+    }
+    expect(top(machine, 'RefreshesOk').Type).toBe('Choice');
   });
 
   it('has a local handler for every Task resource', () => {

@@ -14,6 +14,8 @@ import { type CloudTrailRecord, writeRecordsInS3Layout } from '../support/cloudt
 import { ADMIN_ROLE_ARN, ssoCall } from '../support/identity-center-records.ts';
 
 const DATASET = 'lakeq-identity-center-instance-churn-hourly';
+/** The run ledger's dataset: a load that changed a table wrote the ledger, so it is refreshed too. */
+const PIPELINE = 'lakeq-pipeline-runs';
 const CHURN = 'identity_center_instance_churn_hourly';
 const NOW = new Date('2026-11-21T00:00:00Z');
 const HIVE = 'HIVE_TOO_MANY_OPEN_PARTITIONS: Exceeded limit of 100 open writers for partitions/buckets';
@@ -77,6 +79,8 @@ describe('the hourly state machine, run locally', () => {
   it('loads the hour and its lookback into every table, refreshes the snapshot once, records the run', async () => {
     const run = await hourly('2026-11-20T14:05:00Z');
     expect(run).toMatchObject({ status: 'SUCCEEDED', executionName: 'hourly-2026-11-20T13' });
+    // The collect step ran first; without a Glue source the run loads the CloudTrail tables only.
+    expect(run.attempts.CollectSources).toBe(1);
 
     // Ledger: hours 11, 12, 13 of both tables, each once, all loaded by this run.
     const keys = run.ledgerRows.map((r) => `${r.table} ${r.dt}T${r.hour} ${r.status}`).sort();
@@ -89,7 +93,7 @@ describe('the hourly state machine, run locally', () => {
     expect(ledger.filter((r) => r.runId === run.runId)).toHaveLength(6);
 
     // SPICE: one COMPLETED ingestion named after the run, as many rows as the table has.
-    expect(run.refreshedDatasets).toEqual([DATASET]);
+    expect(run.refreshedDatasets).toEqual([DATASET, PIPELINE]);
     const snapshot = await latestSnapshot(dataDir, DATASET);
     expect(snapshot?.ingestion).toMatchObject({
       IngestionId: 'hourly-2026-11-20T13',
@@ -99,6 +103,14 @@ describe('the hourly state machine, run locally', () => {
     expect(tableRows).toBe(3);
     expect(snapshot?.ingestion.RowInfo).toEqual({ RowsIngested: 3, RowsDropped: 0, TotalRowsInDataset: 3 });
     expect(await count(`select count(*) as n from read_parquet('${snapshot?.file}')`)).toBe(tableRows);
+    // The ledger's snapshot, refreshed once after the loads: the 6 rows they wrote.
+    expect(await listIngestions({ dataDir }, PIPELINE)).toHaveLength(1);
+    const ledgerSnapshot = await latestSnapshot(dataDir, PIPELINE);
+    expect(ledgerSnapshot?.ingestion).toMatchObject({
+      IngestionId: 'hourly-2026-11-20T13',
+      IngestionStatus: 'COMPLETED',
+      RowInfo: { RowsIngested: 6 },
+    });
 
     // The partitions were registered in the (local) catalog at this run's prefix.
     const registered = await getLocalPartitions(dataDir, 'cloudtrail_events');
@@ -127,19 +139,34 @@ describe('the hourly state machine, run locally', () => {
     const { rows } = await readLedger(dataDir);
     expect(rows).toHaveLength(6);
     expect(await listIngestions({ dataDir }, DATASET)).toHaveLength(1);
+    expect(await listIngestions({ dataDir }, PIPELINE)).toHaveLength(1);
   });
 
-  it('refreshes nothing when no rows of a dataset changed', async () => {
+  it('refreshes no dataset whose rows did not change (only the ledger’s), and nothing when nothing changed', async () => {
     await hourly('2026-11-20T14:05:00Z');
     // New events in hour 14, none of them Identity Center calls: the churn table's rows stay the same.
     await writeRecordsInS3Layout(trail, [s3Event('2026-11-20T14:10:00Z')], { tag: 'later' });
     const run = await hourly('2026-11-20T15:05:00Z');
     expect(run.status).toBe('SUCCEEDED');
     expect(run.ledgerRows.length).toBeGreaterThan(0);
-    expect(run.output).toMatchObject({ changedTables: ['cloudtrail_events'], refreshed: [] });
-    expect(run.refreshedDatasets).toEqual([]);
-    expect(run.attempts.StartIngestion).toBeUndefined();
+    // cloudtrail_events changed, so its load wrote the ledger: the ledger's dataset alone is refreshed.
+    expect(run.output).toMatchObject({
+      changedTables: ['cloudtrail_events'],
+      refreshed: [{ datasetId: PIPELINE, status: 'COMPLETED' }],
+      skipped: [],
+    });
+    expect(run.refreshedDatasets).toEqual([PIPELINE]);
+    expect(run.attempts.StartIngestion).toBe(1);
     expect(await listIngestions({ dataDir }, DATASET)).toHaveLength(1);
+    expect(await listIngestions({ dataDir }, PIPELINE)).toHaveLength(2);
+
+    // The next hour has no new files and nothing to reload: no table changed, nothing is refreshed.
+    const idle = await hourly('2026-11-20T16:05:00Z');
+    expect(idle.status).toBe('SUCCEEDED');
+    expect(idle.output).toMatchObject({ changedTables: [], refreshed: [], skipped: [] });
+    expect(idle.refreshedDatasets).toEqual([]);
+    expect(idle.attempts.StartIngestion).toBeUndefined();
+    expect(await listIngestions({ dataDir }, PIPELINE)).toHaveLength(2);
   });
 
   it('stops on a non-retryable failure: one attempt, a failure record, no SPICE refresh', async () => {
@@ -163,22 +190,44 @@ describe('the hourly state machine, run locally', () => {
     expect(await readExecutionRecord(dataDir, 'hourly-2026-11-20T13')).toMatchObject({ status: 'FAILED' });
   });
 
+  it('records a run whose alarm evaluation failed as succeeded: alarms never fail the loads', async () => {
+    const run = await hourly('2026-11-20T14:05:00Z', {
+      faults: [{ state: 'EvaluateAlarms', error: 'States.TaskFailed', cause: 'alarm store unreadable' }],
+    });
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.attempts.EvaluateAlarms).toBe(1);
+    expect(run.attempts.RecordFailure).toBeUndefined();
+    expect(run.output).toMatchObject({
+      status: 'SUCCEEDED',
+      alarmsError: { Error: 'States.TaskFailed', Cause: 'alarm store unreadable' },
+    });
+    expect(run.refreshedDatasets).toEqual([DATASET, PIPELINE]);
+    expect(await readRunRecords(dataDir)).toEqual([
+      expect.objectContaining({ executionName: 'hourly-2026-11-20T13', status: 'SUCCEEDED' }),
+    ]);
+  });
+
   it('skips a dataset over its 24-hour refresh quota and refreshes it in a later run', async () => {
     await hourly('2026-11-20T14:05:00Z', { spiceQuotaPerDay: 1 });
     await writeRecordsInS3Layout(trail, [sso('2026-11-20T14:20:00Z', 'DeleteInstance')], { tag: 'later' });
     const skipped = await hourly('2026-11-20T15:05:00Z', { spiceQuotaPerDay: 1 });
     expect(skipped.status).toBe('SUCCEEDED');
     expect(skipped.output).toMatchObject({ changedTables: ['cloudtrail_events', CHURN] });
+    // Each dataset was refreshed once by the first run: both are at their quota of 1.
     expect(skipped.output).toMatchObject({
-      skipped: [{ datasetId: DATASET, reason: 'QUOTA' }],
+      skipped: [
+        { datasetId: DATASET, reason: 'QUOTA' },
+        { datasetId: PIPELINE, reason: 'QUOTA' },
+      ],
       refreshed: [],
     });
+    expect(skipped.attempts.StartIngestion).toBeUndefined();
     // A day later, with nothing new loaded, the pending dataset is refreshed.
     const later = await hourly('2026-11-20T16:05:00Z', {
       spiceQuotaPerDay: 1,
       now: new Date('2026-11-22T01:00:00Z'),
     });
-    expect(later.refreshedDatasets).toEqual([DATASET]);
+    expect(later.refreshedDatasets).toEqual([DATASET, PIPELINE]);
     // Nothing was loaded; the ledger says so for each hour the run left alone.
     expect(later.ledgerRows.map((r) => `${r.table} ${r.hour} ${r.status}`).sort()).toEqual([
       'cloudtrail_events 13 skipped',
@@ -206,10 +255,15 @@ describe('the backfill state machine, run locally', () => {
     const partitions = run.ledgerRows.map((r) => `${r.table} ${r.dt}T${r.hour}`);
     expect(new Set(partitions).size).toBe(partitions.length);
     expect(partitions).toContain(`${CHURN} 2026-11-20T10`);
-    expect(run.attempts.StartIngestion).toBe(1);
+    // One refresh per dataset at the end, not one per batch: the churn dataset and the ledger's.
+    expect(run.attempts.StartIngestion).toBe(2);
+    expect(run.refreshedDatasets).toEqual([DATASET, PIPELINE]);
     const ingestions = await listIngestions({ dataDir }, DATASET);
     expect(ingestions).toHaveLength(1);
     expect(ingestions[0]).toMatchObject({ IngestionStatus: 'COMPLETED', RowInfo: { RowsIngested: 4 } });
+    const ledgerIngestions = await listIngestions({ dataDir }, PIPELINE);
+    expect(ledgerIngestions).toHaveLength(1);
+    expect(ledgerIngestions[0]).toMatchObject({ IngestionStatus: 'COMPLETED' });
     expect(await count(`select count(*) as n from ${CHURN}`)).toBe(4);
   });
 
