@@ -8,50 +8,17 @@ import {
 } from '../../src/catalog/glue-collected.ts';
 import { glueJobMetrics } from '../../src/catalog/tables/glue-job-metrics.ts';
 import { glueJobRuns } from '../../src/catalog/tables/glue-job-runs.ts';
+import type { GlueJobMetricRecord, GlueJobRunRecord } from '../../src/ingest/glue/glue-records.ts';
 import { readLedger } from '../../src/ingest/ledger.ts';
 import { type LoadPlan, planLoad } from '../../src/ingest/load-plan.ts';
 import { executeLocalPlan, type LoadSummary } from '../../src/ingest/local-load.ts';
 import { loadQuery } from '../../src/query/registry.ts';
 
-/** One line of `job-runs/dt=…/hour=…/job-runs.json`, as the collector writes it (the contract's keys, in order). */
-export interface CollectedJobRun {
-  job_name: string;
-  job_run_id: string;
-  attempt: number;
-  previous_run_id: string | null;
-  trigger_name: string | null;
-  job_run_state: string;
-  job_type: string | null;
-  started_on: string;
-  completed_on: string | null;
-  last_modified_on: string | null;
-  execution_seconds: number | null;
-  worker_type: string | null;
-  number_of_workers: number | null;
-  max_capacity: number | null;
-  dpu_seconds: number | null;
-  glue_version: string | null;
-  execution_class: string | null;
-  timeout_minutes: number | null;
-  error_message: string | null;
-  estimated_cost_usd: number | null;
-  region: string;
-  account_id: string | null;
-}
+/** One line of `job-runs/dt=…/hour=…/job-runs.json`, as the collector writes it (src/ingest/glue/glue-records.ts). */
+export type CollectedJobRun = GlueJobRunRecord;
 
 /** One line of `job-metrics/dt=…/hour=…/job-metrics.json`. */
-export interface CollectedMetric {
-  job_name: string;
-  job_run_id: string;
-  metric_name: string;
-  metric_type: 'count' | 'gauge';
-  metric_time: string;
-  value: number;
-  unit: string | null;
-  statistic: string;
-  region: string;
-  account_id: string | null;
-}
+export type CollectedMetric = GlueJobMetricRecord & { metric_type: 'count' | 'gauge' };
 
 /** The test price table, USD per DPU-hour by execution class (the collector's documented defaults). */
 export const TEST_PRICES = { STANDARD: 0.44, FLEX: 0.29 } as const;
