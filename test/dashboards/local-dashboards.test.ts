@@ -1,78 +1,220 @@
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Browser } from 'playwright-core';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DASHBOARDS } from '../../dashboards/index.ts';
+import { TABLES } from '../../src/catalog/tables/index.ts';
 import type { LakeqDashboard } from '../../src/dashboards/dashboard-definition.ts';
 import { SPICE_DATASETS } from '../../src/dashboards/datasets.ts';
 import { type DashboardServer, startDashboardServer } from '../../src/dashboards/local/server.ts';
-import { clickPoint, gotoDashboard, launchChromium, openPage, visualAttributes } from './fixtures/browser.ts';
-import { writeSnapshots } from './fixtures/fixture-datasets.ts';
-import { columnSpec, datasetShapes, syntheticRows } from './fixtures/synthetic-rows.ts';
+import { spiceDatasetColumns } from '../../src/dashboards/spice-dataset-columns.ts';
+import { DEFAULT_GLUE_PRICES } from '../../src/ingest/glue/glue-prices.ts';
+import { writeCloudTrailSample } from '../../src/ingest/sample/cloudtrail-sample.ts';
+import { writeGlueSample } from '../../src/ingest/sample/glue-sample.ts';
+import { latestSnapshot } from '../../src/orchestration/local-spice.ts';
+import { runStateMachine, type StateMachineRun } from '../../src/orchestration/run-state-machine.ts';
+import {
+  clickPoint,
+  launchChromium,
+  openPage,
+  type VisualAttributes,
+  visualAttributes,
+} from './fixtures/browser.ts';
 
-// The dashboards of dashboards/ (when they exist), over snapshots shaped by the columns their
-// definitions name: every sheet and visual renders, a control changes what visuals show, every
-// drill-down filters its targets, and the page logs no error.
-const INDEX = path.resolve('dashboards/index.ts');
+/*
+ * The dashboards of dashboards/ on the local page, over the sample estate as `npm start` builds
+ * it (smaller): a CloudTrail and a Glue sample in the data folder's raw/, loaded by the real
+ * backfill state machine, which refreshes the local SPICE snapshots the page reads. One load
+ * fails on the way (a file stands where a partition folder goes) and the next backfill retries
+ * it, so the pipeline-health dashboard has failures to show. Every value the tests expect is
+ * computed here with SQL over the snapshot Parquet files, not by the page's code.
+ */
+
+const FROM = '2026-11-01T00:00:00Z';
+const TO = '2026-11-03T00:00:00Z';
 const SCREENSHOTS = path.resolve('test-output/screenshots');
+const FAILED_STATES = ['FAILED', 'ERROR', 'TIMEOUT'];
+const DEFAULT_METRIC = 'glue.driver.aggregate.elapsedTime';
 
-let dashboards: readonly LakeqDashboard[] = [];
+let root: string;
 let dataDir: string;
+const runs: StateMachineRun[] = [];
 let server: DashboardServer;
 let browser: Browser;
+let duck: { instance: DuckDBInstance; con: DuckDBConnection };
 const warnings: string[] = [];
+/** The Parquet file of each dataset's latest snapshot. */
+const snapshotFiles = new Map<string, string>();
+
+const usedDatasets = [...new Set(DASHBOARDS.flatMap((d) => Object.values(d.datasets)))].sort();
 
 beforeAll(async () => {
-  if (!existsSync(INDEX)) return;
-  ({ DASHBOARDS: dashboards } = (await import(pathToFileURL(INDEX).href)) as {
-    DASHBOARDS: readonly LakeqDashboard[];
-  });
-  dataDir = await mkdtemp(path.join(tmpdir(), 'lakeq-local-real-'));
-  const shapes = datasetShapes(dashboards);
-  await writeSnapshots(
-    dataDir,
-    [...shapes].map(([datasetId, shape]) => ({
-      datasetId,
-      ingestionId: 'synthetic',
-      createdTime: '2026-11-08T00:05:00.000Z',
-      rows: syntheticRows(shape),
-      columns: columnSpec(shape),
-    })),
+  root = await mkdtemp(path.join(tmpdir(), 'lakeq-local-dashboards-'));
+  dataDir = path.join(root, 'lakeq-data');
+  const cloudtrailRoot = path.join(dataDir, 'raw', 'cloudtrail');
+  const captured = path.join(dataDir, 'raw', 'glue-api');
+  const from = new Date(FROM);
+  const to = new Date(TO);
+  await Promise.all([
+    writeCloudTrailSample({ out: cloudtrailRoot, from, to, seed: 1 }),
+    writeGlueSample({ out: captured, from, to, seed: 1 }),
+  ]);
+  const options = { dataDir, cloudtrailRoot, glue: { captured, prices: DEFAULT_GLUE_PRICES } };
+  // A file where the partition folder of glue_job_metrics 2026-11-02 13:00 goes: that day's batch fails.
+  const blocker = path.join(dataDir, 'curated', 'glue_job_metrics', 'dt=2026-11-02', 'hour=13');
+  await mkdir(path.dirname(blocker), { recursive: true });
+  await writeFile(blocker, 'not a folder');
+  runs.push(
+    await runStateMachine(
+      'backfill',
+      { from: FROM, to: TO },
+      { ...options, now: new Date('2026-11-03T00:30:00Z') },
+    ),
   );
+  await rm(blocker);
+  runs.push(
+    await runStateMachine(
+      'backfill',
+      { from: FROM, to: TO },
+      { ...options, now: new Date('2026-11-03T01:30:00Z') },
+    ),
+  );
+  for (const id of usedDatasets) {
+    const latest = await latestSnapshot(dataDir, id);
+    if (latest) snapshotFiles.set(id, latest.file);
+  }
+  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+  duck = { instance, con: await instance.connect() };
   await mkdir(SCREENSHOTS, { recursive: true });
   server = await startDashboardServer({
     dataDir,
-    dashboards,
+    dashboards: DASHBOARDS,
     datasets: SPICE_DATASETS,
     log: (line) => warnings.push(line),
   });
   browser = await launchChromium();
-});
+}, 120_000);
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  duck?.con.closeSync();
+  duck?.instance.closeSync();
+  if (root) await rm(root, { recursive: true, force: true });
 });
 
-describe.skipIf(!existsSync(INDEX))('the dashboards of dashboards/ on the local page', () => {
+/** Rows of SQL over snapshots: `{snapshot:<datasetId>}` stands for the dataset's latest Parquet file. */
+async function sql(query: string): Promise<Record<string, unknown>[]> {
+  const text = query.replace(/\{snapshot:([\w-]+)\}/g, (_, id: string) => {
+    const file = snapshotFiles.get(id);
+    if (!file) throw new Error(`no snapshot of ${id}`);
+    return `read_parquet('${file.replace(/'/g, "''")}')`;
+  });
+  return (await duck.con.runAndReadAll(text)).getRowObjectsJS();
+}
+
+async function scalar(query: string): Promise<number> {
+  const [row] = await sql(query);
+  return Number(Object.values(row ?? {})[0]);
+}
+
+async function strings(query: string): Promise<string[]> {
+  return (await sql(query)).map((r) => String(Object.values(r)[0]));
+}
+
+const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+function dashboard(id: string): LakeqDashboard {
+  const found = DASHBOARDS.find((d) => d.id === id);
+  if (!found) throw new Error(`no dashboard ${id}`);
+  return found;
+}
+
+/** Opens a dashboard (a sheet of it) afresh and waits until it rendered. */
+async function open(page: Page, id: string, sheetId?: string): Promise<Record<string, VisualAttributes>> {
+  // Through a blank page: a URL that differs only in its hash would not load the page again.
+  await page.goto('about:blank');
+  await page.goto(`${server.url}d/${id}${sheetId ? `#${sheetId}` : ''}`);
+  await page.waitForSelector('#dashboard[data-state="ready"]');
+  return visualAttributes(page);
+}
+
+/** Chooses `value` in a dropdown control (a select, or a multi-select's checkboxes). */
+async function choose(page: Page, controlId: string, value: string): Promise<void> {
+  const control = page.locator(`[data-control-id="${controlId}"]`);
+  if ((await control.locator('details').count()) > 0) {
+    await control.locator('summary').click();
+    await control.locator(`input[type="checkbox"][value="${value}"]`).check();
+    await control.locator('summary').click();
+  } else {
+    await control.locator('select').selectOption(value);
+  }
+}
+
+/** What a chart or table publishes in data-values. */
+function valuesOf<T>(visuals: Record<string, VisualAttributes>, id: string): T {
+  const values = visuals[id]?.values;
+  if (values === undefined) throw new Error(`visual ${id} publishes no values`);
+  return values as T;
+}
+
+function kpi(visuals: Record<string, VisualAttributes>, id: string): number {
+  const value = visuals[id]?.value;
+  if (typeof value !== 'number') throw new Error(`KPI ${id} shows ${JSON.stringify(value)}`);
+  return value;
+}
+
+describe('the sample estate, loaded by the backfill state machine', () => {
+  it('ends with a COMPLETED snapshot with rows, in QuickSight shape, for every dataset a dashboard reads', async () => {
+    expect(runs.map((r) => r.status)).toEqual(['FAILED', 'SUCCEEDED']);
+    const failed = runs[0]?.ledgerRows.filter((r) => r.status === 'failed') ?? [];
+    expect(failed.length).toBeGreaterThan(0);
+    expect(new Set(failed.map((r) => r.table))).toEqual(new Set(['glue_job_metrics']));
+    expect([...(runs[1]?.refreshedDatasets ?? [])].sort()).toEqual(usedDatasets);
+    for (const id of usedDatasets) {
+      const latest = await latestSnapshot(dataDir, id);
+      expect(latest?.ingestion.IngestionStatus, id).toBe('COMPLETED');
+      const rows = await scalar(`SELECT count(*) FROM {snapshot:${id}}`);
+      expect(rows, id).toBeGreaterThan(0);
+      expect(latest?.ingestion.RowInfo?.RowsIngested, id).toBe(rows);
+      // The columns QuickSight has: lower-cased names, dt a TIMESTAMP.
+      const described = await sql(`DESCRIBE SELECT * FROM {snapshot:${id}}`);
+      const expected = spiceDatasetColumns(
+        SPICE_DATASETS.find((d) => d.id === id) as (typeof SPICE_DATASETS)[number],
+        TABLES,
+      ).map((c) => c.Name);
+      expect(
+        described.map((c) => c.column_name),
+        id,
+      ).toEqual(expected);
+      expect(described.find((c) => c.column_name === 'dt')?.column_type, id).toBe('TIMESTAMP');
+    }
+    // Every job of the sample ran in the window; the retried load has the failed hours.
+    expect(
+      await scalar('SELECT count(DISTINCT job_name) FROM {snapshot:lakeq-glue-job-runs}'),
+    ).toBeGreaterThan(3);
+    expect(await scalar(`SELECT count(*) FROM {snapshot:lakeq-pipeline-runs} WHERE status = 'failed'`)).toBe(
+      failed.length,
+    );
+  });
+});
+
+describe('the dashboards of dashboards/ on the local page, over the sample estate', () => {
   it('stay inside the subset the local page renders (no server warning)', () => {
-    expect(dashboards.length).toBeGreaterThan(0);
+    expect(DASHBOARDS.length).toBe(4);
     expect(warnings).toEqual([]);
   });
 
-  it('render every visual of every sheet with data, react to a control and to drill-downs', async () => {
-    for (const dashboard of dashboards) {
+  it.each(DASHBOARDS.map((d) => [d.id, d] as const))(
+    '%s: every visual of every sheet has data; a dropdown and each drill-down change what visuals show',
+    async (_, dashboard) => {
       const { page, problems } = await openPage(browser);
       try {
         const sheets = dashboard.definition.Sheets ?? [];
         for (const sheet of sheets) {
-          await gotoDashboard(page, `${server.url}d/${dashboard.id}#${sheet.SheetId}`);
-          await page.reload();
-          await page.waitForSelector('#dashboard[data-state="ready"]');
           const where = `${dashboard.id} / ${sheet.SheetId}`;
-          const before = await visualAttributes(page);
+          const before = await open(page, dashboard.id, sheet.SheetId);
           const ids = (sheet.Visuals ?? []).flatMap((v) =>
             Object.values(v).flatMap((x) => (x && 'VisualId' in x ? [String(x.VisualId)] : [])),
           );
@@ -80,11 +222,14 @@ describe.skipIf(!existsSync(INDEX))('the dashboards of dashboards/ on the local 
           for (const v of Object.values(before)) {
             expect(v.state, `${where} / ${v.id}`).toBe('ready');
             expect(v.rows, `${where} / ${v.id}`).toBeGreaterThan(0);
-            if (v.type === 'KPIVisual') expect(typeof v.value, `${where} / ${v.id}`).toBe('number');
+            if (v.type === 'KPIVisual') expect(Number.isFinite(v.value), `${where} / ${v.id}`).toBe(true);
             else if (v.type === 'TableVisual' || v.type === 'PivotTableVisual')
               expect(v.tableRows, `${where} / ${v.id}`).toBeGreaterThan(0);
             else expect(v.hasChart, `${where} / ${v.id}`).toBe(true);
           }
+          // Nothing the page shows is NaN, an unparsed date or a BigInt's text.
+          const text = await page.locator('#dashboard').textContent();
+          expect(text, where).not.toMatch(/NaN|Invalid Date|undefined|\b\d+n\b|\(empty\)/);
           await page.screenshot({
             path: path.join(
               SCREENSHOTS,
@@ -93,28 +238,24 @@ describe.skipIf(!existsSync(INDEX))('the dashboards of dashboards/ on the local 
             fullPage: true,
           });
 
-          // A dropdown control: choosing another value changes what some visual shows.
           const dropdown = page.locator('.controls [data-control-kind$=".Dropdown"]').first();
           if ((await dropdown.count()) > 0) {
-            if ((await dropdown.locator('details').count()) > 0) {
-              await dropdown.locator('summary').click();
-              await dropdown.locator('input[type="checkbox"]:not(:checked)').first().check();
-              await dropdown.locator('summary').click();
-            } else {
-              const select = dropdown.locator('select');
-              const current = await select.inputValue();
-              const values = await select
-                .locator('option')
-                .evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value));
-              await select.selectOption(values.find((x) => x !== '' && x !== current) ?? '');
-            }
+            const controlId = (await dropdown.getAttribute('data-control-id')) ?? '';
+            const options = await dropdown.locator('option, input[type="checkbox"]').evaluateAll((os) =>
+              os.map((o) => {
+                const e = o as unknown as { value: string; selected?: boolean; checked?: boolean };
+                return { value: e.value, on: e.selected === true || e.checked === true };
+              }),
+            );
+            const other = options.find((o) => o.value !== '' && !o.on);
+            expect(other, `${where}: ${controlId} offers no other value`).toBeDefined();
+            await choose(page, controlId, other?.value ?? '');
             const after = await visualAttributes(page);
             const changed = Object.values(after).filter(
               (v) => JSON.stringify(v) !== JSON.stringify(before[v.id]),
             );
-            expect(changed.length, `${where}: a dropdown changes no visual`).toBeGreaterThan(0);
-            await page.reload();
-            await page.waitForSelector('#dashboard[data-state="ready"]');
+            expect(changed.length, `${where}: ${controlId} changes no visual`).toBeGreaterThan(0);
+            await open(page, dashboard.id, sheet.SheetId);
           }
 
           // Each drill-down: click its first data point; its targets narrow; the chip clears it.
@@ -151,6 +292,172 @@ describe.skipIf(!existsSync(INDEX))('the dashboards of dashboards/ on the local 
       } finally {
         await page.close();
       }
+    },
+  );
+
+  it('Identity Center churn: the KPIs are the snapshot sums; the account and date controls narrow them', async () => {
+    const id = dashboard('lakeq-identity-center-churn').id;
+    const churn = '{snapshot:lakeq-identity-center-instance-churn-hourly}';
+    const { page, problems } = await openPage(browser);
+    try {
+      const all = await open(page, id);
+      expect(kpi(all, 'kpi-created')).toBe(await scalar(`SELECT sum(created) FROM ${churn}`));
+      expect(kpi(all, 'kpi-deleted')).toBe(await scalar(`SELECT sum(deleted) FROM ${churn}`));
+      expect(kpi(all, 'kpi-net')).toBe(await scalar(`SELECT sum(net) FROM ${churn}`));
+      // One point per UTC day of the window.
+      const line = valuesOf<{ categories: string[] }>(all, 'line-per-day');
+      expect(line.categories).toEqual(
+        await strings(`SELECT DISTINCT strftime(dt, '%Y-%m-%d') AS d FROM ${churn} ORDER BY d`),
+      );
+
+      const [account] = await strings(
+        `SELECT account_id FROM ${churn} GROUP BY 1 ORDER BY sum(created) DESC, 1 LIMIT 1`,
+      );
+      await choose(page, 'control-account', account ?? '');
+      const one = await visualAttributes(page);
+      expect(kpi(one, 'kpi-created')).toBe(
+        await scalar(`SELECT sum(created) FROM ${churn} WHERE account_id = ${literal(account ?? '')}`),
+      );
+      expect(kpi(one, 'kpi-created')).toBeLessThan(kpi(all, 'kpi-created'));
+
+      await open(page, id);
+      await page.locator('[data-control-id="control-from"] input[type="date"]').fill('2026-11-02');
+      const later = await visualAttributes(page);
+      expect(kpi(later, 'kpi-created')).toBe(
+        await scalar(`SELECT sum(created) FROM ${churn} WHERE dt >= TIMESTAMP '2026-11-02'`),
+      );
+      expect(kpi(later, 'kpi-created')).toBeLessThan(kpi(all, 'kpi-created'));
+      // A day-granular range includes its last day: From = To = 2026-11-01 is that day.
+      await page.locator('[data-control-id="control-from"] input[type="date"]').fill('2026-11-01');
+      await page.locator('[data-control-id="control-to"] input[type="date"]').fill('2026-11-01');
+      const firstDay = await visualAttributes(page);
+      expect(kpi(firstDay, 'kpi-created')).toBe(
+        await scalar(`SELECT sum(created) FROM ${churn} WHERE dt < TIMESTAMP '2026-11-02'`),
+      );
+      expect(kpi(firstDay, 'kpi-created') + kpi(later, 'kpi-created')).toBe(kpi(all, 'kpi-created'));
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('Glue Jobs: runs, failures and cost are the snapshot values; the job control and the drill-down narrow them', async () => {
+    const id = dashboard('lakeq-glue-jobs').id;
+    const runsTable = '{snapshot:lakeq-glue-job-runs}';
+    const failedIn = FAILED_STATES.map(literal).join(', ');
+    const { page, problems } = await openPage(browser);
+    try {
+      const all = await open(page, id);
+      expect(kpi(all, 'kpi-runs')).toBe(await scalar(`SELECT count(job_run_id) FROM ${runsTable}`));
+      expect(kpi(all, 'kpi-failed')).toBe(
+        await scalar(`SELECT count(job_run_id) FROM ${runsTable} WHERE job_run_state IN (${failedIn})`),
+      );
+      expect(kpi(all, 'kpi-failed')).toBeGreaterThan(0);
+      expect(kpi(all, 'kpi-cost')).toBeCloseTo(
+        await scalar(`SELECT sum(estimated_cost_usd) FROM ${runsTable}`),
+        6,
+      );
+
+      // The bars: jobs by cost, most expensive first.
+      const byCost = await sql(
+        `SELECT job_name, sum(estimated_cost_usd) AS cost, count(*) AS n FROM ${runsTable} GROUP BY 1 ORDER BY 2 DESC`,
+      );
+      const bars = valuesOf<{ categories: string[]; series: { data: number[] }[] }>(all, 'bar-cost-by-job');
+      expect(bars.categories).toEqual(byCost.map((r) => r.job_name));
+      bars.series[0]?.data.forEach((v, i) => {
+        expect(v).toBeCloseTo(Number(byCost[i]?.cost), 6);
+      });
+
+      // Drill from the most expensive job to its runs.
+      const top = byCost[0];
+      await clickPoint(page, 'bar-cost-by-job', 0);
+      await page.waitForSelector('.chip[data-source-visual-id="bar-cost-by-job"]');
+      const drilled = await visualAttributes(page);
+      expect(drilled['table-runs']?.rowCount).toBe(Number(top?.n));
+      const shown = valuesOf<{ rows: unknown[][] }>(drilled, 'table-runs').rows;
+      expect(new Set(shown.map((r) => r[0]))).toEqual(new Set([top?.job_name]));
+      expect(await page.locator('.chip').textContent()).toContain(String(top?.job_name));
+      expect(drilled['kpi-runs']?.value).toBe(all['kpi-runs']?.value);
+
+      // The job control narrows every visual to that job.
+      const job = String(byCost.at(-1)?.job_name);
+      await open(page, id);
+      await choose(page, 'control-jobname', job);
+      const one = await visualAttributes(page);
+      expect(kpi(one, 'kpi-runs')).toBe(
+        await scalar(`SELECT count(job_run_id) FROM ${runsTable} WHERE job_name = ${literal(job)}`),
+      );
+      expect(kpi(one, 'kpi-runs')).toBeLessThan(kpi(all, 'kpi-runs'));
+      expect(one['table-runs']?.rowCount).toBe(kpi(one, 'kpi-runs'));
+
+      // The date range on started_on, a timestamp with a time of day: To keeps all of its day.
+      await open(page, id);
+      await page.locator('[data-control-id="control-to"] input[type="date"]').fill('2026-11-01');
+      const firstDay = await visualAttributes(page);
+      expect(kpi(firstDay, 'kpi-runs')).toBe(
+        await scalar(`SELECT count(*) FROM ${runsTable} WHERE started_on < TIMESTAMP '2026-11-02'`),
+      );
+      expect(kpi(firstDay, 'kpi-runs')).toBeLessThan(kpi(all, 'kpi-runs'));
+      expect(valuesOf<{ categories: string[] }>(firstDay, 'line-cost-per-day').categories).toEqual([
+        '2026-11-01',
+      ]);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('Glue Metrics: the table and lines show the chosen metric of the snapshot', async () => {
+    const id = dashboard('lakeq-glue-metrics').id;
+    const metrics = '{snapshot:lakeq-glue-job-metrics}';
+    const expectMetric = async (visuals: Record<string, VisualAttributes>, metric: string) => {
+      const where = `metric_name = ${literal(metric)}`;
+      const groups = await scalar(
+        `SELECT count(*) FROM (SELECT DISTINCT job_name, job_run_id, metric_name, unit FROM ${metrics} WHERE ${where})`,
+      );
+      expect(visuals['table-values']?.rowCount, metric).toBe(groups);
+      expect(visuals['table-values']?.rows, metric).toBe(
+        await scalar(`SELECT count(*) FROM ${metrics} WHERE ${where}`),
+      );
+      const line = valuesOf<{ series: { name: string }[] }>(visuals, 'line-metric');
+      expect(line.series.map((s) => s.name).sort(), metric).toEqual(
+        await strings(`SELECT DISTINCT job_name FROM ${metrics} WHERE ${where} ORDER BY 1`),
+      );
+    };
+    const { page, problems } = await openPage(browser);
+    try {
+      const first = await open(page, id);
+      await expectMetric(first, DEFAULT_METRIC);
+      const [other] = await strings(
+        `SELECT metric_name FROM ${metrics} WHERE metric_name <> ${literal(DEFAULT_METRIC)} GROUP BY 1 ORDER BY count(DISTINCT job_name), 1 LIMIT 1`,
+      );
+      await choose(page, 'control-metricname', other ?? '');
+      await expectMetric(await visualAttributes(page), other ?? '');
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('Pipeline health: loads, failures and rows are the ledger snapshot values', async () => {
+    const id = dashboard('lakeq-pipeline-health').id;
+    const ledger = '{snapshot:lakeq-pipeline-runs}';
+    const { page, problems } = await openPage(browser);
+    try {
+      const all = await open(page, id);
+      expect(kpi(all, 'kpi-loaded')).toBe(
+        await scalar(`SELECT count(*) FROM ${ledger} WHERE status = 'loaded'`),
+      );
+      const failed = await scalar(`SELECT count(*) FROM ${ledger} WHERE status = 'failed'`);
+      expect(kpi(all, 'kpi-failed')).toBe(failed);
+      expect(all['table-failures']?.rowCount).toBe(failed);
+      expect(kpi(all, 'kpi-rows')).toBe(await scalar(`SELECT sum(rows) FROM ${ledger}`));
+      const table = valuesOf<{ headers: string[]; rows: unknown[][] }>(all, 'table-failures');
+      const at = table.headers.indexOf('table');
+      expect(new Set(table.rows.map((r) => r[at]))).toEqual(new Set(['glue_job_metrics']));
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
     }
   });
 });

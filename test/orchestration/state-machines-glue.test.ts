@@ -190,4 +190,44 @@ describe('the state machines load the Glue tables from captured API responses', 
     const { rows: ledger } = await readLedger(dataDir);
     expect(ledger.some((r) => r.runId === run.runId)).toBe(true);
   });
+
+  it('a run that fails after loading the Glue tables leaves their datasets pending, and the next run refreshes them', async () => {
+    const fresh = path.join(root, 'data-failed');
+    const failed = await runStateMachine(
+      'backfill',
+      { from: FROM, to: '2026-11-01T06:00:00Z' },
+      {
+        dataDir: fresh,
+        cloudtrailRoot: trail,
+        now: new Date('2026-11-03T00:30:00Z'),
+        glue: glue(),
+        faults: [{ state: 'ChooseDatasets', error: 'States.TaskFailed', cause: 'injected after the loads' }],
+      },
+    );
+    expect(failed.status).toBe('FAILED');
+    expect(failed.ledgerRows.some((r) => r.table === 'glue_job_runs' && r.status === 'loaded')).toBe(true);
+    expect(await latestSnapshot(fresh, 'lakeq-glue-job-runs')).toBeUndefined();
+    const next = await runStateMachine(
+      'backfill',
+      { from: FROM, to: '2026-11-01T06:00:00Z' },
+      {
+        dataDir: fresh,
+        cloudtrailRoot: trail,
+        now: new Date('2026-11-03T00:40:00Z'),
+        executionName: 'backfill-retry',
+        glue: glue(),
+      },
+    );
+    expect(next.status).toBe('SUCCEEDED');
+    // Nothing changed since the failed run loaded them, yet their snapshots were owed.
+    expect(
+      next.ledgerRows.filter((r) => r.table.startsWith('glue_')).every((r) => r.status === 'skipped'),
+    ).toBe(true);
+    expect(next.refreshedDatasets).toEqual(
+      expect.arrayContaining(['lakeq-glue-job-runs', 'lakeq-glue-job-metrics', 'lakeq-pipeline-runs']),
+    );
+    expect(
+      (await latestSnapshot(fresh, 'lakeq-glue-job-runs'))?.ingestion.RowInfo?.RowsIngested,
+    ).toBeGreaterThan(0);
+  });
 });
