@@ -8,7 +8,6 @@ import type {
   PutMetricDataCommandInput,
   PutMetricDataCommandOutput,
 } from '@aws-sdk/client-cloudwatch';
-import { type AwsRetryOptions, withThrottlingRetry } from '../engines/aws-retry.ts';
 import {
   type AlarmDefinition,
   cloudWatchAlarmName,

@@ -23,7 +23,9 @@ const configSchema = z
       .strict()
       .optional(),
     pricing: z
-      .object({ glue: gluePricesSchema.optional().describe('USD per DPU-hour by execution class and Region') })
+      .object({
+        glue: gluePricesSchema.optional().describe('USD per DPU-hour by execution class and Region'),
+      })
       .strict()
       .optional(),
     aws: z
