@@ -14,19 +14,21 @@ import {
   QuickSightClient,
 } from '@aws-sdk/client-quicksight';
 import { S3Client } from '@aws-sdk/client-s3';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ledgerLocation } from '../../src/catalog/athena/ledger-ddl.ts';
 import { tableByName } from '../../src/catalog/tables/index.ts';
 import { filesForWindow } from '../../src/ingest/cloudtrail-file-index.ts';
 import { appendLedger, type LedgerRow, readLedger } from '../../src/ingest/ledger.ts';
 import { awsHandlerContext } from '../../src/orchestration/aws/aws-handler-context.ts';
 import type { BatchInputs } from '../../src/orchestration/handlers/batch-inputs.ts';
-import type { StoredPlan } from '../../src/orchestration/handlers/plan-store.ts';
+import { type StoredPlan, savePlan, saveSwitch } from '../../src/orchestration/handlers/plan-store.ts';
 import type { PlannedRun } from '../../src/orchestration/handlers/plan-window.ts';
-import type { BatchRecord } from '../../src/orchestration/handlers/record-batch.ts';
+import { type BatchRecord, recordBatch } from '../../src/orchestration/handlers/record-batch.ts';
 import { appendRunRecord, readRunRecords } from '../../src/orchestration/handlers/run-records.ts';
 import { handler } from '../../src/orchestration/lambda-entry.ts';
+import { loadQuery } from '../../src/query/registry.ts';
 import { localFolderStore } from '../../src/storage/local-folder-store.ts';
 import { s3CloudTrailLister } from '../../src/storage/s3-cloudtrail-lister.ts';
 import { s3ObjectStore } from '../../src/storage/s3-object-store.ts';
@@ -75,6 +77,41 @@ const row = (runId: string, hour: string): LedgerRow => ({
   startedAt: '2026-11-27T14:00:00.000Z',
   finishedAt: '2026-11-27T14:00:00.000Z',
 });
+
+/** DuckDB, for real Parquet files as the UNLOADs would write them. */
+let duck: DuckDBInstance;
+let parquetDir: string;
+beforeAll(async () => {
+  duck = await DuckDBInstance.create(':memory:');
+  parquetDir = await mkdtemp(path.join(tmpdir(), 'lakeq-aws-parquet-'));
+});
+afterAll(async () => {
+  duck.closeSync();
+  await rm(parquetDir, { recursive: true, force: true });
+});
+let parquetFiles = 0;
+
+/** A Parquet file of `rows` CloudTrail-like rows (a struct, a map, a list), written by DuckDB. */
+async function parquetOf(rows: number, seed = 0): Promise<Uint8Array> {
+  const file = path.join(parquetDir, `${parquetFiles++}.parquet`);
+  const con = await duck.connect();
+  try {
+    await con.run(`COPY (
+      SELECT 'evt-' || (range + ${seed}) AS eventID,
+        {'type': 'IAMUser', 'arn': 'arn:aws:iam::${ACCOUNT}:user/u' || range} AS userIdentity,
+        MAP {'instanceArn': 'arn:aws:sso:::instance/ssoins-' || range} AS requestParameters,
+        [{'accountId': '${ACCOUNT}', 'type': 'AWS::SSO::Instance'}] AS resources
+      FROM range(${rows})
+    ) TO '${file}' (FORMAT parquet, COMPRESSION zstd)`);
+  } finally {
+    con.closeSync();
+  }
+  return readFile(file);
+}
+
+/** The key of an UNLOAD output partition folder: `<prefix>dt=…/hour=…/`. */
+const partitionKey = (outputPrefix: string, dt: string, hour: string) =>
+  `${outputPrefix.slice(`s3://${LAKE}/`.length)}dt=${dt}/hour=${hour}/`;
 
 /** GetPartitions answered from a list, `pageSize` at a time, each request checked. */
 function serveGluePartitions(byTable: Record<string, Partition[]>, pageSize: number) {
@@ -279,6 +316,186 @@ describe('the AWS handler context', () => {
   });
 });
 
+describe('the output of an UNLOAD on S3', () => {
+  const context = (now = new Date('2026-11-27T14:05:00Z')) =>
+    awsHandlerContext({
+      target: TARGET,
+      cloudtrailRoot: `s3://${TRAIL}`,
+      accountId: ACCOUNT,
+      clients: { s3: client },
+      maxKeys: 3,
+      now,
+    });
+  const location = tableByName('cloudtrail_events')?.location;
+  const size = (key: string) => s3.buckets.get(LAKE)?.get(key)?.bytes.length ?? Number.NaN;
+
+  it('counts files and bytes under a prefix, and rows and bytes per hour from the Parquet footers', async () => {
+    const prefix = `s3://${LAKE}/lakeq/${location}/run=r1-b0/batch=0/`;
+    const h10 = partitionKey(prefix, '2026-11-27', '10');
+    const h11 = partitionKey(prefix, '2026-11-27', '11');
+    s3.put(LAKE, `${h10}a`, await parquetOf(5));
+    s3.put(LAKE, `${h10}b`, await parquetOf(2, 100));
+    s3.put(LAKE, `${h11}c`, await parquetOf(0));
+    s3.put(LAKE, partitionKey(prefix, '2026-11-27', '12'), ''); // a folder marker
+    s3.put(LAKE, `${prefix.slice(`s3://${LAKE}/`.length)}notes.txt`, 'not in a partition');
+    s3.put(LAKE, `lakeq/${location}/run=r1-b0/batch=1/dt=2026-11-27/hour=10/x`, 'elsewhere');
+    const stats = await context().outputStats?.(prefix);
+    const notes = `${prefix.slice(`s3://${LAKE}/`.length)}notes.txt`;
+    expect(stats).toEqual({
+      files: 4,
+      bytes: size(`${h10}a`) + size(`${h10}b`) + size(`${h11}c`) + size(notes),
+      partitions: new Map([
+        ['2026-11-27/10', { rows: 7, bytes: size(`${h10}a`) + size(`${h10}b`) }],
+        ['2026-11-27/11', { rows: 0, bytes: size(`${h11}c`) }],
+      ]),
+    });
+    // Listed 3 keys a page; no GetObject without a Range, none of the file outside a partition.
+    expect(calls('ListObjectsV2').length).toBeGreaterThan(1);
+    const gets = calls('GetObject').map((c) => c.input as { Key: string; Range?: string });
+    expect(gets).toHaveLength(6);
+    expect(gets.every((g) => g.Range?.startsWith('bytes=-') && g.Key.startsWith(h10.slice(0, -3)))).toBe(
+      true,
+    );
+    expect(await context().outputStats?.(`s3://${LAKE}/lakeq/${location}/run=none/`)).toEqual({
+      files: 0,
+      bytes: 0,
+      partitions: new Map(),
+    });
+  });
+
+  it('fails naming a file that is not Parquet, or a prefix that is not a folder', async () => {
+    const prefix = `s3://${LAKE}/lakeq/${location}/run=r1-b0/batch=0/`;
+    s3.put(LAKE, `${partitionKey(prefix, '2026-11-27', '10')}good`, await parquetOf(1));
+    s3.put(LAKE, `${partitionKey(prefix, '2026-11-27', '11')}bad`, '{"json": "not parquet"}');
+    await expect(context().outputStats?.(prefix)).rejects.toThrow(
+      new RegExp(
+        `s3://${LAKE}/lakeq/${location}/run=r1-b0/batch=0/dt=2026-11-27/hour=11/bad is not a Parquet file`,
+      ),
+    );
+    s3.put(LAKE, `${partitionKey(prefix, '2026-11-27', '11')}bad`, '');
+    await expect(context().outputStats?.(prefix)).rejects.toThrow(
+      /hour=11\/bad is not a Parquet file: it is 0 bytes/,
+    );
+    await expect(context().outputStats?.(prefix.slice(0, -1))).rejects.toThrow(
+      /must be a folder ending in "\/"/,
+    );
+  });
+
+  it('recordBatch fills rows, bytes and the transform, and counts changes against the previous load', async () => {
+    const ctx = context();
+    const runId = 'r2';
+    const hours = ['10', '11', '12', '13', '14'];
+    const plan: StoredPlan = {
+      runId,
+      executionName: 'backfill-r2',
+      from: '2026-11-27T10:00:00.000Z',
+      to: '2026-11-27T15:00:00.000Z',
+      createdAt: '2026-11-27T14:05:00.000Z',
+      batches: [
+        {
+          index: 0,
+          table: 'cloudtrail_events',
+          from: '2026-11-27T10:00:00.000Z',
+          to: '2026-11-27T15:00:00.000Z',
+          partitions: hours.map((hour) => ({
+            dt: '2026-11-27',
+            hour,
+            start: `2026-11-27T${hour}:00:00.000Z`,
+            reason: 'changed' as const,
+            fingerprint: `f2-${hour}`,
+            files: [],
+          })),
+        },
+      ],
+      unchanged: 0,
+      skipped: [],
+    };
+    await savePlan(ctx.store, plan);
+    const prefix = `s3://${LAKE}/lakeq/${location}/run=${runId}-b0/batch=0/`;
+    await saveSwitch(ctx.store, runId, 0, { outputPrefix: prefix, cleanup: [] });
+    const same = await parquetOf(4);
+    s3.put(LAKE, `${partitionKey(prefix, '2026-11-27', '10')}p`, same);
+    s3.put(LAKE, `${partitionKey(prefix, '2026-11-27', '11')}p`, await parquetOf(4));
+    s3.put(LAKE, `${partitionKey(prefix, '2026-11-27', '13')}p`, await parquetOf(4));
+    await appendLedger(ctx.store, [
+      // 10: the same rows and bytes as now; 11: loaded before counts were read (unknown);
+      // 12: empty now, never loaded; 13: the same rows, other bytes; 14: had rows, empty now.
+      { ...row('r1', '10'), rows: 4, bytes: same.length },
+      { ...row('r1', '11'), rows: 0, bytes: 0, queryId: '', queryVersion: '' },
+      { ...row('r1', '13'), rows: 4, bytes: same.length + 1 },
+      { ...row('r1', '14'), rows: 6, bytes: 900 },
+    ]);
+    const expected = {
+      runId,
+      index: 0,
+      table: 'cloudtrail_events',
+      partitions: 5,
+      loaded: 5,
+      rows: 12,
+      bytes: same.length * 3,
+      changedPartitions: 3,
+      queryExecutionId: 'q-9',
+    };
+    expect(await recordBatch({ runId, index: 0, queryExecutionId: 'q-9' }, ctx)).toEqual(expected);
+    const mine = (await readLedger(ctx.store)).rows.filter((r) => r.runId === runId);
+    expect(mine.map((r) => [r.hour, r.rows, r.bytes, r.queryId])).toEqual([
+      ['10', 4, same.length, 'transforms/cloudtrail-events-hour'],
+      ['11', 4, same.length, 'transforms/cloudtrail-events-hour'],
+      ['12', 0, 0, 'transforms/cloudtrail-events-hour'],
+      ['13', 4, same.length, 'transforms/cloudtrail-events-hour'],
+      ['14', 0, 0, 'transforms/cloudtrail-events-hour'],
+    ]);
+    // Retried: the rows are there, not written again, and the changes are counted the same.
+    expect(await recordBatch({ runId, index: 0, queryExecutionId: 'q-9' }, ctx)).toEqual(expected);
+    expect((await readLedger(ctx.store)).rows.filter((r) => r.runId === runId)).toHaveLength(5);
+    expect(calls('GetObject').filter((c) => (c.input as { Range?: string }).Range)).toHaveLength(6);
+
+    // Loaded again with the same output: nothing changed, not even the hours unknown before.
+    const again = { ...plan, runId: 'r3' };
+    await savePlan(ctx.store, again);
+    const prefix3 = `s3://${LAKE}/lakeq/${location}/run=r3-b0/batch=0/`;
+    await saveSwitch(ctx.store, 'r3', 0, { outputPrefix: prefix3, cleanup: [] });
+    for (const hour of ['10', '11', '13'])
+      s3.put(LAKE, `${partitionKey(prefix3, '2026-11-27', hour)}p`, same);
+    expect((await recordBatch({ runId: 'r3', index: 0 }, ctx)).changedPartitions).toBe(0);
+  });
+
+  it('recordBatch refuses a batch whose output prefix was never saved', async () => {
+    const ctx = context();
+    await savePlan(ctx.store, {
+      runId: 'r4',
+      executionName: 'x',
+      from: '2026-11-27T10:00:00.000Z',
+      to: '2026-11-27T11:00:00.000Z',
+      createdAt: '2026-11-27T14:05:00.000Z',
+      batches: [
+        {
+          index: 0,
+          table: 'cloudtrail_events',
+          from: '2026-11-27T10:00:00.000Z',
+          to: '2026-11-27T11:00:00.000Z',
+          partitions: [
+            {
+              dt: '2026-11-27',
+              hour: '10',
+              start: '2026-11-27T10:00:00.000Z',
+              reason: 'new',
+              fingerprint: 'f',
+              files: [],
+            },
+          ],
+        },
+      ],
+      unchanged: 0,
+      skipped: [],
+    });
+    await expect(recordBatch({ runId: 'r4', index: 0 }, ctx)).rejects.toThrow(
+      /batch 0 of run r4 has no stored output prefix/,
+    );
+    expect((await readLedger(ctx.store)).rows).toEqual([]);
+  });
+});
+
 /** The same trail files locally and in the fake trail bucket: name → [size, delivery-day folder, account path]. */
 const TRAIL_FILES = [
   [
@@ -449,6 +666,16 @@ describe('the Lambda handler on AWS (LAKEQ_DATA_BUCKET set)', () => {
       );
       // The switch is done (by the state machine); the old prefix is still there until recordBatch.
       expect(s3.keys(LAKE, oldLocation.slice(`s3://${LAKE}/`.length))).toHaveLength(1);
+      // What the UNLOAD wrote (files named as Athena names them, without an extension): the
+      // events hour in two files, the churn hour in one.
+      const written = stage.table === 'cloudtrail_events' ? [5, 7] : [3];
+      for (const [i, n] of written.entries()) {
+        s3.put(
+          LAKE,
+          `${partitionKey(outputPrefix, '2020-03-01', '13')}20200301_140600_0000${i}_abcde_${i}`,
+          await parquetOf(n),
+        );
+      }
       records.push(
         (await handler({
           action: 'recordBatch',
@@ -458,13 +685,69 @@ describe('the Lambda handler on AWS (LAKEQ_DATA_BUCKET set)', () => {
         })) as BatchRecord,
       );
     }
-    expect(records.map((r) => [r.table, r.loaded, r.changedPartitions])).toEqual([
-      ['cloudtrail_events', 1, 1],
-      ['identity_center_instance_churn_hourly', 1, 1],
+    // Rows from the Parquet footers, bytes from the listing: new hours with rows, so changed.
+    const sizes = (table: string) =>
+      s3
+        .keys(LAKE, `lakeq/${tableByName(table)?.location}/run=${plan.runId}-b`)
+        .reduce((n, k) => n + (s3.buckets.get(LAKE)?.get(k)?.bytes.length ?? 0), 0);
+    expect(records.map((r) => [r.table, r.loaded, r.rows, r.bytes, r.changedPartitions])).toEqual([
+      ['cloudtrail_events', 1, 12, sizes('cloudtrail_events'), 1],
+      ['identity_center_instance_churn_hourly', 1, 3, sizes('identity_center_instance_churn_hourly'), 1],
     ]);
+    expect(sizes('cloudtrail_events')).toBeGreaterThan(0);
     expect(s3.keys(LAKE, oldLocation.slice(`s3://${LAKE}/`.length))).toEqual([]);
     const ledgerKeys = s3.keys(LAKE, 'lakeq/ledger/');
     expect(ledgerKeys).toHaveLength(2);
+    const ledger = (await readLedger(s3ObjectStore({ root: `s3://${LAKE}/lakeq/`, client }))).rows;
+    expect(
+      ledger.map((r) => [
+        r.table,
+        r.dt,
+        r.hour,
+        r.rows,
+        r.bytes,
+        r.queryId,
+        r.queryVersion,
+        r.engineQueryIds,
+      ]),
+    ).toEqual([
+      [
+        'cloudtrail_events',
+        '2020-03-01',
+        '13',
+        12,
+        sizes('cloudtrail_events'),
+        'transforms/cloudtrail-events-hour',
+        (await loadQuery('transforms/cloudtrail-events-hour')).version,
+        ['q-0'],
+      ],
+      [
+        'identity_center_instance_churn_hourly',
+        '2020-03-01',
+        '13',
+        3,
+        sizes('identity_center_instance_churn_hourly'),
+        'transforms/identity-center-instance-churn-hour',
+        (await loadQuery('transforms/identity-center-instance-churn-hour')).version,
+        ['q-1'],
+      ],
+    ]);
+    expect(ledger.every((r) => /^\d+\.\d+\.\d+$/.test(r.queryVersion))).toBe(true);
+    // Only the footers travel: two suffix ranges a file, the trailer then footer and trailer.
+    const parquetKeys = s3.keys(LAKE, 'lakeq/').filter((k) => k.includes(`run=${plan.runId}-b`));
+    expect(parquetKeys).toHaveLength(3);
+    const ranged = calls('GetObject')
+      .map((c) => c.input as { Key: string; Range?: string })
+      .filter((c) => c.Range !== undefined);
+    expect(ranged.map((c) => `${c.Key} ${c.Range}`).sort()).toEqual(
+      parquetKeys
+        .flatMap((k) => {
+          const bytes = s3.buckets.get(LAKE)?.get(k)?.bytes ?? new Uint8Array();
+          const footer = Buffer.from(bytes).readUInt32LE(bytes.length - 8);
+          return [`${k} bytes=-8`, `${k} bytes=-${footer + 8}`];
+        })
+        .sort(),
+    );
 
     const datasets = (await handler({
       action: 'datasetsToRefresh',

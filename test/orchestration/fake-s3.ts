@@ -19,11 +19,15 @@ import { expectValidRequest } from '../support/aws-model-validator.ts';
  * An in-memory S3 behind aws-sdk-client-mock: buckets of objects that PutObject writes,
  * GetObject reads, DeleteObjects removes, and ListObjectsV2 lists in key order, page by page
  * (MaxKeys counts objects and common prefixes, as S3 does; the continuation token is opaque).
+ * GetObject honours a Range of `bytes=a-b`, `bytes=a-` or `bytes=-N` (206 with ContentRange).
  * Every request is checked against the S3 model, and each call is logged.
  */
 
 export interface FakeObject {
+  /** The body read as UTF-8 (what the JSON and NDJSON objects are read as). */
   readonly body: string;
+  /** The body as stored (Parquet files are binary). */
+  readonly bytes: Uint8Array;
   readonly lastModified: Date;
 }
 
@@ -32,7 +36,7 @@ export interface FakeS3 {
   readonly calls: { readonly operation: string; readonly input: unknown }[];
   /** The time PutObject stamps. */
   now: Date;
-  put(bucket: string, key: string, body: string, lastModified?: Date): void;
+  put(bucket: string, key: string, body: string | Uint8Array, lastModified?: Date): void;
   keys(bucket: string, prefix?: string): string[];
 }
 
@@ -56,7 +60,8 @@ export function fakeS3(): FakeS3 {
     put(bucket, key, body, lastModified = fake.now) {
       const b = fake.buckets.get(bucket) ?? new Map<string, FakeObject>();
       fake.buckets.set(bucket, b);
-      b.set(key, { body, lastModified });
+      const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
+      b.set(key, { body: bytes.toString('utf8'), bytes, lastModified });
     },
     keys(bucket, prefix = '') {
       return [...(fake.buckets.get(bucket)?.keys() ?? [])].filter((k) => k.startsWith(prefix)).sort();
@@ -68,15 +73,30 @@ export function fakeS3(): FakeS3 {
   };
   s3Mock.on(PutObjectCommand).callsFake((input: PutObjectCommandInput) => {
     log('PutObject', input);
-    fake.put(input.Bucket as string, input.Key as string, String(input.Body));
+    const body = input.Body;
+    fake.put(
+      input.Bucket as string,
+      input.Key as string,
+      typeof body === 'string' || body instanceof Uint8Array ? body : String(body),
+    );
     return { ETag: '"e"' };
   });
   s3Mock.on(GetObjectCommand).callsFake((input: GetObjectCommandInput) => {
     log('GetObject', input);
     const o = fake.buckets.get(input.Bucket as string)?.get(input.Key as string);
     if (!o) throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} });
-    const Body = { transformToString: async () => o.body } as unknown as GetObjectCommandOutput['Body'];
-    return { Body, ContentLength: Buffer.byteLength(o.body), LastModified: o.lastModified };
+    const range = input.Range === undefined ? undefined : byteRange(input.Range, o.bytes.length);
+    const bytes = range ? o.bytes.subarray(range.start, range.end + 1) : o.bytes;
+    const Body = {
+      transformToString: async (encoding = 'utf-8') => new TextDecoder(encoding).decode(bytes),
+      transformToByteArray: async () => Uint8Array.from(bytes),
+    } as unknown as GetObjectCommandOutput['Body'];
+    return {
+      Body,
+      ContentLength: bytes.length,
+      LastModified: o.lastModified,
+      ...(range ? { ContentRange: `bytes ${range.start}-${range.end}/${o.bytes.length}` } : {}),
+    };
   });
   s3Mock.on(DeleteObjectsCommand).callsFake((input: DeleteObjectsCommandInput) => {
     log('DeleteObjects', input);
@@ -115,7 +135,7 @@ export function fakeS3(): FakeS3 {
           last = { after: key, skip: common };
         } else {
           const o = fake.buckets.get(input.Bucket as string)?.get(key) as FakeObject;
-          Contents.push({ Key: key, Size: Buffer.byteLength(o.body), LastModified: o.lastModified });
+          Contents.push({ Key: key, Size: o.bytes.length, LastModified: o.lastModified });
           last = { after: key };
         }
       }
@@ -132,4 +152,30 @@ export function fakeS3(): FakeS3 {
       };
     });
   return fake;
+}
+
+/**
+ * The first and last byte of a Range header as S3 reads it: `bytes=a-b` (b capped at the end),
+ * `bytes=a-`, `bytes=-N` (the last N bytes, all of a shorter object); S3's 416 InvalidRange for
+ * one that starts past the end, an empty suffix or an empty object.
+ */
+function byteRange(header: string, size: number): { start: number; end: number } {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header);
+  if (!match || (match[1] === '' && match[2] === '')) throw new Error(`fake S3: unsupported Range ${header}`);
+  const [, from = '', to = ''] = match;
+  const invalid = () =>
+    Object.assign(new Error('The requested range is not satisfiable'), {
+      name: 'InvalidRange',
+      $metadata: { httpStatusCode: 416 },
+    });
+  if (from === '') {
+    const n = Number(to);
+    if (n === 0 || size === 0) throw invalid();
+    return { start: Math.max(0, size - n), end: size - 1 };
+  }
+  const start = Number(from);
+  if (start >= size) throw invalid();
+  const end = to === '' ? size - 1 : Math.min(Number(to), size - 1);
+  if (end < start) throw new Error(`fake S3: Range ${header} ends before it starts`);
+  return { start, end };
 }

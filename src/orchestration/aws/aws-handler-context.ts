@@ -4,13 +4,15 @@ import {
   type ListIngestionsCommandOutput,
   QuickSightClient,
 } from '@aws-sdk/client-quicksight';
-import { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { LakeqError } from '../../engines/engine.ts';
 import type {
   PartitionSwitchTarget,
   RegisteredPartition,
 } from '../../ingest/athena/partition-switch-plan.ts';
 import type { GluePrices } from '../../ingest/glue/glue-prices.ts';
+import { mapLimited } from '../../storage/map-limited.ts';
+import { parquetRowCountByRange } from '../../storage/parquet-footer.ts';
 import { s3CloudTrailLister } from '../../storage/s3-cloudtrail-lister.ts';
 import { listS3 } from '../../storage/s3-list.ts';
 import { deleteKeys, type S3StoreLike, s3ObjectStore } from '../../storage/s3-object-store.ts';
@@ -19,7 +21,7 @@ import {
   ATHENA_MAX_PARTITIONS_PER_BATCH,
   DEFAULT_SPICE_QUOTA_PER_DAY,
 } from '../handlers/context-defaults.ts';
-import type { GlueSourceContext, HandlerContext } from '../handlers/handler-context.ts';
+import type { GlueSourceContext, HandlerContext, OutputStats } from '../handlers/handler-context.ts';
 import type { StartExecution } from '../launcher/launch-hourly.ts';
 
 /** The Glue call the context makes; a real `GlueClient` fits. */
@@ -115,6 +117,7 @@ export function awsHandlerContext(options: AwsHandlerContextOptions): HandlerCon
         objects.map((o) => o.key),
       );
     },
+    outputStats: (uri) => s3OutputStats(s3Client(), uri, maxKeys),
     cloudtrailRoot: options.cloudtrailRoot,
     cloudtrailLister: s3CloudTrailLister({ client: s3Client, ...maxKeys }),
     now: options.now ?? new Date(),
@@ -131,6 +134,49 @@ export function awsHandlerContext(options: AwsHandlerContextOptions): HandlerCon
       ? { startHourly: { stateMachineArn: options.hourlyStateMachineArn, startExecution } }
       : {}),
   };
+}
+
+/** Parquet footers read at once by `outputStats`. */
+const FOOTER_CONCURRENCY = 8;
+
+/**
+ * What an UNLOAD wrote under `uri`: ListObjectsV2 under it, the partition of each file from its
+ * `dt=YYYY-MM-DD/hour=HH/` folders, sizes from the listing and rows from each Parquet footer
+ * (two suffix-range GetObjects a file). UNLOAD's file names have no extension, so every object
+ * in a partition folder counts; one that is not Parquet fails with its name.
+ */
+async function s3OutputStats(
+  client: S3StoreLike,
+  uri: string,
+  maxKeys: { maxKeys?: number },
+): Promise<OutputStats> {
+  const { bucket, key: prefix } = parseS3Uri(uri, 'an output prefix');
+  if (!prefix.endsWith('/')) {
+    throw new LakeqError('BAD_S3_URI', `an output prefix must be a folder ending in "/", not ${uri}`);
+  }
+  const { objects } = await listS3(client, { bucket, prefix, ...maxKeys });
+  const files = objects.filter((o) => !o.key.endsWith('/'));
+  const inPartitions = files.flatMap((o) => {
+    const match = /(?:^|\/)dt=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\/[^/]+$/.exec(o.key.slice(prefix.length));
+    return match ? [{ ...o, partition: `${match[1]}/${match[2]}` }] : [];
+  });
+  const rows = await mapLimited(inPartitions, FOOTER_CONCURRENCY, (o) =>
+    parquetRowCountByRange(
+      async (range) => {
+        const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: o.key, Range: range }));
+        if (!out.Body)
+          throw new LakeqError('S3_READ_FAILED', `GetObject of s3://${bucket}/${o.key} had no body`);
+        return out.Body.transformToByteArray();
+      },
+      { name: `s3://${bucket}/${o.key}`, size: o.size },
+    ),
+  );
+  const partitions = new Map<string, { rows: number; bytes: number }>();
+  for (const [i, o] of inPartitions.entries()) {
+    const sum = partitions.get(o.partition) ?? { rows: 0, bytes: 0 };
+    partitions.set(o.partition, { rows: sum.rows + (rows[i] ?? 0), bytes: sum.bytes + o.size });
+  }
+  return { files: files.length, bytes: files.reduce((n, o) => n + o.size, 0), partitions };
 }
 
 /** Glue's own APIs as the source; the hour files go to `s3://<bucket>/<prefix>/raw/glue/`, where the Athena tables read them. */

@@ -41,6 +41,12 @@ export interface HandlerContext {
    * UNLOAD writes there, so only the URI is checked.
    */
   readonly deletePrefix: (s3Uri: string) => Promise<number>;
+  /**
+   * What an UNLOAD wrote under an `s3://` prefix: its files and bytes, and rows and bytes per
+   * `dt=…/hour=…/` partition, keyed `YYYY-MM-DD/HH` (rows from each file's Parquet footer). An
+   * hour without a file is absent. Only on AWS; locally the loader writes the ledger rows itself.
+   */
+  readonly outputStats?: (prefixUri: string) => Promise<OutputStats>;
   /** The CloudTrail folder in the S3 layout: a local folder or `s3://bucket/prefix`. */
   readonly cloudtrailRoot: string;
   /** How `cloudtrailRoot` is listed (default: by its kind, see `filesForWindow`). */
@@ -71,6 +77,21 @@ export interface HandlerContext {
   readonly alarms?: () => Promise<unknown>;
   /** The hourly state machine the `launchHourly` action starts (AWS only). */
   readonly startHourly?: { readonly stateMachineArn: string; readonly startExecution: StartExecution };
+}
+
+/**
+ * What a load wrote under a prefix (see `HandlerContext.outputStats`).
+ *
+ * @example
+ * ```ts
+ * const stats = await context.outputStats?.('s3://lake/lakeq/curated/cloudtrail_events/run=r1-b0/batch=0/');
+ * stats?.partitions.get('2026-11-27/13') // { rows: 1234, bytes: 56789 }
+ * ```
+ */
+export interface OutputStats {
+  readonly files: number;
+  readonly bytes: number;
+  readonly partitions: ReadonlyMap<string, { readonly rows: number; readonly bytes: number }>;
 }
 
 /** Where the Glue collector reads and writes. */

@@ -1,6 +1,9 @@
+import { tableByName } from '../../catalog/tables/index.ts';
+import { LakeqError } from '../../engines/engine.ts';
 import { appendLedger, type LedgerRow, lastLoads, readLedger } from '../../ingest/ledger.ts';
-import type { HandlerContext } from './handler-context.ts';
-import { loadStoredBatch, loadSwitch } from './plan-store.ts';
+import { loadQuery } from '../../query/registry.ts';
+import type { HandlerContext, OutputStats } from './handler-context.ts';
+import { loadStoredBatch, loadSwitch, type StoredSwitch } from './plan-store.ts';
 
 /** What a batch did, as the load Map returns it. */
 export interface BatchRecord {
@@ -21,8 +24,13 @@ export interface BatchRecord {
  * ledger has this run's rows for the batch's partitions and says how many changed, then deletes
  * the old prefixes the switch freed (`cleanup` of `batchInputs`). Idempotent: rows already there
  * (the local loader writes them as it switches each partition) are not written again; otherwise
- * (Athena) a `loaded` row per partition is appended with the query id, and, row counts being
- * unknown, counted as changed; a prefix deleted before is empty.
+ * (Athena) a `loaded` row per partition is appended with the Athena query execution id. UNLOAD
+ * reports no row counts, so where the context has `outputStats` the rows and bytes of each hour
+ * are read from what the UNLOAD wrote under the batch's output prefix (Parquet footers; an hour
+ * without a file has 0 rows), with the transform's query id and version. A partition changed
+ * when its rows or bytes differ from its previous load (DuckDB's loads: rows or checksum); where
+ * either side's counts are unknown (no `outputStats`, or Athena rows written before) it counts as
+ * changed. A prefix deleted before is empty.
  *
  * @example
  * ```ts
@@ -44,21 +52,23 @@ export async function recordBatch(
   );
   const mine = new Map<string, LedgerRow>();
   for (const r of ledger) if (r.runId === plan.runId && inBatch(r)) mine.set(`${r.dt}/${r.hour}`, r);
+  const stored = await loadSwitch(context.store, plan.runId, batch.index);
   if (mine.size === 0) {
     const now = context.now.toISOString();
+    const output = await athenaOutput(batch.table, plan.runId, batch.index, stored, context);
     const rows: LedgerRow[] = batch.partitions.map((p) => ({
       runId: plan.runId,
       table: batch.table,
       dt: p.dt,
       hour: p.hour,
       status: 'loaded',
-      rows: 0,
-      bytes: 0,
+      rows: output?.stats.partitions.get(`${p.dt}/${p.hour}`)?.rows ?? 0,
+      bytes: output?.stats.partitions.get(`${p.dt}/${p.hour}`)?.bytes ?? 0,
       fingerprint: p.fingerprint,
       sourceFiles: p.files.length,
       quarantined: [],
-      queryId: '',
-      queryVersion: '',
+      queryId: output?.queryId ?? '',
+      queryVersion: output?.queryVersion ?? '',
       engine: 'athena',
       engineQueryIds: payload.queryExecutionId ? [payload.queryExecutionId] : [],
       ...(payload.dataScannedInBytes !== undefined ? { bytesScanned: payload.dataScannedInBytes } : {}),
@@ -68,7 +78,7 @@ export async function recordBatch(
     await appendLedger(context.store, rows);
     for (const r of rows) mine.set(`${r.dt}/${r.hour}`, r);
   }
-  for (const prefix of (await loadSwitch(context.store, plan.runId, batch.index))?.cleanup ?? []) {
+  for (const prefix of stored?.cleanup ?? []) {
     await context.deletePrefix(prefix);
   }
   let loaded = 0;
@@ -80,15 +90,7 @@ export async function recordBatch(
     loaded++;
     rows += row.rows;
     bytes += row.bytes;
-    const before = earlier.get(key);
-    const unknown = row.engine !== 'duckdb';
-    if (
-      unknown ||
-      (before?.checksum ?? null) !== (row.checksum ?? null) ||
-      (before?.rows ?? 0) !== row.rows
-    ) {
-      changed++;
-    }
+    if (changedSince(earlier.get(key), row)) changed++;
   }
   return {
     runId: plan.runId,
@@ -100,5 +102,51 @@ export async function recordBatch(
     bytes,
     changedPartitions: changed,
     ...(payload.queryExecutionId ? { queryExecutionId: payload.queryExecutionId } : {}),
+  };
+}
+
+/**
+ * Whether a loaded partition differs from its previous load (none: an empty hour). DuckDB's
+ * rows carry a checksum of the file; Athena's only rows and bytes, known when they were read
+ * from the output (a query id recorded with them), else unknown and counted as changed.
+ */
+function changedSince(before: LedgerRow | undefined, row: LedgerRow): boolean {
+  if (row.engine === 'duckdb') {
+    return (before?.checksum ?? null) !== (row.checksum ?? null) || (before?.rows ?? 0) !== row.rows;
+  }
+  if (!countsKnown(row) || (before && !countsKnown(before))) return true;
+  return (before?.rows ?? 0) !== row.rows || (before?.bytes ?? 0) !== row.bytes;
+}
+
+/** A ledger row's rows and bytes are real: DuckDB's always; Athena's when read from the output. */
+function countsKnown(row: LedgerRow): boolean {
+  return row.engine === 'duckdb' || (row.engine === 'athena' && row.queryId !== '');
+}
+
+/**
+ * What the batch's UNLOAD wrote, per partition, and the transform that wrote it; undefined where
+ * the context cannot read the output (locally).
+ */
+async function athenaOutput(
+  tableName: string,
+  runId: string,
+  index: number,
+  stored: StoredSwitch | undefined,
+  context: HandlerContext,
+): Promise<{ stats: OutputStats; queryId: string; queryVersion: string } | undefined> {
+  if (!context.outputStats) return undefined;
+  if (!stored) {
+    throw new LakeqError(
+      'NO_SWITCH',
+      `batch ${index} of run ${runId} has no stored output prefix: batchInputs did not run for it`,
+    );
+  }
+  const table = tableByName(tableName);
+  if (!table) throw new LakeqError('UNKNOWN_TABLE', `unknown table "${tableName}" in run ${runId}`);
+  const query = await loadQuery(table.transform.queryId);
+  return {
+    stats: await context.outputStats(stored.outputPrefix),
+    queryId: query.id,
+    queryVersion: query.version,
   };
 }
