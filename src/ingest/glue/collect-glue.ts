@@ -271,13 +271,16 @@ export async function collectGlue(options: CollectGlueOptions): Promise<CollectG
     else runsByHour.set(hour, [record]);
     if (SPARK_JOB_TYPES.has(record.job_type)) {
       const terminal = isTerminalRunState(record.job_run_state);
-      const end = record.completed_on ?? (terminal ? record.last_modified_on : null);
-      metricRuns.push({
-        jobName: record.job_name,
-        runId: record.job_run_id,
-        start: new Date(record.started_on),
-        end: end ? new Date(end) : options.now,
-      });
+      const end = record.completed_on
+        ? new Date(record.completed_on)
+        : terminal && record.last_modified_on
+          ? new Date(record.last_modified_on)
+          : options.now;
+      // Only the window's datapoints: earlier ones were collected by the runs of the earlier
+      // hours (the scheduler catches up missed hours), so a week-long streaming run costs an
+      // hour of metrics per hourly run, not its whole history.
+      const start = new Date(Math.max(Date.parse(record.started_on), options.from.getTime()));
+      if (end > start) metricRuns.push({ jobName: record.job_name, runId: record.job_run_id, start, end });
     }
   }
 

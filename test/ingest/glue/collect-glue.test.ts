@@ -89,6 +89,27 @@ const succeeded: JobRun = {
 };
 
 describe('collectGlue', () => {
+  it('asks CloudWatch only for the window of a run that started days before it (a streaming run)', async () => {
+    const longRunning: JobRun = {
+      ...running,
+      Id: 'jr_stream',
+      StartedOn: t('2026-10-29T08:00:00Z'),
+      LastModifiedOn: t('2026-10-29T08:00:20Z'),
+      Timeout: 10_080,
+    };
+    fake = mockGlueAws({ jobs: [{ ...ordersJob, Timeout: 10_080 }], runs: [longRunning] });
+    await collect('2026-11-01T12:00:00Z', '2026-11-01T13:00:00Z', '2026-11-01T13:05:00Z');
+    const starts = fake.metricCalls().map((c) => (c.StartTime as Date).toISOString());
+    expect(starts.length).toBeGreaterThan(0);
+    expect(starts.every((s) => s === '2026-11-01T12:00:00.000Z')).toBe(true);
+    // 12:00 … 13:04: 65 minutes per metric, nothing from the three days before.
+    const points = [
+      ...(await ndjson<GlueJobMetricRecord>(metricsFile('2026-11-01', '12'))),
+      ...(await ndjson<GlueJobMetricRecord>(metricsFile('2026-11-01', '13'))),
+    ];
+    expect(points).toHaveLength(65 * GLUE_JOB_METRICS.length);
+  });
+
   it('records a running run, then replaces it when it finishes: one line, final state, its hour touched', async () => {
     const state = { jobs: [ordersJob], runs: [running] };
     fake = mockGlueAws(state);
