@@ -93,6 +93,11 @@ describe('the state machines load the Glue tables from captured API responses', 
     );
     expect(Number(loaded[0]?.n)).toBe(expected.size);
     expect(Number(loaded[0]?.ids)).toBe(expected.size);
+    // Captured responses name no account; the jobs' IAM roles do (the sample's default account).
+    const accounts = await rows<{ account_id: string | null }>(
+      'SELECT DISTINCT account_id FROM glue_job_runs UNION SELECT DISTINCT account_id FROM glue_job_metrics',
+    );
+    expect(accounts).toEqual([{ account_id: '111122223333' }]);
     const metrics = await rows<{ n: bigint | number }>('SELECT count(*) AS n FROM glue_job_metrics');
     expect(Number(metrics[0]?.n)).toBeGreaterThan(0);
 

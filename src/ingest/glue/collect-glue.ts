@@ -194,7 +194,6 @@ const ms = (d: Date | undefined) => (d ? d.getTime() : undefined);
 export async function collectGlue(options: CollectGlueOptions): Promise<CollectGlueResult> {
   const { api, prices, region, signal } = options;
   const store = storeAt(options.root);
-  const accountId = options.accountId ?? null;
   const from = options.from.getTime();
   const to = options.to.getTime();
   if (!Number.isFinite(from) || !Number.isFinite(to))
@@ -207,6 +206,7 @@ export async function collectGlue(options: CollectGlueOptions): Promise<CollectG
   const warnings: string[] = [...(api.warnings ?? [])];
 
   const jobs = await listJobs(api, signal);
+  const accountId = options.accountId ?? accountOfJobs(jobs);
   const boundMinutes =
     options.maxRunMinutes ?? Math.max(DEFAULT_RUN_BOUND_MINUTES, ...jobs.map(jobRunBoundMinutes));
   const horizon = from - boundMinutes * 60_000;
@@ -306,4 +306,18 @@ export async function collectGlue(options: CollectGlueOptions): Promise<CollectG
     // A bad line of a run file is seen twice: reading unfinished runs, then merging.
     warnings: [...new Set(warnings)],
   };
+}
+
+/**
+ * The account of a GetJobs answer, from its jobs' IAM role ARNs (`arn:aws:iam::<account>:role/…`):
+ * captured responses do not say which account they came from, but the roles do. Null unless
+ * every job that names a role names the same account.
+ */
+function accountOfJobs(jobs: readonly GlueJob[]): string | null {
+  const accounts = new Set<string>();
+  for (const job of jobs) {
+    const account = /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(job.Role ?? '')?.[1];
+    if (account) accounts.add(account);
+  }
+  return accounts.size === 1 ? ([...accounts][0] as string) : null;
 }

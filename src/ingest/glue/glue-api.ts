@@ -16,6 +16,8 @@ export interface GlueJob {
   NumberOfWorkers?: number | undefined;
   GlueVersion?: string | undefined;
   ExecutionClass?: string | undefined;
+  /** The job's IAM role ARN: names the account the job (and its runs) belong to. */
+  Role?: string | undefined;
 }
 
 /** The part of a Glue `JobRun` (GetJobRuns) the collector reads. */

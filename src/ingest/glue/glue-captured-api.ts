@@ -61,6 +61,7 @@ const jobSchema = z.looseObject({
   NumberOfWorkers: optionalNumber,
   GlueVersion: optionalString,
   ExecutionClass: optionalString,
+  Role: optionalString,
 });
 
 const runSchema = z.looseObject({
