@@ -1,3 +1,4 @@
+import { TABLES } from '../catalog/tables/index.ts';
 import { floorHour, HOUR_MS, hourKey } from '../ingest/hours.ts';
 import type { LedgerRow } from '../ingest/ledger.ts';
 
@@ -49,7 +50,11 @@ function partitionStart(row: Pick<LedgerRow, 'dt' | 'hour'>): number {
 export function healthMetrics(
   rows: readonly LedgerRow[],
   at: Date,
-  options: { readonly tables?: readonly string[] } = {},
+  options: {
+    readonly tables?: readonly string[];
+    /** Tables left out of the lag only (their rows and failures still count). */
+    readonly lagExcludes?: readonly string[];
+  } = {},
 ): HealthMetrics {
   const end = at.getTime();
   const start = end - HOUR_MS;
@@ -69,6 +74,7 @@ export function healthMetrics(
       continue;
     }
     if (row.status === 'loaded' && inLastHour) rowsLoaded += row.rows;
+    if (options.lagExcludes?.includes(row.table)) continue;
     const hour = partitionStart(row);
     if (Number.isNaN(hour)) continue;
     newest.set(row.table, Math.max(newest.get(row.table) ?? Number.NEGATIVE_INFINITY, hour));
@@ -126,3 +132,17 @@ export function healthData(health: HealthMetrics): HealthDatum[] {
   }
   return out;
 }
+
+/**
+ * Tables left out of the lag by default: the collector-fed ones (Glue job runs and metrics) have
+ * no partition for an hour without runs, so their "lag" is the time since the last Glue run, not
+ * a stopped load. Their loaded rows and failed loads still count.
+ *
+ * @example
+ * ```ts
+ * healthMetrics(ledger, at, { lagExcludes: COLLECTED_TABLES })
+ * ```
+ */
+export const COLLECTED_TABLES: readonly string[] = TABLES.filter(
+  (t) => 'source' in t.input && t.input.source !== 'cloudtrail',
+).map((t) => t.name);

@@ -52,9 +52,9 @@ const LEDGER = [
     status: 'skipped',
     finishedAt: '2026-11-28T01:05:00Z',
   }),
-  // glue_job_runs: newest 19:00 → 5 hours behind; its last load finished at 01:00 (in the last hour).
+  // slow_table: newest 19:00 → 5 hours behind; its last load finished at 01:00 (in the last hour).
   ledgerRow({
-    table: 'glue_job_runs',
+    table: 'slow_table',
     dt: '2026-11-27',
     hour: '19',
     status: 'loaded',
@@ -105,7 +105,7 @@ describe('healthMetrics', () => {
     expect(h.rowsLoaded).toBe(23);
     // failed in (00:20, 01:20]: cloudtrail 00:40 and broken 01:10 (churn's 00:20 is on the edge, out)
     expect(h.failedLoads).toBe(2);
-    expect(h.lagByTable).toEqual({ churn: 0, cloudtrail_events: 2, early: 0, glue_job_runs: 5 });
+    expect(h.lagByTable).toEqual({ churn: 0, cloudtrail_events: 2, early: 0, slow_table: 5 });
     expect(h.lagHours).toBe(5);
   });
 
@@ -145,6 +145,50 @@ describe('health alarms from the ledger', () => {
     dir = undefined;
   });
 
+  it('a Glue table (collector-fed: no partition for an hour without runs) never makes loads-stopped fire', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'lakeq-health-'));
+    const quietGlue = [
+      ledgerRow({
+        table: 'cloudtrail_events',
+        dt: '2026-11-28',
+        hour: '00',
+        status: 'loaded',
+        rows: 5,
+        finishedAt: '2026-11-28T01:10:00Z',
+      }),
+      // The last Glue run was 10 hours ago; its partitions stop there, and that is not a stopped load.
+      ledgerRow({
+        table: 'glue_job_runs',
+        dt: '2026-11-27',
+        hour: '14',
+        status: 'loaded',
+        rows: 3,
+        finishedAt: '2026-11-28T00:10:00Z',
+      }),
+      ledgerRow({
+        table: 'glue_job_metrics',
+        dt: '2026-11-27',
+        hour: '14',
+        status: 'failed',
+        finishedAt: '2026-11-28T00:50:00Z',
+      }),
+    ];
+    const report = await evaluateAlarms({
+      dataDir: dir,
+      at: AT,
+      alarms: ALARMS.filter((a) => a.kind === 'metric'),
+      runQuery: async () => [],
+      ledger: quietGlue,
+    });
+    expect(report.health.lagByTable).toEqual({ cloudtrail_events: 0 });
+    expect(report.alarms.find((a) => a.name === 'loads-stopped')?.state).toBe('OK');
+    // Its failures still count.
+    expect(report.alarms.find((a) => a.name === 'etl-failed-loads')).toMatchObject({
+      state: 'ALARM',
+      value: 1,
+    });
+  });
+
   it('loads-stopped fires when a table is more than 3 hours behind; etl-failed-loads on a failure', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'lakeq-health-'));
     const alarms = ALARMS.filter((a) => a.kind === 'metric');
@@ -171,7 +215,7 @@ describe('health alarms from the ledger', () => {
     const caughtUp = [
       ...LEDGER,
       ledgerRow({
-        table: 'glue_job_runs',
+        table: 'slow_table',
         dt: '2026-11-27',
         hour: '22',
         status: 'loaded',
@@ -195,7 +239,7 @@ describe('health alarms from the ledger', () => {
     });
     // glue 22:00 is 3 hours behind 01:00 (cloudtrail's 00:00, recorded at 01:30, now counts: 1 behind).
     expect(next.health.lagHours).toBe(3);
-    expect(next.health.lagByTable).toEqual({ churn: 1, cloudtrail_events: 1, early: 0, glue_job_runs: 3 });
+    expect(next.health.lagByTable).toEqual({ churn: 1, cloudtrail_events: 1, early: 0, slow_table: 3 });
     expect(next.alarms.map((a) => [a.name, a.state, a.value])).toEqual([
       ['loads-stopped', 'OK', 3],
       ['etl-failed-loads', 'OK', 0],
