@@ -28,6 +28,12 @@ const configSchema = z
       })
       .strict()
       .optional(),
+    alarms: z
+      .object({
+        glueDailyCostUsd: z.number().positive().optional().describe('threshold of the glue-daily-cost alarm'),
+      })
+      .strict()
+      .optional(),
     aws: z
       .object({
         region: z.string().optional(),
@@ -68,6 +74,8 @@ export interface LakeqSettings {
   };
   /** Prices the collectors use for estimated costs. */
   readonly pricing: { readonly glue: GluePrices };
+  /** Thresholds of the default alarms (src/alarms/alarms.ts). */
+  readonly alarms: { readonly glueDailyCostUsd?: number };
   readonly aws: {
     readonly region?: string;
     readonly profile?: string;
@@ -149,6 +157,7 @@ export async function loadSettings(
     engine: overrides.engine ?? parsed.engine ?? 'duckdb',
     sources: { cloudtrail: source('cloudtrail', 'cloudtrail'), glue: source('glue', 'glue-api') },
     pricing: { glue: parsed.pricing?.glue ?? DEFAULT_GLUE_PRICES },
+    alarms: parsed.alarms?.glueDailyCostUsd ? { glueDailyCostUsd: parsed.alarms.glueDailyCostUsd } : {},
     aws: {
       ...(region ? { region } : {}),
       ...(profile ? { profile } : {}),

@@ -39,8 +39,8 @@ export interface RunStateMachineOptions {
   readonly loadConcurrency?: number;
   /** The Glue collector's input (captured API responses) and prices; without it Glue is not loaded. */
   readonly glue?: { readonly captured: string; readonly prices: GluePrices; readonly region?: string };
-  /** Evaluate the alarms at the end of an hourly run (default false). */
-  readonly alarms?: boolean;
+  /** Evaluate the alarms at the end of an hourly run (default false), with these thresholds. */
+  readonly alarms?: boolean | { readonly glueDailyCostUsd?: number };
 }
 
 export interface StateMachineRun {
@@ -140,7 +140,7 @@ export async function runStateMachine(
       ...(options.onBatch ? { onBatch: options.onBatch } : {}),
       ...(options.loadConcurrency ? { loadConcurrency: options.loadConcurrency } : {}),
       ...(options.glue ? { glue: { ...options.glue } } : {}),
-      ...(options.alarms ? { alarms: true } : {}),
+      ...(options.alarms ? { alarms: options.alarms } : {}),
     });
     const result = await runLocally(definition, {
       input: input as unknown as Json,

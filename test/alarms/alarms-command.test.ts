@@ -87,3 +87,29 @@ describe('lakeq alarms', () => {
     await expect(run(['--data-dir', dataDir, 'list'], captureIO())).rejects.toMatchObject({ usage: true });
   });
 });
+
+describe('lakeq alarms thresholds from lakeq.config.json', () => {
+  it('alarms.glueDailyCostUsd sets the glue-daily-cost threshold', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const config = path.join(dataDir, 'lakeq.config.json');
+    await writeFile(config, JSON.stringify({ alarms: { glueDailyCostUsd: 12.5 } }));
+    const io = captureIO();
+    const args = [
+      '--config',
+      config,
+      '--data-dir',
+      dataDir,
+      '--at',
+      '2026-11-28T01:20:00Z',
+      '--dry-run',
+      '--json',
+    ];
+    expect(await run(args, io)).toBe(0);
+    const report = JSON.parse(io.stdout()) as { alarms: { name: string; threshold: number }[] };
+    expect(report.alarms.find((a) => a.name === 'glue-daily-cost')?.threshold).toBe(12.5);
+    await writeFile(config, JSON.stringify({ alarms: { glueDailyCostUsd: -1 } }));
+    await expect(run(['--config', config, '--data-dir', dataDir], captureIO())).rejects.toThrow(
+      /alarms\.glueDailyCostUsd: Too small/,
+    );
+  });
+});

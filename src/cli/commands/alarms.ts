@@ -72,9 +72,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (values.alarm !== undefined)
     throw new LakeqError('BAD_OPTION', '--alarm is for lakeq alarms history', { usage: true });
   const at = values.at === undefined ? new Date() : await parseAt(values.at);
-  const [{ evaluateAlarms }, { openLocalAlarmQueries }] = await Promise.all([
+  const [{ evaluateAlarms }, { openLocalAlarmQueries }, { defaultAlarms }] = await Promise.all([
     import('../../alarms/evaluate-alarms.ts'),
     import('../../alarms/local-alarm-queries.ts'),
+    import('../../alarms/alarms.ts'),
   ]);
   const local = openLocalAlarmQueries(settings, { signal: io.signal });
   let report: Awaited<ReturnType<typeof evaluateAlarms>>;
@@ -82,6 +83,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     report = await evaluateAlarms({
       dataDir: settings.dataDir,
       at,
+      alarms: defaultAlarms(settings.alarms),
       runQuery: local.runQuery,
       record: !values['dry-run'],
     });

@@ -50,7 +50,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const { runStateMachine } = await import('../../orchestration/run-state-machine.ts');
   const options = {
     ...localRunSources(settings),
-    alarms: machine === 'hourly',
+    ...(machine === 'hourly' ? { alarms: settings.alarms } : {}),
     signal: io.signal,
     ...(values.name ? { executionName: values.name } : {}),
   };

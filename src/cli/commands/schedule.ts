@@ -51,7 +51,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       const result = await runStateMachine(
         'hourly',
         { time: new Date(hour.getTime() + HOUR_MS).toISOString() },
-        { ...localRunSources(settings), alarms: true, signal: controller.signal },
+        { ...localRunSources(settings), alarms: settings.alarms, signal: controller.signal },
       );
       const loaded = result.ledgerRows.filter((r) => r.status === 'loaded').length;
       const refreshed = result.refreshedDatasets.length;

@@ -55,7 +55,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       { from: `${SAMPLE_FROM}T00:00:00Z`, to: `${SAMPLE_TO}T00:00:00Z` },
       options,
     ),
-    await runStateMachine('hourly', { time: `${SAMPLE_TO}T00:05:00Z` }, { ...options, alarms: true }),
+    await runStateMachine(
+      'hourly',
+      { time: `${SAMPLE_TO}T00:05:00Z` },
+      { ...options, alarms: settings.alarms },
+    ),
   ];
   for (const r of runs) {
     const loaded = r.ledgerRows.filter((row) => row.status === 'loaded');

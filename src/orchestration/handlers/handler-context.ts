@@ -142,8 +142,8 @@ export function localHandlerContext(options: {
   loadConcurrency?: number;
   /** The Glue collector's input: a folder of captured API responses (collected into `<dataDir>/raw/glue`). */
   glue?: { captured: string; prices: GluePrices; region?: string };
-  /** Evaluate the alarms after an hourly run (their states go to `<dataDir>/alarms/`). */
-  alarms?: boolean;
+  /** Evaluate the alarms after an hourly run (their states go to `<dataDir>/alarms/`), with these thresholds. */
+  alarms?: boolean | { readonly glueDailyCostUsd?: number };
 }): HandlerContext {
   const target = options.target ?? LOCAL_TARGET;
   const now = options.now ?? new Date();
@@ -165,7 +165,17 @@ export function localHandlerContext(options: {
     ...(options.onBatch ? { onBatch: options.onBatch } : {}),
     ...(options.loadConcurrency ? { loadConcurrency: options.loadConcurrency } : {}),
     ...(options.glue ? { glue: localGlueSource(options.dataDir, options.glue) } : {}),
-    ...(options.alarms ? { alarms: () => localAlarms(options.dataDir, options.cloudtrailRoot, now) } : {}),
+    ...(options.alarms
+      ? {
+          alarms: () =>
+            localAlarms(
+              options.dataDir,
+              options.cloudtrailRoot,
+              now,
+              typeof options.alarms === 'object' ? options.alarms : {},
+            ),
+        }
+      : {}),
   };
 }
 
@@ -194,14 +204,25 @@ function localGlueSource(
 }
 
 /** Evaluates the alarms on the local tables and records their states; answers each alarm's state. */
-async function localAlarms(dataDir: string, cloudtrailRoot: string, at: Date): Promise<unknown> {
-  const [{ alarmsAfterHourlyRun }, { openLocalAlarmQueries }] = await Promise.all([
+async function localAlarms(
+  dataDir: string,
+  cloudtrailRoot: string,
+  at: Date,
+  thresholds: { readonly glueDailyCostUsd?: number } | undefined,
+): Promise<unknown> {
+  const [{ alarmsAfterHourlyRun }, { openLocalAlarmQueries }, { defaultAlarms }] = await Promise.all([
     import('../../alarms/hourly-alarms.ts'),
     import('../../alarms/local-alarm-queries.ts'),
+    import('../../alarms/alarms.ts'),
   ]);
   const queries = openLocalAlarmQueries({ dataDir, sources: { cloudtrail: cloudtrailRoot } });
   try {
-    const result = await alarmsAfterHourlyRun({ at, dataDir, runQuery: queries.runQuery });
+    const result = await alarmsAfterHourlyRun({
+      at,
+      dataDir,
+      runQuery: queries.runQuery,
+      alarms: defaultAlarms(thresholds ?? {}),
+    });
     if (result.mode !== 'local') return result;
     return {
       mode: 'local',
