@@ -111,3 +111,19 @@ describe('lakeq dashboards serve | build', () => {
     await expect(fetch(url as string)).rejects.toThrow();
   });
 });
+
+describe('the README', () => {
+  it('its lakeq.config.json example is valid settings', async () => {
+    const { readFile: read, writeFile } = await import('node:fs/promises');
+    const { loadSettings } = await import('../../src/config/lakeq-config.ts');
+    const readme = await read(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = /```json\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const file = path.join(dir, 'lakeq.config.json');
+    await writeFile(file, (block as string).replace(/^ {2}/gm, ''));
+    const settings = await loadSettings({ configFile: file }, dir, {});
+    expect(settings.sources.glue).toBe('/data/glue-api-captures');
+    expect(settings.alarms.glueDailyCostUsd).toBe(100);
+    expect(settings.pricing.glue.default.FLEX).toBe(0.29);
+  });
+});
