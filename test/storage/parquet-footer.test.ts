@@ -10,8 +10,9 @@ import {
   parquetRowCountByRange,
   type RangeReader,
 } from '../../src/storage/parquet-footer.ts';
+import { SHARED_FIXTURES } from '../support/shared-dir.ts';
 
-const SAMPLES = '/work/shared/fixtures/ocsf/security-lake-samples';
+const SAMPLES = path.join(SHARED_FIXTURES, 'ocsf', 'security-lake-samples');
 
 let dir: string;
 let db: DuckDBInstance;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { SHARED_MODELS_URL } from './shared-dir.ts';
 
 /**
  * Checks request inputs against the published AWS API models (botocore `service-2.json` in
@@ -9,7 +10,7 @@ import { readFileSync } from 'node:fs';
  * validators do (Java `Pattern.matches`, "Member must satisfy regular expression pattern").
  */
 
-const MODELS_DIR = new URL('../../../shared/aws-models/', import.meta.url);
+const MODELS_DIR = SHARED_MODELS_URL;
 
 interface MemberRef {
   readonly shape: string;

@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { SHARED_FIXTURES } from './shared-dir.ts';
 
-export const SHARED_FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures');
+export { SHARED_FIXTURES };
 
 export type CloudTrailRecord = Record<string, unknown>;
 

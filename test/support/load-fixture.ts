@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { SHARED_FIXTURES_URL } from './shared-dir.ts';
 
 /** `../shared/fixtures/`: real inputs written by others (see its README); never edited to make a test pass. */
-export const SHARED_FIXTURES_DIR = new URL('../../../shared/fixtures/', import.meta.url);
+export const SHARED_FIXTURES_DIR = SHARED_FIXTURES_URL;
 
 /**
  * Reads and parses a JSON fixture under `../shared/fixtures/`. A file that is not valid JSON

@@ -242,12 +242,12 @@ async function publishAlarms(options: AwsHandlerContextOptions, root: string, cl
   }
 }
 
-let sfn: Promise<{ send(command: object): Promise<unknown> }> | undefined;
+let sfn: import('@aws-sdk/client-sfn').SFNClient | undefined;
 /** StartExecution through one SFN client per container, made on first use. */
 const startExecution: StartExecution = async (input) => {
   const { SFNClient, StartExecutionCommand } = await import('@aws-sdk/client-sfn');
-  sfn ??= Promise.resolve(new SFNClient({}) as unknown as { send(command: object): Promise<unknown> });
-  return (await sfn).send(new StartExecutionCommand(input)) as ReturnType<StartExecution>;
+  sfn ??= new SFNClient({});
+  return sfn.send(new StartExecutionCommand(input));
 };
 
 /** Every partition of a table (GetPartitions, page by page, without the column schema). */

@@ -18,6 +18,7 @@ import {
 } from '../../../src/ingest/sample/identity-center-events.ts';
 import { Random } from '../../../src/ingest/sample/random.ts';
 import { validateRequest } from '../../support/aws-model-validator.ts';
+import { SHARED_MODELS_URL } from '../../support/shared-dir.ts';
 
 type Json = Record<string, unknown>;
 
@@ -69,9 +70,7 @@ const identityType = (r: Json) => (r.userIdentity as Json).type as string | unde
 
 // sso-admin API model: CloudTrail writes members with a lower-case first letter; the API wants the
 // model's member names. Converted shape by shape, so map keys would stay as they are.
-const ssoModel = JSON.parse(
-  readFileSync(new URL('../../../../shared/aws-models/sso-admin.service-2.json', import.meta.url), 'utf8'),
-) as {
+const ssoModel = JSON.parse(readFileSync(new URL('sso-admin.service-2.json', SHARED_MODELS_URL), 'utf8')) as {
   operations: Record<string, { input: { shape: string } }>;
   shapes: Record<
     string,
