@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { GLUE_JOB_RUNS, TERMINAL_RUN_STATES } from '../../src/catalog/glue-collected.ts';
+import { GLUE_JOB_RUNS } from '../../src/catalog/glue-collected.ts';
+import { TERMINAL_RUN_STATES } from '../../src/ingest/glue/glue-run-state.ts';
 import { defineQuery } from '../../src/query/define-query.ts';
 import { timeWindow } from '../../src/query/param-types.ts';
 import { collectedDays, partitionColumns, typedColumns } from './transform-sql.ts';
@@ -27,7 +28,7 @@ export default defineQuery({
     from (
       select *, row_number() over (
         partition by ${sql.join(GLUE_JOB_RUNS.key.map((k) => sql.ref(k)))}
-        order by case when job_run_state in (${sql.join(TERMINAL_RUN_STATES.map((s) => sql.lit(s)))}) then 0 else 1 end,
+        order by case when job_run_state in (${sql.join([...TERMINAL_RUN_STATES].map((s) => sql.lit(s)))}) then 0 else 1 end,
           last_modified_on desc nulls last, completed_on desc nulls last, job_run_state,
           execution_seconds desc nulls last, dpu_seconds desc nulls last
       ) as run_copy

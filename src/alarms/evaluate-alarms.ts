@@ -17,7 +17,7 @@ import {
   writeAlarmState,
 } from './alarm-store.ts';
 import { ALARMS } from './alarms.ts';
-import { COLLECTED_TABLES, type HealthMetrics, healthData, healthMetrics } from './health-metrics.ts';
+import { type HealthMetrics, healthData, healthMetrics } from './health-metrics.ts';
 import { queryAlarmValue, type RunAlarmQuery } from './query-alarm-value.ts';
 
 /** One alarm after an evaluation. */
@@ -113,10 +113,7 @@ export async function evaluateAlarms(options: EvaluateAlarmsOptions): Promise<Al
   const at = options.at ?? new Date();
   const alarms = options.alarms ?? ALARMS;
   const ledger = options.ledger ?? (await readLedger(options.dataDir)).rows;
-  const health = healthMetrics(ledger, at, {
-    ...(options.healthTables ? { tables: options.healthTables } : {}),
-    lagExcludes: COLLECTED_TABLES,
-  });
+  const health = healthMetrics(ledger, at, options.healthTables ? { tables: options.healthTables } : {});
   const stored = await readAlarmState(options.dataDir);
   const iso = at.toISOString();
   const evaluations: AlarmEvaluation[] = [];

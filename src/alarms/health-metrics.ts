@@ -52,7 +52,7 @@ export function healthMetrics(
   at: Date,
   options: {
     readonly tables?: readonly string[];
-    /** Tables left out of the lag only (their rows and failures still count). */
+    /** Tables left out of the lag only, their rows and failures still count (default COLLECTED_TABLES). */
     readonly lagExcludes?: readonly string[];
   } = {},
 ): HealthMetrics {
@@ -74,7 +74,7 @@ export function healthMetrics(
       continue;
     }
     if (row.status === 'loaded' && inLastHour) rowsLoaded += row.rows;
-    if (options.lagExcludes?.includes(row.table)) continue;
+    if ((options.lagExcludes ?? COLLECTED_TABLES).includes(row.table)) continue;
     const hour = partitionStart(row);
     if (Number.isNaN(hour)) continue;
     newest.set(row.table, Math.max(newest.get(row.table) ?? Number.NEGATIVE_INFINITY, hour));
@@ -140,7 +140,7 @@ export function healthData(health: HealthMetrics): HealthDatum[] {
  *
  * @example
  * ```ts
- * healthMetrics(ledger, at, { lagExcludes: COLLECTED_TABLES })
+ * healthMetrics(ledger, at) // lagByTable leaves glue_job_runs and glue_job_metrics out
  * ```
  */
 export const COLLECTED_TABLES: readonly string[] = TABLES.filter(

@@ -10,7 +10,7 @@ import {
   queryAlarmMetric,
 } from './cloudwatch-alarms.ts';
 import { type AlarmReport, evaluateAlarms } from './evaluate-alarms.ts';
-import { COLLECTED_TABLES, type HealthMetrics, healthMetrics } from './health-metrics.ts';
+import { type HealthMetrics, healthMetrics } from './health-metrics.ts';
 import { publishMetricData } from './publish-metric-data.ts';
 import { queryAlarmValue, type RunAlarmQuery } from './query-alarm-value.ts';
 
@@ -79,10 +79,11 @@ export async function alarmsAfterHourlyRun(options: HourlyAlarmOptions): Promise
     });
     return { mode: 'local', report };
   }
-  const health = healthMetrics(ledger, options.at, {
-    ...(options.healthTables ? { tables: options.healthTables } : {}),
-    lagExcludes: COLLECTED_TABLES,
-  });
+  const health = healthMetrics(
+    ledger,
+    options.at,
+    options.healthTables ? { tables: options.healthTables } : {},
+  );
   const metrics: MetricValue[] = healthValues(health);
   const values: PublishedAlarmValue[] = [];
   for (const alarm of alarms) {

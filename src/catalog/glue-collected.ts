@@ -31,8 +31,6 @@ export interface CollectedRelation {
   readonly key: readonly string[];
 }
 
-/** Run states after which a run never changes again. */
-export const TERMINAL_RUN_STATES = ['SUCCEEDED', 'FAILED', 'TIMEOUT', 'ERROR', 'STOPPED', 'EXPIRED'] as const;
 /** States `glue/*` queries count as failed runs. */
 export const FAILED_RUN_STATES = ['FAILED', 'ERROR', 'TIMEOUT'] as const;
 

@@ -1,3 +1,5 @@
+import { LEDGER_TABLE } from '../catalog/athena/ledger-ddl.ts';
+
 /**
  * The SPICE datasets the dashboards read. Each is a named query or a curated table; the
  * orchestration refreshes a dataset after a load changed one of the tables it reads.
@@ -65,12 +67,9 @@ export function datasetsReading(
   datasets: readonly SpiceDataset[] = SPICE_DATASETS,
 ): SpiceDataset[] {
   const changed = new Set(changedTables);
-  if (changed.size > 0) changed.add(LEDGER_DATASET_TABLE);
+  if (changed.size > 0) changed.add(LEDGER_TABLE);
   return datasets.filter((d) => d.tables.some((t) => changed.has(t)));
 }
-
-/** The table name of the run ledger's dataset (the Athena table `lakeq_runs`). */
-const LEDGER_DATASET_TABLE = 'lakeq_runs';
 
 /**
  * A dataset by id, or a clear error naming who asked for it.

@@ -9,6 +9,7 @@ import { spiceDatasetColumns } from '../dashboards/spice-dataset-columns.ts';
 import { inlineParameters } from '../engines/trino/trino-literals.ts';
 import { compileQuery } from '../query/compile-query.ts';
 import { loadQuery } from '../query/registry.ts';
+import { DEFAULT_SPICE_QUOTA_PER_DAY } from './handlers/context-defaults.ts';
 import { namedError } from './named-error.ts';
 
 /**
@@ -54,8 +55,6 @@ export interface LocalSpiceOptions {
   readonly datasets?: readonly SpiceDataset[];
 }
 
-/** Refreshes per dataset per rolling 24 hours on QuickSight Enterprise edition. */
-export const SPICE_REFRESHES_PER_DAY = 32;
 const DAY_MS = 86_400_000;
 const INGESTION_ID = /^[a-zA-Z0-9-_]{1,128}$/;
 const ACTIVE = new Set<IngestionStatus>(['INITIALIZED', 'QUEUED', 'RUNNING']);
@@ -105,7 +104,7 @@ export async function createIngestion(
   if (earlier.some((i) => ACTIVE.has(i.IngestionStatus))) {
     throw spiceError('LimitExceededException', `an ingestion of ${dataset.id} is already running`);
   }
-  const quota = options.quotaPerDay ?? SPICE_REFRESHES_PER_DAY;
+  const quota = options.quotaPerDay ?? DEFAULT_SPICE_QUOTA_PER_DAY;
   const lastDay = earlier.filter((i) => Date.parse(i.CreatedTime) > now.getTime() - DAY_MS);
   if (lastDay.length >= quota) {
     throw spiceError(

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { LakeqError } from '../../engines/engine.ts';
 import type { CliIO } from '../io.ts';
-import { parseSources } from '../options.ts';
+import { settingsFrom } from '../options.ts';
 import { writeRows } from '../output.ts';
 
 const USAGE = `Usage: lakeq alarms [--at TIME] [--json] [--dry-run]
@@ -38,12 +38,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       usage: true,
     });
   }
-  const { loadSettings } = await import('../../config/lakeq-config.ts');
-  const settings = await loadSettings({
-    ...(values.config ? { configFile: values.config } : {}),
-    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
-    sources: parseSources(values.source),
-  });
+  const settings = await settingsFrom(values);
   if (sub === 'history') {
     if (values.at !== undefined || values['dry-run'])
       throw new LakeqError('BAD_OPTION', '--at and --dry-run are for lakeq alarms, not its history', {

@@ -1,6 +1,6 @@
 import { mapLimited } from '../../storage/map-limited.ts';
 import { type ObjectStore, objectLocation, storeAt } from '../../storage/object-store.ts';
-import { floorHour, HOUR_MS } from '../hours.ts';
+import { floorHour } from '../hours.ts';
 import type { GlueApi, GlueJob, GlueJobRun } from './glue-api.ts';
 import {
   existingGlueHours,
@@ -18,7 +18,7 @@ import {
   jobRunRecord,
   normalizeRunRecord,
 } from './glue-records.ts';
-import { isTerminalRunState, replacesRun } from './glue-run-state.ts';
+import { isTerminalRunState, replacesRun, runVersion } from './glue-run-state.ts';
 
 /**
  * The Glue collector: reads job runs (GetJobs, GetJobRuns) and their CloudWatch metrics
@@ -129,46 +129,46 @@ async function listJobs(api: GlueApi, signal: AbortSignal | undefined): Promise<
   return [...jobs.values()].sort((a, b) => ((a.Name ?? '') < (b.Name ?? '') ? -1 : 1));
 }
 
-/** Ids of runs earlier collections recorded in a non-terminal state, in run files of [from, to). */
+/**
+ * Ids of runs earlier collections recorded in a non-terminal state, in run files of [from, to),
+ * and the text of each file read (by key), so merging does not read it again.
+ */
 async function unfinishedRunIds(
   store: ObjectStore,
   from: number,
   to: number,
   warnings: string[],
-): Promise<Set<string>> {
+): Promise<{ ids: Set<string>; texts: Map<string, string | undefined> }> {
   const hours = await existingGlueHours(store, 'job-runs', from, to);
   // Each file's warnings apart, so they come out in hour order however the reads interleave.
   const read = await mapLimited(hours, FILE_CONCURRENCY, async (hour) => {
     const own: string[] = [];
-    const records = await readHourFile(
-      store,
-      glueHourKey('job-runs', new Date(hour)),
-      normalizeRunRecord,
-      own,
-    );
-    return { records, own };
+    const key = glueHourKey('job-runs', new Date(hour));
+    const { records, text } = await readHourFile(store, key, normalizeRunRecord, own);
+    return { key, records, text, own };
   });
   const ids = new Set<string>();
-  for (const { records, own } of read) {
+  const texts = new Map<string, string | undefined>();
+  for (const { key, records, text, own } of read) {
     warnings.push(...own);
+    texts.set(key, text);
     for (const record of records) if (!isTerminalRunState(record.job_run_state)) ids.add(record.job_run_id);
   }
-  return ids;
+  return { ids, texts };
 }
 
 /** Merges each hour's records into its file; answers the hours whose file changed, with its key. */
 async function mergeHours<R>(
-  store: ObjectStore,
   table: GlueCollectedTable,
   byHour: ReadonlyMap<number, R[]>,
-  merge: (store: ObjectStore, key: string, records: readonly R[], warnings: string[]) => Promise<boolean>,
+  merge: (key: string, records: readonly R[], warnings: string[]) => Promise<boolean>,
   warnings: string[],
 ): Promise<{ hour: number; key: string }[]> {
   const hours = [...byHour.keys()].sort((a, b) => a - b);
   const merged = await mapLimited(hours, FILE_CONCURRENCY, async (hour) => {
     const own: string[] = [];
     const key = glueHourKey(table, new Date(hour));
-    const changed = await merge(store, key, byHour.get(hour) ?? [], own);
+    const changed = await merge(key, byHour.get(hour) ?? [], own);
     return { hour, key, changed, own };
   });
   for (const m of merged) warnings.push(...m.own);
@@ -210,7 +210,8 @@ export async function collectGlue(options: CollectGlueOptions): Promise<CollectG
   const boundMinutes =
     options.maxRunMinutes ?? Math.max(DEFAULT_RUN_BOUND_MINUTES, ...jobs.map(jobRunBoundMinutes));
   const horizon = from - boundMinutes * 60_000;
-  const unfinished = await unfinishedRunIds(store, Math.floor(horizon / HOUR_MS) * HOUR_MS, to, warnings);
+  const read = await unfinishedRunIds(store, floorHour(new Date(horizon)).getTime(), to, warnings);
+  const unfinished = read.ids;
 
   const keep = (run: GlueJobRun): boolean => {
     const started = ms(run.StartedOn);
@@ -241,11 +242,7 @@ export async function collectGlue(options: CollectGlueOptions): Promise<CollectG
         }
         if (!keep(run)) continue;
         const old = kept.get(run.Id);
-        const version = (r: GlueJobRun) => ({
-          state: r.JobRunState,
-          lastModified: ms(r.LastModifiedOn) ?? null,
-        });
-        if (!old || replacesRun(version(run), version(old.run))) kept.set(run.Id, { run, job });
+        if (!old || replacesRun(runVersion(run), runVersion(old.run))) kept.set(run.Id, { run, job });
       }
       const last = runs.at(-1)?.StartedOn;
       if (last && last.getTime() < horizon) break;
@@ -284,7 +281,12 @@ export async function collectGlue(options: CollectGlueOptions): Promise<CollectG
     }
   }
 
-  const changed = await mergeHours(store, 'job-runs', runsByHour, mergeRunHour, warnings);
+  const changed = await mergeHours(
+    'job-runs',
+    runsByHour,
+    (key, records, own) => mergeRunHour(store, key, records, own, read.texts.get(key)),
+    warnings,
+  );
 
   const metrics = await fetchRunMetrics(api, metricRuns, { region, accountId, signal });
   warnings.push(...metrics.warnings);
@@ -295,7 +297,14 @@ export async function collectGlue(options: CollectGlueOptions): Promise<CollectG
     if (list) list.push(point);
     else pointsByHour.set(hour, [point]);
   }
-  changed.push(...(await mergeHours(store, 'job-metrics', pointsByHour, mergeMetricHour, warnings)));
+  changed.push(
+    ...(await mergeHours(
+      'job-metrics',
+      pointsByHour,
+      (key, records, own) => mergeMetricHour(store, key, records, own),
+      warnings,
+    )),
+  );
 
   const touched = new Set(changed.map((c) => c.hour));
   return {
@@ -303,8 +312,7 @@ export async function collectGlue(options: CollectGlueOptions): Promise<CollectG
     metricPoints: metrics.records.length,
     touchedHours: [...touched].sort((a, b) => a - b).map((h) => new Date(h).toISOString()),
     files: changed.map((c) => objectLocation(store, c.key)).sort(),
-    // A bad line of a run file is seen twice: reading unfinished runs, then merging.
-    warnings: [...new Set(warnings)],
+    warnings,
   };
 }
 

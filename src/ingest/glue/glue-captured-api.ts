@@ -10,7 +10,7 @@ import type {
   MetricDataQuery,
   MetricDataResult,
 } from './glue-api.ts';
-import { replacesRun } from './glue-run-state.ts';
+import { replacesRun, runVersion } from './glue-run-state.ts';
 
 /**
  * The Glue collector's local source: a folder of captured API responses, as the AWS CLI writes them
@@ -232,11 +232,7 @@ export async function openCapturedGlueApi(
     const list = await readCaptured(file, runsFileSchema, 'a GetJobRuns output', warnings);
     for (const run of list ?? []) {
       const old = runs.get(run.Id);
-      const version = (r: GlueJobRun) => ({
-        state: r.JobRunState,
-        lastModified: r.LastModifiedOn?.getTime() ?? null,
-      });
-      if (!old || replacesRun(version(run), version(old))) runs.set(run.Id, run);
+      if (!old || replacesRun(runVersion(run), runVersion(old))) runs.set(run.Id, run);
     }
   }
   const runsByJob = new Map<string, GlueJobRun[]>();

@@ -1,10 +1,9 @@
-import path from 'node:path';
 import { mapLimited } from '../../storage/map-limited.ts';
 import { type ObjectStore, objectLocation, storeAt } from '../../storage/object-store.ts';
 import { HOUR_MS, partitionOf, partitionPath } from '../hours.ts';
 import type { GlueJobMetricRecord, GlueJobRunRecord } from './glue-records.ts';
 import { normalizeMetricRecord, normalizeRunRecord } from './glue-records.ts';
-import { replacesRun } from './glue-run-state.ts';
+import { replacesRun, runVersion } from './glue-run-state.ts';
 
 /**
  * The collected NDJSON hour files under the Glue root (locally `<dataDir>/raw/glue`, on AWS
@@ -33,19 +32,6 @@ const LIST_CONCURRENCY = 8;
  */
 export function glueHourKey(table: GlueCollectedTable, hour: Date): string {
   return `${table}/${partitionPath(partitionOf(hour))}/${table}.json`;
-}
-
-/**
- * The hour file of a table for the hour starting at `hour`, in a local folder.
- *
- * @example
- * ```ts
- * glueHourFile('/d/raw/glue', 'job-runs', new Date('2026-11-01T13:00:00Z'));
- * // '/d/raw/glue/job-runs/dt=2026-11-01/hour=13/job-runs.json'
- * ```
- */
-export function glueHourFile(root: string, table: GlueCollectedTable, hour: Date): string {
-  return path.join(root, ...glueHourKey(table, hour).split('/'));
 }
 
 /**
@@ -107,12 +93,13 @@ function parseHourText<T>(
 }
 
 /**
- * The records of an NDJSON hour file ([] when absent); unreadable lines become warnings that
- * name the file's location and line.
+ * The records of an NDJSON hour file ([] when absent), with its text (undefined when absent) so
+ * a merge need not read it again; unreadable lines become warnings that name the file's location
+ * and line.
  *
  * @example
  * ```ts
- * const rows = await readHourFile(store, 'job-runs/dt=2026-11-01/hour=13/job-runs.json', normalizeRunRecord, warnings);
+ * const { records, text } = await readHourFile(store, 'job-runs/dt=2026-11-01/hour=13/job-runs.json', normalizeRunRecord, warnings);
  * ```
  */
 export async function readHourFile<T>(
@@ -120,27 +107,10 @@ export async function readHourFile<T>(
   key: string,
   normalize: (value: unknown) => T | null,
   warnings: string[],
-): Promise<T[]> {
+): Promise<{ records: T[]; text: string | undefined }> {
   const store = storeAt(where);
-  return parseHourText(await store.get(key), objectLocation(store, key), normalize, warnings);
-}
-
-/**
- * Writes `text` at `key` unless the object already holds exactly that text (then it is not
- * written, so a file's mtime or an object's LastModified stays put). Returns whether it changed.
- *
- * @example
- * ```ts
- * await writeIfChanged('/d/raw/glue', 'job-runs/dt=2026-11-01/hour=13/job-runs.json', ndjson); // true, then false
- * ```
- */
-export async function writeIfChanged(
-  where: string | ObjectStore,
-  key: string,
-  text: string,
-): Promise<boolean> {
-  const store = storeAt(where);
-  return putIfChanged(store, key, await store.get(key), text);
+  const text = await store.get(key);
+  return { records: parseHourText(text, objectLocation(store, key), normalize, warnings), text };
 }
 
 async function putIfChanged(
@@ -156,28 +126,14 @@ async function putIfChanged(
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/**
- * Runs sorted by job_name, job_run_id; one NDJSON line each.
- *
- * @example
- * ```ts
- * runsNdjson([b, a]); // `${JSON.stringify(a)}\n${JSON.stringify(b)}\n`
- * ```
- */
-export function runsNdjson(records: Iterable<GlueJobRunRecord>): string {
+/** Runs sorted by job_name, job_run_id; one NDJSON line each. */
+function runsNdjson(records: Iterable<GlueJobRunRecord>): string {
   const rows = [...records].sort((a, b) => cmp(a.job_name, b.job_name) || cmp(a.job_run_id, b.job_run_id));
   return rows.map((r) => `${JSON.stringify(r)}\n`).join('');
 }
 
-/**
- * Datapoints sorted by job_name, job_run_id, metric_name, metric_type, metric_time, statistic.
- *
- * @example
- * ```ts
- * metricsNdjson(points); // one line per point, in that order
- * ```
- */
-export function metricsNdjson(records: Iterable<GlueJobMetricRecord>): string {
+/** Datapoints sorted by job_name, job_run_id, metric_name, metric_type, metric_time, statistic. */
+function metricsNdjson(records: Iterable<GlueJobMetricRecord>): string {
   const rows = [...records].sort(
     (a, b) =>
       cmp(a.job_name, b.job_name) ||
@@ -190,12 +146,14 @@ export function metricsNdjson(records: Iterable<GlueJobMetricRecord>): string {
   return rows.map((r) => `${JSON.stringify(r)}\n`).join('');
 }
 
-const modifiedMs = (r: GlueJobRunRecord) => (r.last_modified_on ? Date.parse(r.last_modified_on) : null);
-
 /**
  * Merges collected runs into the run hour file at `key`: a run id replaces its old line when its
- * state is newer (see replacesRun), never duplicated. The file is read once and written only when
- * its bytes change. Returns whether it changed.
+ * state is newer (see replacesRun), never duplicated. The file is read once (not at all when the
+ * caller passes its text as `current`) and written only when its bytes change. Returns whether it
+ * changed.
+ *
+ * `current`: the file's text, when the caller has just read it with readHourFile; its bad lines
+ * are then not warned about again.
  *
  * @example
  * ```ts
@@ -207,23 +165,19 @@ export async function mergeRunHour(
   key: string,
   records: readonly GlueJobRunRecord[],
   warnings: string[],
+  current?: string,
 ): Promise<boolean> {
   const store = storeAt(where);
-  const current = await store.get(key);
+  const text = current ?? (await store.get(key));
   const byId = new Map<string, GlueJobRunRecord>();
-  for (const old of parseHourText(current, objectLocation(store, key), normalizeRunRecord, warnings))
+  const lineWarnings = current === undefined ? warnings : [];
+  for (const old of parseHourText(text, objectLocation(store, key), normalizeRunRecord, lineWarnings))
     byId.set(old.job_run_id, old);
   for (const record of records) {
     const old = byId.get(record.job_run_id);
-    const replace =
-      !old ||
-      replacesRun(
-        { state: record.job_run_state, lastModified: modifiedMs(record) },
-        { state: old.job_run_state, lastModified: modifiedMs(old) },
-      );
-    if (replace) byId.set(record.job_run_id, record);
+    if (!old || replacesRun(runVersion(record), runVersion(old))) byId.set(record.job_run_id, record);
   }
-  return putIfChanged(store, key, current, runsNdjson(byId.values()));
+  return putIfChanged(store, key, text, runsNdjson(byId.values()));
 }
 
 const metricKey = (r: GlueJobMetricRecord) =>

@@ -1,3 +1,6 @@
+import type { GlueJobRun } from './glue-api.ts';
+import type { GlueJobRunRecord } from './glue-records.ts';
+
 /** Glue's JobRunState values, and which version of a run to keep when two are seen. */
 
 /** Every `JobRunState` Glue returns (glue.service-2.json). */
@@ -43,6 +46,25 @@ export function isTerminalRunState(state: string | null | undefined): boolean {
 export interface RunVersion {
   readonly state: string | null | undefined;
   readonly lastModified: number | null | undefined;
+}
+
+/**
+ * The version of a run as Glue answers it (GetJobRuns) or as a collected record holds it.
+ *
+ * @example
+ * ```ts
+ * runVersion({ JobRunState: 'RUNNING', LastModifiedOn: new Date(5) }); // { state: 'RUNNING', lastModified: 5 }
+ * runVersion(record); // { state: record.job_run_state, lastModified: Date.parse(record.last_modified_on) }
+ * ```
+ */
+export function runVersion(run: GlueJobRun | GlueJobRunRecord): RunVersion {
+  if ('job_run_state' in run) {
+    return {
+      state: run.job_run_state,
+      lastModified: run.last_modified_on ? Date.parse(run.last_modified_on) : null,
+    };
+  }
+  return { state: run.JobRunState, lastModified: run.LastModifiedOn?.getTime() ?? null };
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   QuickSightClient,
 } from '@aws-sdk/client-quicksight';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { withThrottlingRetry } from '../../engines/aws-retry.ts';
 import { LakeqError } from '../../engines/engine.ts';
 import type {
   PartitionSwitchTarget,
@@ -12,10 +13,11 @@ import type {
 } from '../../ingest/athena/partition-switch-plan.ts';
 import type { GluePrices } from '../../ingest/glue/glue-prices.ts';
 import { mapLimited } from '../../storage/map-limited.ts';
+import type { ObjectStore } from '../../storage/object-store.ts';
 import { parquetRowCountByRange } from '../../storage/parquet-footer.ts';
 import { s3CloudTrailLister } from '../../storage/s3-cloudtrail-lister.ts';
 import { listS3 } from '../../storage/s3-list.ts';
-import { deleteKeys, type S3StoreLike, s3ObjectStore } from '../../storage/s3-object-store.ts';
+import { type S3StoreLike, s3ObjectStore } from '../../storage/s3-object-store.ts';
 import { parseS3Uri, prefixInside } from '../../storage/s3-uri.ts';
 import {
   ATHENA_MAX_PARTITIONS_PER_BATCH,
@@ -58,7 +60,7 @@ export interface AwsHandlerContextOptions {
   /** Collect AWS Glue job runs and metrics (GetJobs, GetJobRuns, GetMetricData) into `raw/glue/`. */
   readonly glue?: { readonly prices: GluePrices; readonly region: string };
   /** Publish the ETL's health and the query alarms' values after an hourly run (PutMetricData). */
-  readonly alarms?: { readonly glueDailyCostUsd?: number; readonly region?: string };
+  readonly alarms?: { readonly glueDailyCostUsd?: number };
   /** The hourly state machine, for the `launchHourly` action the schedule invokes. */
   readonly hourlyStateMachineArn?: string;
 }
@@ -105,22 +107,19 @@ export function awsHandlerContext(options: AwsHandlerContextOptions): HandlerCon
   const glueClient = options.clients?.glue ?? DEFAULT_CLIENTS.glue;
   const quickSightClient = options.clients?.quicksight ?? DEFAULT_CLIENTS.quicksight;
   const maxKeys = options.maxKeys ? { maxKeys: options.maxKeys } : {};
+  const store = s3ObjectStore({ root, client: s3Client, ...maxKeys });
+  const now = options.now ?? new Date();
+  const dataDir = options.dataDir ?? '/tmp/lakeq-data';
   return {
-    dataDir: options.dataDir ?? '/tmp/lakeq-data',
-    store: s3ObjectStore({ root, client: s3Client, ...maxKeys }),
-    deletePrefix: async (uri) => {
-      const key = prefixInside(uri, target);
-      const { objects } = await listS3(s3Client(), { bucket: target.bucket, prefix: key, ...maxKeys });
-      return deleteKeys(
-        s3Client(),
-        target.bucket,
-        objects.map((o) => o.key),
-      );
-    },
+    dataDir,
+    store,
+    // Inside the target's prefix only (prefixInside), then relative to the store's root.
+    deletePrefix: async (uri) =>
+      store.deletePrefix(prefixInside(uri, target).slice(prefix === '' ? 0 : prefix.length + 1)),
     outputStats: (uri) => s3OutputStats(s3Client(), uri, maxKeys),
     cloudtrailRoot: options.cloudtrailRoot,
     cloudtrailLister: s3CloudTrailLister({ client: s3Client, ...maxKeys }),
-    now: options.now ?? new Date(),
+    now,
     target,
     maxPartitionsPerBatch: options.maxPartitionsPerBatch ?? ATHENA_MAX_PARTITIONS_PER_BATCH,
     spiceQuotaPerDay: options.spiceQuotaPerDay ?? DEFAULT_SPICE_QUOTA_PER_DAY,
@@ -129,7 +128,7 @@ export function awsHandlerContext(options: AwsHandlerContextOptions): HandlerCon
     ...(options.glue
       ? { glue: awsGlueSource(root, s3Client, options.glue, options.accountId, maxKeys) }
       : {}),
-    ...(options.alarms ? { alarms: () => publishAlarms(options, root, s3Client) } : {}),
+    ...(options.alarms ? { alarms: () => publishAlarms(options, { store, now, dataDir }) } : {}),
     ...(options.hourlyStateMachineArn
       ? { startHourly: { stateMachineArn: options.hourlyStateMachineArn, startExecution } }
       : {}),
@@ -201,7 +200,10 @@ function awsGlueSource(
 }
 
 /** After an hourly run on AWS: the health from the S3 ledger and the query alarms on Athena, to CloudWatch. */
-async function publishAlarms(options: AwsHandlerContextOptions, root: string, client: () => S3StoreLike) {
+async function publishAlarms(
+  options: AwsHandlerContextOptions,
+  context: { readonly store: ObjectStore; readonly now: Date; readonly dataDir: string },
+) {
   const [
     { alarmsAfterHourlyRun },
     { engineAlarmQueries },
@@ -225,9 +227,9 @@ async function publishAlarms(options: AwsHandlerContextOptions, root: string, cl
   });
   try {
     const result = await alarmsAfterHourlyRun({
-      at: options.now ?? new Date(),
-      dataDir: options.dataDir ?? '/tmp/lakeq-data',
-      ledger: (await readLedger(s3ObjectStore({ root, client }))).rows,
+      at: context.now,
+      dataDir: context.dataDir,
+      ledger: (await readLedger(context.store)).rows,
       runQuery: engineAlarmQueries(engine),
       cloudwatch: new cw.CloudWatchClient({}),
       alarms: defaultAlarms(
@@ -259,13 +261,15 @@ async function gluePartitions(
   const out: RegisteredPartition[] = [];
   let token: string | undefined;
   do {
-    const page = await client.send(
-      new GetPartitionsCommand({
-        DatabaseName: database,
-        TableName: table,
-        ExcludeColumnSchema: true,
-        ...(token ? { NextToken: token } : {}),
-      }),
+    const page = await withThrottlingRetry(() =>
+      client.send(
+        new GetPartitionsCommand({
+          DatabaseName: database,
+          TableName: table,
+          ExcludeColumnSchema: true,
+          ...(token ? { NextToken: token } : {}),
+        }),
+      ),
     );
     for (const p of page.Partitions ?? []) {
       out.push({
@@ -289,12 +293,14 @@ async function quickSightIngestions(
   const out: { IngestionStatus: string; CreatedTime: string }[] = [];
   let token: string | undefined;
   do {
-    const page = await client.send(
-      new ListIngestionsCommand({
-        AwsAccountId: accountId,
-        DataSetId: datasetId,
-        ...(token ? { NextToken: token } : {}),
-      }),
+    const page = await withThrottlingRetry(() =>
+      client.send(
+        new ListIngestionsCommand({
+          AwsAccountId: accountId,
+          DataSetId: datasetId,
+          ...(token ? { NextToken: token } : {}),
+        }),
+      ),
     );
     for (const i of page.Ingestions ?? []) {
       if (!i.IngestionStatus || !i.CreatedTime) continue;

@@ -16,6 +16,7 @@ import { arns, type DeployConfig } from './deploy-config.ts';
 import { diffValues } from './diff-values.ts';
 import type { LambdaBundle } from './lambda-bundle.ts';
 import { absentIfNotFound, type Resource, type Sleep } from './resource.ts';
+import { stateMachineName } from './state-machine-resources.ts';
 
 /** The Lambda calls deploy makes; a real `LambdaClient` fits. */
 export interface LambdaLike {
@@ -47,7 +48,7 @@ export function lambdaEnvironment(config: DeployConfig): Record<string, string> 
     LAKEQ_AWS_ACCOUNT_ID: config.accountId,
     LAKEQ_HOURLY_STATE_MACHINE_ARN: arns.stateMachine(
       config,
-      `${config.stateMachines.namePrefix}${config.schedule.stateMachine}`,
+      stateMachineName(config, config.schedule.stateMachine),
     ),
     ...(config.alarms.glueDailyCostUsd
       ? { LAKEQ_GLUE_DAILY_COST_USD: String(config.alarms.glueDailyCostUsd) }

@@ -1,7 +1,10 @@
-import { LakeqError } from '../../engines/engine.ts';
-import { hourlyWindow, parseInputTime } from '../execution-names.ts';
 import type { HandlerContext } from './handler-context.ts';
-import { type BackfillInput, DEFAULT_LOOKBACK_HOURS, type HourlyInput } from './plan-window.ts';
+import {
+  type BackfillInput,
+  backfillInputWindow,
+  type HourlyInput,
+  hourlyInputWindow,
+} from './plan-window.ts';
 
 /** What the collect task answers; the planner reads `touchedHours`. */
 export interface CollectedSources {
@@ -70,16 +73,7 @@ export async function collectSources(
 }
 
 function collectWindow(input: HourlyInput | BackfillInput): { from: Date; to: Date } {
-  if ('time' in input && input.time !== undefined) {
-    const { from, to } = hourlyWindow(
-      parseInputTime('time', input.time),
-      input.lookbackHours ?? DEFAULT_LOOKBACK_HOURS,
-    );
-    return { from, to };
-  }
-  const backfill = input as BackfillInput;
-  const from = parseInputTime('from', backfill.from);
-  const to = parseInputTime('to', backfill.to);
-  if (from >= to) throw new LakeqError('BAD_INPUT', '"from" must be before "to" (the window is [from, to))');
-  return { from, to };
+  return 'time' in input && input.time !== undefined
+    ? hourlyInputWindow(input)
+    : backfillInputWindow(input as BackfillInput);
 }

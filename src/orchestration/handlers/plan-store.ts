@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { tableByName } from '../../catalog/tables/index.ts';
 import { LakeqError } from '../../engines/engine.ts';
 import type { SourceFile } from '../../ingest/cloudtrail-file-index.ts';
@@ -54,11 +53,6 @@ export function planKey(runId: string): string {
     throw new LakeqError('BAD_INPUT', `run id ${JSON.stringify(runId)} must be letters, digits, _ or -`);
   }
   return `orchestration/plans/${runId}.json`;
-}
-
-/** `<dataDir>/orchestration/plans/<runId>.json`. */
-export function planPath(dataDir: string, runId: string): string {
-  return path.join(dataDir, ...planKey(runId).split('/'));
 }
 
 /**

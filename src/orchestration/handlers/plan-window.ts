@@ -69,8 +69,7 @@ export async function planWindow(
   context: HandlerContext,
 ): Promise<PlannedRun> {
   const input = payload.input ?? ({} as HourlyInput);
-  const time = parseInputTime('time', input.time);
-  const { from, to } = hourlyWindow(time, input.lookbackHours ?? DEFAULT_LOOKBACK_HOURS);
+  const { from, to } = hourlyInputWindow(input);
   return planRun(context, payload.executionName, from, to, input);
 }
 
@@ -88,10 +87,39 @@ export async function planBackfill(
   context: HandlerContext,
 ): Promise<PlannedRun> {
   const input = payload.input ?? ({} as BackfillInput);
+  const { from, to } = backfillInputWindow(input);
+  return planRun(context, payload.executionName, from, to, input);
+}
+
+/**
+ * The window `[from, to)` an hourly run's input names: the hour before its time and the lookback.
+ *
+ * @example
+ * ```ts
+ * hourlyInputWindow({ time: '2026-11-27T14:05:00Z' }) // { from: 11:00, to: 14:00 }
+ * ```
+ */
+export function hourlyInputWindow(input: HourlyInput): { from: Date; to: Date } {
+  const { from, to } = hourlyWindow(
+    parseInputTime('time', input.time),
+    input.lookbackHours ?? DEFAULT_LOOKBACK_HOURS,
+  );
+  return { from, to };
+}
+
+/**
+ * The window `[from, to)` a backfill's input names, checked.
+ *
+ * @example
+ * ```ts
+ * backfillInputWindow({ from: '2026-11-01', to: '2026-11-08' })
+ * ```
+ */
+export function backfillInputWindow(input: BackfillInput): { from: Date; to: Date } {
   const from = parseInputTime('from', input.from);
   const to = parseInputTime('to', input.to);
   if (from >= to) throw new LakeqError('BAD_INPUT', '"from" must be before "to" (the window is [from, to))');
-  return planRun(context, payload.executionName, from, to, input);
+  return { from, to };
 }
 
 async function planRun(

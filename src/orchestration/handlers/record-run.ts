@@ -114,8 +114,9 @@ export async function recordFailure(
     recordedAt: context.now.toISOString(),
   };
   if (state.runId) {
-    await recordSkipped(context, state.runId);
-    await markLoadedTablesPending(context, state.runId);
+    const { rows } = await readLedger(context.store);
+    await recordSkipped(context, state.runId, rows);
+    await markLoadedTablesPending(context, state.runId, rows);
   }
   await appendRunRecord(context.store, record);
   return record;
@@ -125,10 +126,14 @@ export async function recordFailure(
  * Ledger rows (`skipped`) for the partitions the run left alone, as `lakeq load` writes them, so
  * every run says what it did with each hour. Written once, however often the task is retried.
  */
-async function recordSkipped(context: HandlerContext, runId: string): Promise<void> {
+async function recordSkipped(
+  context: HandlerContext,
+  runId: string,
+  ledger?: readonly LedgerRow[],
+): Promise<void> {
   const plan = await loadStoredPlan(context.store, runId).catch(() => undefined);
   if (!plan || (plan.skipped ?? []).length === 0) return;
-  const { rows } = await readLedger(context.store);
+  const rows = ledger ?? (await readLedger(context.store)).rows;
   const written = new Set(rows.filter((r) => r.runId === runId).map((r) => `${r.table} ${r.dt} ${r.hour}`));
   const at = context.now.toISOString();
   const out: LedgerRow[] = [];
@@ -158,8 +163,12 @@ async function recordSkipped(context: HandlerContext, runId: string): Promise<vo
   await appendLedger(context.store, out);
 }
 
-async function markLoadedTablesPending(context: HandlerContext, runId: string): Promise<void> {
-  const { rows } = await readLedger(context.store);
+/** `rows`: the ledger as read before this task wrote to it (the loaded rows are older). */
+async function markLoadedTablesPending(
+  context: HandlerContext,
+  runId: string,
+  rows: readonly LedgerRow[],
+): Promise<void> {
   const loaded = new Set(rows.filter((r) => r.runId === runId && r.status === 'loaded').map((r) => r.table));
   const datasets = datasetsReading(loaded);
   if (datasets.length === 0) return;

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { type AppendLog, type ObjectStore, storeAt } from '../../storage/object-store.ts';
 
 /** One SPICE refresh of a run, as the refresh Map reports it. */
@@ -48,11 +47,6 @@ export const RUN_RECORDS_LOG: AppendLog = {
 };
 
 const PENDING_KEY = 'orchestration/pending-refreshes.json';
-
-/** `<dataDir>/ledger/state-machine-runs.ndjson`, beside the partition ledger. */
-export function runRecordsPath(dataDir: string): string {
-  return path.join(dataDir, ...RUN_RECORDS_LOG.file.split('/'));
-}
 
 /**
  * Appends a run record (one line, one write). `where` is the data folder or the store.
