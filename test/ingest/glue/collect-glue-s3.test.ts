@@ -101,6 +101,12 @@ describe('collectGlue into S3', () => {
     const secondCalls = s3.calls.slice(before);
     expect(secondCalls.filter((c) => c.operation === 'PutObject')).toEqual([]);
     expect(secondCalls.some((c) => c.operation === 'GetObject')).toBe(true);
+    // Each hour object is read at most once per collection (the run hours serve both the look for
+    // unfinished runs and the merge).
+    const gets = secondCalls
+      .filter((c) => c.operation === 'GetObject')
+      .map((c) => (c.input as { Key: string }).Key);
+    expect(gets.length).toBe(new Set(gets).size);
     expect(again.files).toEqual([]);
     expect(again.touchedHours).toEqual([]);
     expect(again.runs).toBe(summary.runs);
