@@ -242,6 +242,7 @@ export function resolveDeployConfig(
   const prefix = (f.data.prefix ?? '').replace(/^\/+|\/+$/g, '');
   const dataRoot = `s3://${f.data.bucket}/${prefix ? `${prefix}/` : ''}`;
   const configuredWorkGroup = settings.aws.athena.workGroup;
+  const trailPrefix = (f.trail.prefix ?? '').replace(/^\/+|\/+$/g, '');
   return {
     accountId: overrides.accountId ?? f.accountId,
     region,
@@ -258,7 +259,8 @@ export function resolveDeployConfig(
     data: { bucket: f.data.bucket, prefix },
     trail: {
       bucket: f.trail.bucket,
-      ...(f.trail.prefix ? { prefix: f.trail.prefix } : {}),
+      // One form for every user of it (DDL, IAM scopes, the Lambda's trail root): no slashes at the ends.
+      ...(trailPrefix ? { prefix: trailPrefix } : {}),
       ...(f.trail.organizationId ? { organizationId: f.trail.organizationId } : {}),
       accounts: f.trail.accounts,
       regions: f.trail.regions,

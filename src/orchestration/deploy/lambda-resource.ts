@@ -38,13 +38,12 @@ export interface LambdaLike {
  * ```
  */
 export function lambdaEnvironment(config: DeployConfig): Record<string, string> {
-  const trailPrefix = (config.trail.prefix ?? '').replace(/^\/+|\/+$/g, '');
   return {
     LAKEQ_GLUE_DATABASE: config.database,
     LAKEQ_ATHENA_WORKGROUP: config.workGroup,
     LAKEQ_DATA_BUCKET: config.data.bucket,
     LAKEQ_DATA_PREFIX: config.data.prefix,
-    LAKEQ_CLOUDTRAIL_ROOT: `s3://${config.trail.bucket}${trailPrefix ? `/${trailPrefix}` : ''}`,
+    LAKEQ_CLOUDTRAIL_ROOT: `s3://${config.trail.bucket}${config.trail.prefix ? `/${config.trail.prefix}` : ''}`,
     LAKEQ_AWS_ACCOUNT_ID: config.accountId,
     LAKEQ_HOURLY_STATE_MACHINE_ARN: arns.stateMachine(
       config,
