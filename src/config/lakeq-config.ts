@@ -106,8 +106,8 @@ export interface SettingsOverrides {
  *
  * @example
  * ```ts
- * const settings = await loadSettings({ dataDir: '/tmp/lq' });
- * settings.sources.cloudtrail // '/tmp/lq/raw/cloudtrail'
+ * const settings = await loadSettings({ dataDir: 'lq' });
+ * settings.sources.cloudtrail // '<working directory>/lq/raw/cloudtrail'
  * ```
  */
 export async function loadSettings(

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { LakeqError } from '../engines/engine.ts';
 import { DEFAULT_GLUE_PRICES, parseGluePrices } from '../ingest/glue/glue-prices.ts';
 import { awsHandlerContext } from './aws/aws-handler-context.ts';
@@ -93,7 +95,7 @@ async function contextFromEnv(env: NodeJS.ProcessEnv): Promise<HandlerContext> {
       { cause: error },
     );
   }
-  const dataDir = env.LAKEQ_DATA_DIR ?? '/tmp/lakeq-data';
+  const dataDir = env.LAKEQ_DATA_DIR ?? path.join(tmpdir(), 'lakeq-data');
   return local.localHandlerContext({
     ...common,
     dataDir,

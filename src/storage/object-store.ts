@@ -72,7 +72,7 @@ export function storeAt(where: string | ObjectStore): ObjectStore {
  *
  * @example
  * ```ts
- * objectLocation(localFolderStore('./lakeq-data'), 'ledger/runs.ndjson') // '/home/me/lakeq-data/ledger/runs.ndjson'
+ * objectLocation(localFolderStore('./lakeq-data'), 'ledger/runs.ndjson') // '<working directory>/lakeq-data/ledger/runs.ndjson'
  * objectLocation(s3ObjectStore({ root: 's3://lake/lakeq', client }), 'ledger/a.ndjson') // 's3://lake/lakeq/ledger/a.ndjson'
  * ```
  */

@@ -16,7 +16,7 @@ import { defineTable } from '../../src/catalog/table-definition.ts';
 import { cloudtrailEvents } from '../../src/catalog/tables/cloudtrail-events.ts';
 import { TABLES } from '../../src/catalog/tables/index.ts';
 import { expectValidRequest, validateRequest } from '../support/aws-model-validator.ts';
-import { SHARED_FIXTURES_URL } from '../support/shared-dir.ts';
+import { REAL_FIXTURES_URL } from '../support/fixture-dirs.ts';
 
 // dt-sql-parser's Trino grammar has no Hive DDL (CREATE EXTERNAL TABLE, ROW FORMAT, TBLPROPERTIES):
 // Athena runs DDL with Hive's grammar, so DDL is checked with the Hive grammar and views with Trino's.
@@ -33,7 +33,7 @@ const ORG_TRAIL: CloudTrailLogsOptions = {
 };
 const TARGET = { bucket: 'lake-bucket', prefix: 'lakeq', database: 'lakeq' };
 
-const fixture = (name: string) => readFileSync(new URL(`athena/ddl/${name}`, SHARED_FIXTURES_URL), 'utf8');
+const fixture = (name: string) => readFileSync(new URL(`athena/ddl/${name}`, REAL_FIXTURES_URL), 'utf8');
 
 /** Field names of a struct type, recursively, lower-cased: `a`, `a.b`, … */
 function fieldPaths(type: HiveType, path = ''): string[] {

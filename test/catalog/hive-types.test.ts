@@ -11,7 +11,7 @@ import {
   toTrinoType,
 } from '../../src/catalog/hive-types.ts';
 import { TABLES } from '../../src/catalog/tables/index.ts';
-import { SHARED_FIXTURES_URL } from '../support/shared-dir.ts';
+import { REAL_FIXTURES_URL } from '../support/fixture-dirs.ts';
 
 const trino = new TrinoSQL();
 const STRING: HiveType = { kind: 'primitive', name: 'string' };
@@ -75,7 +75,7 @@ describe('parseHiveType', () => {
 
   it("reads every column type of the Athena docs' CloudTrail DDL (upper case, spaces, new lines)", () => {
     for (const file of ['cloudtrail__cloudtrail-logs__00.sql', 'cloudtrail__cloudtrail-logs__08.sql']) {
-      const ddl = readFileSync(new URL(`athena/ddl/${file}`, SHARED_FIXTURES_URL), 'utf8');
+      const ddl = readFileSync(new URL(`athena/ddl/${file}`, REAL_FIXTURES_URL), 'utf8');
       const columns = ddlColumns(ddl);
       expect(columns.length).toBeGreaterThanOrEqual(24);
       for (const c of columns) expect(() => parseHiveType(c.type), `${file} ${c.name}`).not.toThrow();

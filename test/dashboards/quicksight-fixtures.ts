@@ -31,6 +31,6 @@ export function testConfig(quicksight: Record<string, unknown> = { principals: [
       },
     },
     {},
-    '/tmp',
+    'lakeq-data',
   );
 }

@@ -783,7 +783,7 @@ describe('the Lambda handler on AWS (LAKEQ_DATA_BUCKET set)', () => {
   });
 
   it('refuses to start without an s3:// CloudTrail root or a 12-digit account', async () => {
-    process.env.LAKEQ_CLOUDTRAIL_ROOT = '/var/trail';
+    process.env.LAKEQ_CLOUDTRAIL_ROOT = 'trail-folder';
     await expect(handler({ action: 'planWindow', input: {}, executionName: 'x' })).rejects.toThrow(
       /LAKEQ_CLOUDTRAIL_ROOT/,
     );

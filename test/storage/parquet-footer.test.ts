@@ -10,9 +10,9 @@ import {
   parquetRowCountByRange,
   type RangeReader,
 } from '../../src/storage/parquet-footer.ts';
-import { SHARED_FIXTURES } from '../support/shared-dir.ts';
+import { REAL_FIXTURES } from '../support/fixture-dirs.ts';
 
-const SAMPLES = path.join(SHARED_FIXTURES, 'ocsf', 'security-lake-samples');
+const SAMPLES = path.join(REAL_FIXTURES, 'ocsf', 'security-lake-samples');
 
 let dir: string;
 let db: DuckDBInstance;

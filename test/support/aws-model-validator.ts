@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { SHARED_MODELS_URL } from './shared-dir.ts';
+import { AWS_MODELS_URL } from './fixture-dirs.ts';
 
 /**
  * Checks request inputs against the published AWS API models (botocore `service-2.json` in
- * `../shared/aws-models/`), so a request AWS would reject fails in a test that mocks the SDK.
+ * `test/fixtures/aws-models/`), so a request AWS would reject fails in a test that mocks the SDK.
  *
  * Checked recursively: required members, unknown members, types, enum values, string/list/map
  * lengths, number ranges and patterns. A pattern must match the whole value, as AWS's
  * validators do (Java `Pattern.matches`, "Member must satisfy regular expression pattern").
  */
 
-const MODELS_DIR = SHARED_MODELS_URL;
+const MODELS_DIR = AWS_MODELS_URL;
 
 interface MemberRef {
   readonly shape: string;

@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { SHARED_FIXTURES } from './shared-dir.ts';
+import { REAL_FIXTURES } from './fixture-dirs.ts';
 
-export { SHARED_FIXTURES };
+export { REAL_FIXTURES };
 
 export type CloudTrailRecord = Record<string, unknown>;
 
@@ -14,14 +14,14 @@ export interface FixtureRecord {
 }
 
 /**
- * Every CloudTrail record of ../shared/fixtures/cloudtrail: AWS documentation examples (single
+ * Every CloudTrail record of test/fixtures/real/cloudtrail: AWS documentation examples (single
  * records, `{"Records": [...]}` files and EventBridge events whose `detail` is the record) and
  * the logs of public detection-rule tests for CloudTrail (other log types in those tests,
  * such as Okta or GCP, are not CloudTrail and are left out).
  */
 export function loadCloudTrailFixtureRecords(): FixtureRecord[] {
   const out: FixtureRecord[] = [];
-  const base = path.join(SHARED_FIXTURES, 'cloudtrail');
+  const base = path.join(REAL_FIXTURES, 'cloudtrail');
   for (const dir of ['aws-docs', 'aws-docs-current']) {
     for (const name of readdirSync(path.join(base, dir)).sort()) {
       const file = path.join(base, dir, name);

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { SHARED_FIXTURES_URL } from './shared-dir.ts';
+import { REAL_FIXTURES_URL } from './fixture-dirs.ts';
 
-/** `../shared/fixtures/`: real inputs written by others (see its README); never edited to make a test pass. */
-export const SHARED_FIXTURES_DIR = SHARED_FIXTURES_URL;
+export { REAL_FIXTURES_URL };
 
 /**
- * Reads and parses a JSON fixture under `../shared/fixtures/`. A file that is not valid JSON
+ * Reads and parses a JSON fixture under `test/fixtures/real/` (real inputs written by others, never edited to make a test pass). A file that is not valid JSON
  * (such as the upstream `*__RAW_MALFORMED.txt` examples) is refused with an error naming it.
  *
  * @example
@@ -14,7 +13,7 @@ export const SHARED_FIXTURES_DIR = SHARED_FIXTURES_URL;
  * ```
  */
 export function loadFixture<T = unknown>(relativePath: string): T {
-  const file = new URL(relativePath, SHARED_FIXTURES_DIR);
+  const file = new URL(relativePath, REAL_FIXTURES_URL);
   const text = readFileSync(file, 'utf8');
   try {
     return JSON.parse(text) as T;

@@ -1,7 +1,7 @@
 /**
  * The simulated AWS estate behind the CloudTrail sample: accounts with their principals and resources,
  * caller sessions (who calls, from where, with which client) and the CloudTrail record envelope that every
- * generated event shares. Field shapes follow the real records in ../shared/fixtures/cloudtrail/.
+ * generated event shares. Field shapes follow the real records in test/fixtures/real/cloudtrail/.
  */
 import { Random } from './random.ts';
 

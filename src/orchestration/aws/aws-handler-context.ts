@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { GetPartitionsCommand, type GetPartitionsCommandOutput, GlueClient } from '@aws-sdk/client-glue';
 import {
   ListIngestionsCommand,
@@ -109,7 +111,7 @@ export function awsHandlerContext(options: AwsHandlerContextOptions): HandlerCon
   const maxKeys = options.maxKeys ? { maxKeys: options.maxKeys } : {};
   const store = s3ObjectStore({ root, client: s3Client, ...maxKeys });
   const now = options.now ?? new Date();
-  const dataDir = options.dataDir ?? '/tmp/lakeq-data';
+  const dataDir = options.dataDir ?? path.join(tmpdir(), 'lakeq-data');
   return {
     dataDir,
     store,

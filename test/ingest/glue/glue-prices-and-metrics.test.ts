@@ -9,7 +9,7 @@ import {
 } from '../../../src/ingest/glue/glue-prices.ts';
 import { dpuSeconds, jobRunRecord } from '../../../src/ingest/glue/glue-records.ts';
 import { isTerminalRunState, JOB_RUN_STATES, replacesRun } from '../../../src/ingest/glue/glue-run-state.ts';
-import { SHARED_FIXTURES_DIR } from '../../support/load-fixture.ts';
+import { REAL_FIXTURES_URL } from '../../support/load-fixture.ts';
 
 describe('the Glue price table', () => {
   it('defaults to the us-east-1 list prices and fills a missing default', () => {
@@ -117,7 +117,7 @@ describe('run states', () => {
 describe('the Glue metric list', () => {
   it('is the concrete metrics of the fixture table, with their type, statistic and unit', () => {
     const csv = readFileSync(
-      new URL('glue/cloudwatch-metrics/glue_job_metrics.csv', SHARED_FIXTURES_DIR),
+      new URL('glue/cloudwatch-metrics/glue_job_metrics.csv', REAL_FIXTURES_URL),
       'utf8',
     );
     const rows = csv

@@ -18,7 +18,7 @@ import {
 } from '../../../src/ingest/sample/identity-center-events.ts';
 import { Random } from '../../../src/ingest/sample/random.ts';
 import { validateRequest } from '../../support/aws-model-validator.ts';
-import { SHARED_MODELS_URL } from '../../support/shared-dir.ts';
+import { AWS_MODELS_URL } from '../../support/fixture-dirs.ts';
 
 type Json = Record<string, unknown>;
 
@@ -70,7 +70,7 @@ const identityType = (r: Json) => (r.userIdentity as Json).type as string | unde
 
 // sso-admin API model: CloudTrail writes members with a lower-case first letter; the API wants the
 // model's member names. Converted shape by shape, so map keys would stay as they are.
-const ssoModel = JSON.parse(readFileSync(new URL('sso-admin.service-2.json', SHARED_MODELS_URL), 'utf8')) as {
+const ssoModel = JSON.parse(readFileSync(new URL('sso-admin.service-2.json', AWS_MODELS_URL), 'utf8')) as {
   operations: Record<string, { input: { shape: string } }>;
   shapes: Record<
     string,
@@ -155,7 +155,7 @@ describe('Random', () => {
 describe('options', () => {
   it('rounds the window to whole UTC hours and validates', () => {
     const r = resolveSampleOptions({
-      out: '/tmp/x',
+      out: 'sample-x',
       from: new Date('2024-06-01T00:30:00Z'),
       to: new Date('2024-06-01T02:10:00Z'),
     });
@@ -165,23 +165,23 @@ describe('options', () => {
     expect(r.accounts).toBe(3);
     expect(r.eventsPerHour).toBe(40);
     expect(r.regions).toEqual(['us-east-1', 'eu-west-1']);
-    expect(() => resolveSampleOptions({ out: '/tmp/x', from: TO, to: FROM })).toThrow(RangeError);
+    expect(() => resolveSampleOptions({ out: 'sample-x', from: TO, to: FROM })).toThrow(RangeError);
     expect(() =>
-      resolveSampleOptions({ out: '/tmp/x', from: FROM, to: TO, organizationId: 'org-1' }),
+      resolveSampleOptions({ out: 'sample-x', from: FROM, to: TO, organizationId: 'org-1' }),
     ).toThrow(/organizationId/);
     expect(
-      resolveSampleOptions({ out: '/tmp/x', from: FROM, to: TO, organizationId: 'o-abcdef1234' }).layout,
+      resolveSampleOptions({ out: 'sample-x', from: FROM, to: TO, organizationId: 'o-abcdef1234' }).layout,
     ).toBe('organization');
   });
 });
 
 describe('generateHourRecords', () => {
   it('is pure, sorted and stays inside its hour', () => {
-    const ctx = createSampleContext({ out: '/tmp/x', from: FROM, to: TO, eventsPerHour: 120 });
+    const ctx = createSampleContext({ out: 'sample-x', from: FROM, to: TO, eventsPerHour: 120 });
     const hour = new Date('2024-06-01T13:00:00Z');
     const a = generateHourRecords(ctx, 1, 'us-east-1', hour);
     const b = generateHourRecords(
-      createSampleContext({ out: '/tmp/y', from: FROM, to: TO, eventsPerHour: 120 }),
+      createSampleContext({ out: 'sample-y', from: FROM, to: TO, eventsPerHour: 120 }),
       1,
       'us-east-1',
       hour,
@@ -198,7 +198,7 @@ describe('generateHourRecords', () => {
   });
 
   it('follows office hours: more events, and more of them by people, at 14:00 than at 03:00 UTC', () => {
-    const ctx = createSampleContext({ out: '/tmp/x', from: FROM, to: TO, eventsPerHour: 400 });
+    const ctx = createSampleContext({ out: 'sample-x', from: FROM, to: TO, eventsPerHour: 400 });
     const isHuman = (r: Json) => {
       const id = r.userIdentity as Json;
       if (['IAMUser', 'Root', 'IdentityCenterUser', 'SAMLUser', 'Unknown'].includes(String(id.type)))
