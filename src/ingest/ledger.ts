@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { z } from 'zod';
 import { type AppendLog, type ObjectStore, storeAt } from '../storage/object-store.ts';
 
 /** One row per (table, partition, run): what a load did to a partition. */
@@ -30,6 +31,31 @@ export interface LedgerRow {
   readonly error?: string;
 }
 
+const text = z.string();
+const count = z.number().int().nonnegative();
+/** A ledger line as written: every field `LedgerRow` requires, so a reader never fills one in. */
+const LEDGER_ROW = z.object({
+  runId: text.min(1),
+  table: text.min(1),
+  dt: text.regex(/^\d{4}-\d{2}-\d{2}$/),
+  hour: text.regex(/^\d{2}$/),
+  status: z.enum(['loaded', 'skipped', 'failed']),
+  rows: count,
+  bytes: count,
+  fingerprint: text,
+  checksum: text.optional(),
+  sourceFiles: count,
+  quarantined: z.array(z.object({ path: text, reason: text })),
+  queryId: text,
+  queryVersion: text,
+  engine: text.min(1),
+  engineQueryIds: z.array(text),
+  bytesScanned: z.number().optional(),
+  startedAt: text,
+  finishedAt: text,
+  error: text.optional(),
+});
+
 /**
  * The ledger as an append-only log: `ledger/runs.ndjson` in a data folder; on S3 one NDJSON
  * object per append under `ledger/`, the location of the Athena table `lakeq_runs`
@@ -59,7 +85,8 @@ export async function appendLedger(where: string | ObjectStore, rows: readonly L
 }
 
 /**
- * Reads the ledger; a line cut short by a crash is skipped and counted.
+ * Reads the ledger. A line cut short by a crash, or one that lacks a field a row must have, is
+ * skipped and counted (its 1-based line number in `damaged`), never completed with defaults.
  *
  * @example
  * ```ts
@@ -68,19 +95,24 @@ export async function appendLedger(where: string | ObjectStore, rows: readonly L
  */
 export async function readLedger(
   where: string | ObjectStore,
-): Promise<{ rows: LedgerRow[]; damagedLines: number }> {
-  const text = await storeAt(where).readLog(LEDGER_LOG);
+): Promise<{ rows: LedgerRow[]; damagedLines: number; damaged: number[] }> {
+  const log = await storeAt(where).readLog(LEDGER_LOG);
   const rows: LedgerRow[] = [];
-  let damagedLines = 0;
-  for (const line of text.split('\n')) {
+  const damaged: number[] = [];
+  for (const [i, line] of log.split('\n').entries()) {
     if (line.trim() === '') continue;
+    let parsed: unknown;
     try {
-      rows.push(JSON.parse(line) as LedgerRow);
+      parsed = JSON.parse(line);
     } catch {
-      damagedLines++;
+      damaged.push(i + 1);
+      continue;
     }
+    const row = LEDGER_ROW.safeParse(parsed);
+    if (row.success) rows.push(row.data);
+    else damaged.push(i + 1);
   }
-  return { rows, damagedLines };
+  return { rows, damagedLines: damaged.length, damaged };
 }
 
 /** The last `loaded` row of each partition of a table, keyed `dt/hour`. */

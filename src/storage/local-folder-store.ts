@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LakeqError } from '../engines/engine.ts';
 import { type AppendLog, checkKey, type ObjectStore, type StoredObject } from './object-store.ts';
@@ -80,7 +80,17 @@ export function localFolderStore(root: string): ObjectStore {
       if (text === '') return;
       const target = file(log.file);
       await mkdir(path.dirname(target), { recursive: true });
-      await appendFile(target, text);
+      // A crash mid-append leaves a line without its newline: start on a fresh line, so the
+      // torn one stays alone (and skipped) instead of swallowing the first new line.
+      const handle = await open(target, 'a+');
+      try {
+        const { size } = await handle.stat();
+        const last = Buffer.alloc(1);
+        if (size > 0) await handle.read(last, 0, 1, size - 1);
+        await handle.write(size > 0 && last[0] !== 0x0a ? `\n${text}` : text);
+      } finally {
+        await handle.close();
+      }
     },
     readLog: async (log: AppendLog) => (await readText(file(log.file))) ?? '',
   };

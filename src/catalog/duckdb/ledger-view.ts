@@ -3,13 +3,18 @@ import path from 'node:path';
 import { LEDGER_COLUMNS, LEDGER_TABLE } from '../athena/ledger-ddl.ts';
 import { parseHiveType, toDuckDbType } from '../hive-types.ts';
 
+/** The ledger columns only some rows have; every other one is in every row a load writes. */
+const OPTIONAL = new Set(['checksum', 'bytesScanned', 'error']);
+const REQUIRED = LEDGER_COLUMNS.map((c) => c.name).filter((n) => !OPTIONAL.has(n));
+
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 /**
  * The local `lakeq_runs`: the run ledger (`<dataDir>/ledger/runs.ndjson`) as a view with the
  * Athena table's columns, so the pipeline-health dataset reads the same relation in both places.
- * A line cut short by a crash (read as a row of NULLs) is skipped, as `readLedger` does; no ledger yet is an empty view.
+ * A line cut short by a crash, or one missing a field every row has (read as NULLs), is
+ * skipped, as `readLedger` does; no ledger yet is an empty view.
  *
  * @example
  * ```ts
@@ -31,5 +36,5 @@ export async function ledgerViewSql(dataDir: string): Promise<string> {
   const columns = typed.map((c) => `${sqlString(c.name)}: ${sqlString(c.type)}`).join(', ');
   return `CREATE OR REPLACE VIEW ${LEDGER_TABLE} AS SELECT ${typed.map((c) => ident(c.name)).join(', ')}
     FROM read_json(${sqlString(file)}, format = 'newline_delimited', ignore_errors = true, columns = {${columns}})
-    WHERE "runId" IS NOT NULL AND "status" IS NOT NULL`;
+    WHERE ${REQUIRED.map((c) => `${ident(c)} IS NOT NULL`).join(' AND ')}`;
 }

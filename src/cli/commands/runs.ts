@@ -24,9 +24,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   const settings = await settingsFrom(values);
   const { readLedger } = await import('../../ingest/ledger.ts');
-  const { rows, damagedLines } = await readLedger(settings.dataDir);
-  if (damagedLines > 0)
-    io.err(`warning: ${damagedLines} damaged ledger line(s) skipped (a load was killed while writing)`);
+  const { rows, damaged } = await readLedger(settings.dataDir);
+  if (damaged.length > 0) {
+    const { ledgerPath } = await import('../../ingest/ledger.ts');
+    io.err(
+      `warning: ${ledgerPath(settings.dataDir)}: ${damaged.length} torn or incomplete line(s) skipped (line ${damaged.slice(0, 5).join(', ')}${damaged.length > 5 ? ', …' : ''}): a load was killed while writing`,
+    );
+  }
   const selected = rows
     .filter((r) => (values.table ? r.table === values.table : true))
     .filter((r) => (values.failed ? r.status === 'failed' : true))
