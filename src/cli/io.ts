@@ -8,14 +8,25 @@ export interface CliIO {
   readonly columns: number;
   /** Fires on Ctrl-C, so a running query can be stopped on the engine. */
   readonly signal: AbortSignal;
+  /**
+   * Registers what a second Ctrl-C does, for a command whose first Ctrl-C means "stop after
+   * the current step" (the scheduler). Without one, a second Ctrl-C exits at once (130).
+   */
+  onForce?(listener: () => void): void;
 }
 
 export function processIO(): CliIO {
   const controller = new AbortController();
+  const forceListeners: (() => void)[] = [];
   process.once('SIGINT', () => {
     process.stderr.write('\nlakeq: stopping (Ctrl-C again to force)\n');
     controller.abort();
-    process.once('SIGINT', () => process.exit(130));
+    process.once('SIGINT', () => {
+      if (forceListeners.length === 0) process.exit(130);
+      process.stderr.write('\nlakeq: aborting (Ctrl-C again to exit at once)\n');
+      for (const listener of forceListeners) listener();
+      process.once('SIGINT', () => process.exit(130));
+    });
   });
   return {
     out: (text) => process.stdout.write(`${text}\n`),
@@ -24,5 +35,8 @@ export function processIO(): CliIO {
     isTTY: process.stdout.isTTY === true,
     columns: process.stdout.columns ?? 120,
     signal: controller.signal,
+    onForce: (listener) => {
+      forceListeners.push(listener);
+    },
   };
 }

@@ -27,7 +27,9 @@ export function executionRecordPath(dataDir: string, name: string): string {
 /**
  * Claims an execution name, as StartExecution does: the first claim wins, and a name used
  * before is refused with the record of its run (ExecutionAlreadyExists). A RUNNING record whose
- * process ended (a killed run) is taken over, since nothing will ever finish it.
+ * process ended (a killed run) is taken over, since nothing will ever finish it, and so is an
+ * ABORTED one: a run stopped by its user loaded nothing for sure and may be run again (a local
+ * rule; Step Functions keeps even an aborted name for 90 days).
  *
  * @example
  * ```ts
@@ -56,7 +58,7 @@ export async function claimExecution(
         if (!existing) continue;
         const orphan =
           existing.status === 'RUNNING' && existing.pid !== process.pid && !isAlive(existing.pid);
-        if (!orphan) return { claimed: false, existing };
+        if (!orphan && existing.status !== 'ABORTED') return { claimed: false, existing };
         await rm(file, { force: true });
       }
     }

@@ -9,7 +9,7 @@ import type { CliIO } from '../io.ts';
 import { localRunSources, parsePositiveInt, settingsFrom } from '../options.ts';
 import { formatBytes, progressReporter } from '../progress.ts';
 
-const LOAD_USAGE = `Usage: lakeq load --from TIME --to TIME [--tables a,b] [--force] [--lookback-hours N]
+const LOAD_USAGE = `Usage: lakeq load --from TIME --to TIME [--tables a,b] [--force]
        lakeq load --hour TIME [--lookback N]     the hourly load: the hour and the N before it (default 2)`;
 const BACKFILL_USAGE =
   'Usage: lakeq backfill --from TIME --to TIME [--tables a,b] [--concurrency N] [--dry-run] [--force]';

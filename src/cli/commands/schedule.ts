@@ -6,7 +6,8 @@ import { localRunSources, settingsFrom } from '../options.ts';
 const USAGE = `Usage: lakeq schedule [--at-minute M] [--max-catch-up N]
 Runs the hourly state machine at minute M (default 5) past every hour, for the hour that just
 finished; on start it catches up the hours missed while it was down (at most N, default 48).
-Stops after the current run on Ctrl-C or SIGTERM. One log line per run.`;
+Stops after the current run on Ctrl-C or SIGTERM; a second Ctrl-C aborts that run (the hour is
+run again on the next start, or by lakeq run hourly --hour). One log line per run.`;
 
 /** `lakeq schedule`: the hourly job on a laptop or a VM, without AWS. */
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -36,10 +37,21 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const { runScheduler } = await import('../../orchestration/scheduler/scheduler.ts');
   const { runStateMachine } = await import('../../orchestration/run-state-machine.ts');
   const { HOUR_MS } = await import('../../ingest/hours.ts');
-  // SIGTERM (systemd, docker stop) stops like Ctrl-C: after the current run.
+  // The first Ctrl-C, or SIGTERM (systemd, docker stop), stops after the current run; only a
+  // second Ctrl-C aborts the run itself.
   const controller = new AbortController();
-  io.signal.addEventListener('abort', () => controller.abort(), { once: true });
-  process.once('SIGTERM', () => controller.abort());
+  const abortRun = new AbortController();
+  io.signal.addEventListener(
+    'abort',
+    () => {
+      io.err('lakeq schedule: stopping after the current run (Ctrl-C again aborts it)');
+      controller.abort();
+    },
+    { once: true },
+  );
+  io.onForce?.(() => abortRun.abort());
+  const onTerm = () => controller.abort();
+  process.once('SIGTERM', onTerm);
   io.err(`lakeq schedule: hourly at minute ${atMinute}, data in ${settings.dataDir}`);
   await runScheduler({
     dataDir: settings.dataDir,
@@ -51,12 +63,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       const result = await runStateMachine(
         'hourly',
         { time: new Date(hour.getTime() + HOUR_MS).toISOString() },
-        { ...localRunSources(settings), alarms: settings.alarms, signal: controller.signal },
+        { ...localRunSources(settings), alarms: settings.alarms, signal: abortRun.signal },
       );
       const loaded = result.ledgerRows.filter((r) => r.status === 'loaded').length;
       const refreshed = result.refreshedDatasets.length;
       if (result.status === 'DUPLICATE')
         return { status: 'SKIPPED', detail: `${result.executionName} already ran` };
+      if (result.status === 'ABORTED') return { status: 'ABORTED', detail: `${result.executionName} aborted` };
       if (result.status !== 'SUCCEEDED') {
         return {
           status: 'FAILED',
@@ -67,6 +80,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       return { status: 'SUCCEEDED', detail: `${loaded} partitions loaded, ${refreshed} datasets refreshed` };
     },
   });
+  process.off('SIGTERM', onTerm);
   io.err('lakeq schedule: stopped');
   return 0;
 }

@@ -6,7 +6,8 @@ import { acquireLock } from '../../ingest/load-lock.ts';
 
 /** The outcome of one scheduled hourly run, as the scheduler logs and records it. */
 export interface HourRunResult {
-  readonly status: 'SUCCEEDED' | 'FAILED' | 'SKIPPED';
+  /** ABORTED: stopped by a second Ctrl-C; not recorded, so the next start runs that hour again. */
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'SKIPPED' | 'ABORTED';
   /** One short phrase: partitions loaded, datasets refreshed, or the error. */
   readonly detail: string;
 }
@@ -61,7 +62,9 @@ export function scheduleRecordPath(dataDir: string): string {
  * Runs the hourly job on a laptop or a VM: at `atMinute` past each hour it runs the hour that
  * just finished. On start it catches up the hours missed while it was down (from its record
  * in the ledger folder). A lock keeps a second scheduler on the same data folder from running.
- * An abort (SIGINT/SIGTERM) stops it after the current hour's run. One log line per run.
+ * `signal` (a first Ctrl-C, or SIGTERM) stops it after the current hour's run; aborting that
+ * run is the caller's business (`runHour` is given its own signal), and an aborted hour is not
+ * recorded, so it runs again on the next start. One log line per run.
  *
  * @example
  * ```ts
@@ -93,8 +96,9 @@ export async function runScheduler(options: SchedulerOptions): Promise<void> {
       }
       while (next.getTime() <= due.getTime() && !options.signal.aborted) {
         const result = await runOne(options, next);
-        await record(options.dataDir, next, result, clock.now());
         options.log(`${stamp(clock.now())} hourly ${hourKey(next)} ${result.status} ${result.detail}`);
+        if (result.status === 'ABORTED') break;
+        await record(options.dataDir, next, result, clock.now());
         last = next;
         next = new Date(next.getTime() + HOUR_MS);
       }
