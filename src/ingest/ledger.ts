@@ -123,3 +123,55 @@ export function lastLoads(rows: readonly LedgerRow[], table: string): Map<string
   }
   return out;
 }
+
+/**
+ * Whether a loaded partition differs from its previous load (none: an empty hour). DuckDB's
+ * rows carry a checksum of the file; Athena's only rows and bytes, known when they were read
+ * from the output (a query id recorded with them), else unknown and counted as changed.
+ */
+export function changedSince(before: LedgerRow | undefined, row: LedgerRow): boolean {
+  if (row.engine === 'duckdb') {
+    return (before?.checksum ?? null) !== (row.checksum ?? null) || (before?.rows ?? 0) !== row.rows;
+  }
+  if (!countsKnown(row) || (before && !countsKnown(before))) return true;
+  return (before?.rows ?? 0) !== row.rows || (before?.bytes ?? 0) !== row.bytes;
+}
+
+/** A ledger row's rows and bytes are real: DuckDB's always; Athena's when read from the output. */
+function countsKnown(row: LedgerRow): boolean {
+  return row.engine === 'duckdb' || (row.engine === 'athena' && row.queryId !== '');
+}
+
+/**
+ * The tables that changed in the ledger after its first `from` rows: a `loaded` row that differs
+ * from the partition's load before it (`changedSince`), or, for the ledger itself
+ * (`ledgerTable`), any loaded or failed row. What a dataset must be refreshed for is derived
+ * from this and the ledger position its last completed refresh saw, so a crash between a load
+ * and its refresh cannot lose it.
+ *
+ * @example
+ * ```ts
+ * changedTablesAfter(rows, marks['lakeq-glue-job-runs']?.ledgerRows ?? 0, 'lakeq_runs') // Set { 'glue_job_runs', 'lakeq_runs' }
+ * ```
+ */
+export function changedTablesAfter(
+  rows: readonly LedgerRow[],
+  from: number,
+  ledgerTable: string,
+): Set<string> {
+  const previous = new Map<string, LedgerRow>();
+  const changed = new Set<string>();
+  for (const [i, row] of rows.entries()) {
+    if (row.status !== 'loaded') {
+      if (i >= from && row.status === 'failed') changed.add(ledgerTable);
+      continue;
+    }
+    const key = `${row.table}/${row.dt}/${row.hour}`;
+    if (i >= from && changedSince(previous.get(key), row)) {
+      changed.add(row.table);
+      changed.add(ledgerTable);
+    }
+    previous.set(key, row);
+  }
+  return changed;
+}

@@ -5,6 +5,7 @@ import { CompiledQuery } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openLocalEngine } from '../../src/catalog/duckdb/local-engine.ts';
 import { readLedger } from '../../src/ingest/ledger.ts';
+import { runLoad } from '../../src/ingest/run-load.ts';
 import { readExecutionRecord } from '../../src/orchestration/execution-records.ts';
 import { readRunRecords } from '../../src/orchestration/handlers/run-records.ts';
 import { getLocalPartitions } from '../../src/orchestration/local-services/local-glue.ts';
@@ -265,6 +266,32 @@ describe('the backfill state machine, run locally', () => {
     expect(ledgerIngestions).toHaveLength(1);
     expect(ledgerIngestions[0]).toMatchObject({ IngestionStatus: 'COMPLETED' });
     expect(await count(`select count(*) as n from ${CHURN}`)).toBe(4);
+  });
+
+  it('after a run killed between its loads and its refresh, the next run refreshes what they changed', async () => {
+    // The state a SIGKILL after the loads leaves: partitions and ledger rows written, no refresh
+    // run, nothing marked pending.
+    await runLoad({
+      dataDir,
+      cloudtrailRoot: trail,
+      from: new Date('2026-11-20T00:00:00Z'),
+      to: new Date('2026-11-21T00:00:00Z'),
+      now: NOW,
+    });
+    expect(await listIngestions({ dataDir }, DATASET)).toEqual([]);
+    const window = { from: '2026-11-20T00', to: '2026-11-21T00' };
+    const next = await runStateMachine('backfill', window, options());
+    expect(next.status).toBe('SUCCEEDED');
+    // Its own loads changed nothing, yet the datasets the killed run's loads changed are refreshed.
+    expect(next.output).toMatchObject({ changedTables: [] });
+    expect(next.refreshedDatasets).toEqual([DATASET, PIPELINE]);
+    expect((await listIngestions({ dataDir }, DATASET))[0]).toMatchObject({
+      IngestionStatus: 'COMPLETED',
+      RowInfo: { RowsIngested: 4 },
+    });
+    // Once refreshed, they are not refreshed again until a table changes.
+    const idle = await runStateMachine('backfill', window, options({ now: new Date(NOW.getTime() + 1000) }));
+    expect(idle.refreshedDatasets).toEqual([]);
   });
 
   it('retries a throttled load with backoff: throttled twice, then it succeeds (3 attempts)', async () => {

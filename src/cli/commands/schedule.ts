@@ -69,7 +69,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       const refreshed = result.refreshedDatasets.length;
       if (result.status === 'DUPLICATE')
         return { status: 'SKIPPED', detail: `${result.executionName} already ran` };
-      if (result.status === 'ABORTED') return { status: 'ABORTED', detail: `${result.executionName} aborted` };
+      if (result.status === 'ABORTED')
+        return { status: 'ABORTED', detail: `${result.executionName} aborted` };
       if (result.status !== 'SUCCEEDED') {
         return {
           status: 'FAILED',

@@ -1,7 +1,14 @@
+import { LEDGER_TABLE } from '../../catalog/athena/ledger-ddl.ts';
 import { datasetsReading, SPICE_DATASETS } from '../../dashboards/datasets.ts';
+import { changedTablesAfter, readLedger } from '../../ingest/ledger.ts';
 import type { HandlerContext } from './handler-context.ts';
 import type { BatchRecord } from './record-batch.ts';
-import { flattenLoads, readPendingRefreshes, writePendingRefreshes } from './run-records.ts';
+import {
+  flattenLoads,
+  readPendingRefreshes,
+  readRefreshMarks,
+  writePendingRefreshes,
+} from './run-records.ts';
 
 /** One refresh for the refresh Map: the ingestion id is derived from the execution name. */
 export interface RefreshItem {
@@ -21,7 +28,10 @@ const DAY_MS = 86_400_000;
 
 /**
  * Lambda action `datasetsToRefresh`: each SPICE dataset reading a table whose rows changed in
- * this run, plus those left unrefreshed by earlier runs, once. A dataset with an ingestion
+ * this run, plus those left unrefreshed by earlier runs, once. "Left unrefreshed" is derived from
+ * the ledger: a table changed after the ledger position the dataset's last completed refresh saw
+ * (its mark, written by recordRun), so a run killed between its loads and its refresh is caught
+ * up by the next one whatever it loads itself. A dataset with an ingestion
  * running, or refreshed `spiceQuotaPerDay` times in the last 24 hours, is skipped and stays
  * pending, so a later run refreshes it.
  *
@@ -39,6 +49,14 @@ export async function datasetsToRefresh(
   const changedTables = [...new Set(batches.filter((b) => b.changedPartitions > 0).map((b) => b.table))];
   const pending = await readPendingRefreshes(context.store);
   const wanted = new Set([...datasetsReading(changedTables).map((d) => d.id), ...Object.keys(pending)]);
+  const [{ rows: ledger }, marks] = await Promise.all([
+    readLedger(context.store),
+    readRefreshMarks(context.store),
+  ]);
+  for (const dataset of SPICE_DATASETS) {
+    const since = changedTablesAfter(ledger, marks[dataset.id]?.ledgerRows ?? 0, LEDGER_TABLE);
+    if (dataset.tables.some((t) => since.has(t))) wanted.add(dataset.id);
+  }
   const ingestionId = payload.executionName.replace(/[^a-zA-Z0-9_-]/g, '-').slice(0, 128);
   const refresh: RefreshItem[] = [];
   const skipped: SkippedRefresh[] = [];

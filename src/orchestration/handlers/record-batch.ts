@@ -1,6 +1,6 @@
 import { tableByName } from '../../catalog/tables/index.ts';
 import { LakeqError } from '../../engines/engine.ts';
-import { appendLedger, type LedgerRow, lastLoads, readLedger } from '../../ingest/ledger.ts';
+import { appendLedger, changedSince, type LedgerRow, lastLoads, readLedger } from '../../ingest/ledger.ts';
 import { loadQuery } from '../../query/registry.ts';
 import type { HandlerContext, OutputStats } from './handler-context.ts';
 import { loadStoredBatch, loadSwitch, type StoredSwitch } from './plan-store.ts';
@@ -103,24 +103,6 @@ export async function recordBatch(
     changedPartitions: changed,
     ...(payload.queryExecutionId ? { queryExecutionId: payload.queryExecutionId } : {}),
   };
-}
-
-/**
- * Whether a loaded partition differs from its previous load (none: an empty hour). DuckDB's
- * rows carry a checksum of the file; Athena's only rows and bytes, known when they were read
- * from the output (a query id recorded with them), else unknown and counted as changed.
- */
-function changedSince(before: LedgerRow | undefined, row: LedgerRow): boolean {
-  if (row.engine === 'duckdb') {
-    return (before?.checksum ?? null) !== (row.checksum ?? null) || (before?.rows ?? 0) !== row.rows;
-  }
-  if (!countsKnown(row) || (before && !countsKnown(before))) return true;
-  return (before?.rows ?? 0) !== row.rows || (before?.bytes ?? 0) !== row.bytes;
-}
-
-/** A ledger row's rows and bytes are real: DuckDB's always; Athena's when read from the output. */
-function countsKnown(row: LedgerRow): boolean {
-  return row.engine === 'duckdb' || (row.engine === 'athena' && row.queryId !== '');
 }
 
 /**

@@ -12,7 +12,9 @@ import {
   type RefreshOutcome,
   type RunRecord,
   readPendingRefreshes,
+  readRefreshMarks,
   writePendingRefreshes,
+  writeRefreshMarks,
 } from './run-records.ts';
 
 /** The state a run has gathered by its end (the hourly/backfill state after the refresh Map). */
@@ -61,8 +63,17 @@ export async function recordRun(
   const refreshFailed = refreshed.filter((r) => r.status !== 'COMPLETED').length;
   const done = refreshed.filter((r) => r.status === 'COMPLETED').map((r) => r.datasetId);
   if (done.length > 0) {
-    const pending = await readPendingRefreshes(context.store);
-    for (const id of done) delete pending[id];
+    // The loads came before the refreshes: each snapshot saw the ledger as it is now.
+    const [{ rows: ledger }, marks, pending] = await Promise.all([
+      readLedger(context.store),
+      readRefreshMarks(context.store),
+      readPendingRefreshes(context.store),
+    ]);
+    for (const id of done) {
+      marks[id] = { ledgerRows: ledger.length, at: context.now.toISOString() };
+      delete pending[id];
+    }
+    await writeRefreshMarks(context.store, marks);
     await writePendingRefreshes(context.store, pending);
   }
   const record: RunRecord = {

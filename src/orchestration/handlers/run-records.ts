@@ -47,6 +47,41 @@ export const RUN_RECORDS_LOG: AppendLog = {
 };
 
 const PENDING_KEY = 'orchestration/pending-refreshes.json';
+const REFRESH_MARKS_KEY = 'orchestration/refresh-marks.json';
+
+/** How far into the ledger a dataset's last completed refresh saw: its rows then. */
+export interface RefreshMark {
+  readonly ledgerRows: number;
+  readonly at: string;
+}
+
+/**
+ * Each dataset's mark (none when the file is missing or damaged: then every dataset whose
+ * tables were ever loaded is refreshed once).
+ *
+ * @example
+ * ```ts
+ * (await readRefreshMarks(context.store))['lakeq-glue-job-runs']?.ledgerRows // 1200
+ * ```
+ */
+export async function readRefreshMarks(where: string | ObjectStore): Promise<Record<string, RefreshMark>> {
+  const text = await storeAt(where).get(REFRESH_MARKS_KEY);
+  if (text === undefined) return {};
+  try {
+    return JSON.parse(text) as Record<string, RefreshMark>;
+  } catch (error) {
+    if (error instanceof SyntaxError) return {};
+    throw error;
+  }
+}
+
+/** Replaces the refresh marks (whole). */
+export async function writeRefreshMarks(
+  where: string | ObjectStore,
+  marks: Record<string, RefreshMark>,
+): Promise<void> {
+  await storeAt(where).put(REFRESH_MARKS_KEY, JSON.stringify(marks));
+}
 
 /**
  * Appends a run record (one line, one write). `where` is the data folder or the store.
