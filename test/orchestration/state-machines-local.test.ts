@@ -1,12 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CompiledQuery } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openLocalEngine } from '../../src/catalog/duckdb/local-engine.ts';
+import { HOUR_MS } from '../../src/ingest/hours.ts';
 import { readLedger } from '../../src/ingest/ledger.ts';
 import { runLoad } from '../../src/ingest/run-load.ts';
 import { readExecutionRecord } from '../../src/orchestration/execution-records.ts';
+import { PLAN_KEEP_MS } from '../../src/orchestration/handlers/plan-store.ts';
 import { readRunRecords } from '../../src/orchestration/handlers/run-records.ts';
 import { getLocalPartitions } from '../../src/orchestration/local-services/local-glue.ts';
 import { latestSnapshot, listIngestions } from '../../src/orchestration/local-spice.ts';
@@ -189,6 +191,30 @@ describe('the hourly state machine, run locally', () => {
       }),
     ]);
     expect(await readExecutionRecord(dataDir, 'hourly-2026-11-20T13')).toMatchObject({ status: 'FAILED' });
+  });
+
+  it('keeps no plan of a run that succeeded; a failed run keeps its plan a week, then the next run prunes it', async () => {
+    const plans = () => readdir(path.join(dataDir, 'orchestration', 'plans')).catch(() => [] as string[]);
+    const batches = () => readdir(path.join(dataDir, 'orchestration', 'batches')).catch(() => [] as string[]);
+    const failed = await hourly('2026-11-20T14:05:00Z', {
+      faults: [{ state: 'UnloadBatch', error: 'States.TaskFailed', cause: HIVE }],
+    });
+    expect(failed.status).toBe('FAILED');
+    const kept = await plans();
+    expect(kept).toHaveLength(1);
+
+    const ok = await hourly('2026-11-20T15:05:00Z');
+    expect(ok.status).toBe('SUCCEEDED');
+    // The failed run's plan is less than a week old: still there; the successful run's is gone.
+    expect(await plans()).toEqual(kept);
+    expect(ok.runId).toBeDefined();
+    expect(await batches()).not.toContain(ok.runId);
+
+    const old = new Date(Date.now() - PLAN_KEEP_MS - HOUR_MS);
+    await utimes(path.join(dataDir, 'orchestration', 'plans', kept[0] ?? ''), old, old);
+    expect((await hourly('2026-11-20T16:05:00Z', { now: new Date() })).status).toBe('SUCCEEDED');
+    expect(await plans()).toEqual([]);
+    expect(await batches()).toEqual([]);
   });
 
   it('records a run whose alarm evaluation failed as succeeded: alarms never fail the loads', async () => {

@@ -202,6 +202,49 @@ export async function saveSwitch(
   await storeAt(where).put(switchKey(runId, index), JSON.stringify(value));
 }
 
+/** How long the plan of a run that did not succeed is kept (for a redrive), unless it succeeds. */
+export const PLAN_KEEP_MS = 7 * 24 * HOUR_MS;
+
+/**
+ * Deletes a finished run's plan and batch records: they serve only the tasks of that run.
+ *
+ * @example
+ * ```ts
+ * await deleteStoredPlan(context.store, runId); // orchestration/plans/<runId>.json and orchestration/batches/<runId>/
+ * ```
+ */
+export async function deleteStoredPlan(where: string | ObjectStore, runId: string): Promise<void> {
+  const store = storeAt(where);
+  await store.deletePrefix(`orchestration/batches/${runId}/`);
+  await store.deletePrefix(planKey(runId));
+}
+
+/**
+ * Deletes the plans (and batch records) of runs that never succeeded, once older than `keepMs`:
+ * a run killed or failed keeps its plan a while, so it can be redriven, but not forever.
+ * Answers the run ids pruned.
+ *
+ * @example
+ * ```ts
+ * await pruneStoredPlans(context.store, context.now) // ['backfill-...-r1']
+ * ```
+ */
+export async function pruneStoredPlans(
+  where: string | ObjectStore,
+  now: Date,
+  keepMs = PLAN_KEEP_MS,
+): Promise<string[]> {
+  const store = storeAt(where);
+  const pruned: string[] = [];
+  for (const object of await store.list('orchestration/plans/')) {
+    const runId = /^orchestration\/plans\/([A-Za-z0-9_-]{1,128})\.json$/.exec(object.key)?.[1];
+    if (!runId || now.getTime() - object.lastModified.getTime() <= keepMs) continue;
+    await deleteStoredPlan(store, runId);
+    pruned.push(runId);
+  }
+  return pruned;
+}
+
 /**
  * A batch's switch prefixes, or undefined when `batchInputs` did not run for it.
  *

@@ -7,7 +7,7 @@ import { loadQuery } from '../../query/registry.ts';
 import { hourlyWindow, parseInputTime } from '../execution-names.ts';
 import { partitionsWithinPayload } from './batch-inputs.ts';
 import type { HandlerContext } from './handler-context.ts';
-import { savePlan, storedPlan } from './plan-store.ts';
+import { pruneStoredPlans, savePlan, storedPlan } from './plan-store.ts';
 
 /** Input of the hourly state machine. */
 export interface HourlyInput {
@@ -161,6 +161,7 @@ async function planRun(
   });
   const byName = new Map(tables.map((t) => [t.name, partitionsWithinPayload(t, context.target)]));
   const stored = storedPlan(plan, executionName, context.now, (table) => byName.get(table) ?? max);
+  await pruneStoredPlans(context.store, context.now);
   await savePlan(context.store, stored);
   const stages: { table: string; batches: BatchRef[] }[] = [];
   for (const b of stored.batches) {

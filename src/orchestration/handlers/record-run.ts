@@ -4,7 +4,7 @@ import { isNonRetryable } from '../../ingest/athena/partition-switch-plan.ts';
 import { appendLedger, type LedgerRow, readLedger } from '../../ingest/ledger.ts';
 import { loadQuery } from '../../query/registry.ts';
 import type { HandlerContext } from './handler-context.ts';
-import { loadStoredPlan } from './plan-store.ts';
+import { deleteStoredPlan, loadStoredPlan } from './plan-store.ts';
 import type { BatchRecord } from './record-batch.ts';
 import {
   appendRunRecord,
@@ -89,6 +89,8 @@ export async function recordRun(
   };
   if (run.runId) await recordSkipped(context, run.runId);
   await appendRunRecord(context.store, record);
+  // Its plan served only this run's tasks (a failed run keeps it for a redrive: pruneStoredPlans).
+  if (run.runId) await deleteStoredPlan(context.store, run.runId);
   return { ...record, refreshFailed };
 }
 
