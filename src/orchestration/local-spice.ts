@@ -314,13 +314,23 @@ async function writeStatus(file: string, record: LocalIngestion): Promise<void> 
 }
 
 /** A status as a reader should see it: an active ingestion whose process is gone has FAILED. */
+/**
+ * A status file's record, or undefined when it is gone, damaged, or names an ingestion other
+ * than its own file (its id becomes a path: a hand-edited `../..` must never be followed).
+ */
 async function readStatus(file: string): Promise<LocalIngestion | undefined> {
   let record: LocalIngestion;
   try {
     record = JSON.parse(await readFile(file, 'utf8')) as LocalIngestion;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || error instanceof SyntaxError) return undefined;
     throw error;
+  }
+  const id = record?.IngestionId;
+  if (typeof id !== 'string' || !INGESTION_ID.test(id) || `${id}.json` !== path.basename(file)) return undefined;
+  if (record.snapshot !== undefined) {
+    // The snapshot is the ingestion's own file beside its status, wherever the folder moved.
+    record = { ...record, snapshot: path.join(path.dirname(file), `${id}.parquet`) };
   }
   const orphan = record.pid === process.pid ? !running.has(file) : !isAlive(record.pid);
   if (ACTIVE.has(record.IngestionStatus) && orphan) {

@@ -204,3 +204,27 @@ describe('a snapshot has the dataset’s QuickSight shape', () => {
     ]);
   });
 });
+
+describe('status files read from the data folder', () => {
+  it('an id that is not its own file name, a path, or a damaged file is ignored, never followed', async () => {
+    const folder = spiceDir(dataDir, 'lakeq-events');
+    await mkdir(folder, { recursive: true });
+    const forged = (IngestionId: string) =>
+      JSON.stringify({
+        IngestionId,
+        IngestionStatus: 'COMPLETED',
+        CreatedTime: '2026-11-27T11:00:00.000Z',
+        snapshot: path.join(dataDir, 'outside.parquet'),
+        pid: process.pid,
+      });
+    await writeFile(path.join(folder, 'evil.json'), forged('../../../outside'));
+    await writeFile(path.join(folder, 'other.json'), forged('someone-else'));
+    await writeFile(path.join(folder, 'torn.json'), '{"IngestionId":"torn","Ingest');
+    expect(await listIngestions(spice, 'lakeq-events')).toEqual([]);
+    expect(await latestSnapshot(dataDir, 'lakeq-events')).toBeUndefined();
+
+    // A record that is its own file keeps it, but its snapshot is the file beside it, not the path it names.
+    await writeFile(path.join(folder, 'mine.json'), forged('mine'));
+    expect((await latestSnapshot(dataDir, 'lakeq-events'))?.file).toBe(path.join(folder, 'mine.parquet'));
+  });
+});
