@@ -48,21 +48,27 @@ export async function writePartition(
   const staging = path.join(dir, `.staging-${runId}.tmp`);
   const columns = table.columns.map((c) => ident(c.name)).join(', ');
   const order = table.sortKey.map(ident).join(', ');
-  const result = await engine.execute(
-    CompiledQuery.raw(
-      `COPY (SELECT ${columns} FROM ${ident(batchTable)} WHERE dt = ${quote(partition.dt)} AND hour = ${quote(partition.hour)}
+  try {
+    const result = await engine.execute(
+      CompiledQuery.raw(
+        `COPY (SELECT ${columns} FROM ${ident(batchTable)} WHERE dt = ${quote(partition.dt)} AND hour = ${quote(partition.hour)}
         ORDER BY ${order}) TO ${quote(staging)} (FORMAT parquet, COMPRESSION ${table.format.compression})`,
-    ),
-  );
-  const rows = result.stats.rowsAffected ?? 0;
-  if (rows !== expectedRows) {
-    await rm(staging, { force: true });
-    throw new LakeqError(
-      'PARTITION_MISMATCH',
-      `${table.name} ${partitionPath(partition)}: wrote ${rows} rows, expected ${expectedRows}`,
+      ),
     );
+    const rows = result.stats.rowsAffected ?? 0;
+    if (rows !== expectedRows) {
+      throw new LakeqError(
+        'PARTITION_MISMATCH',
+        `${table.name} ${partitionPath(partition)}: wrote ${rows} rows, expected ${expectedRows}`,
+      );
+    }
+    await rename(staging, target);
+  } catch (error) {
+    // A failed write (a full disk, say) leaves no staging file to fill the disk further.
+    await rm(staging, { force: true });
+    throw error;
   }
-  await rename(staging, target);
+  const rows = expectedRows;
   const { size } = await stat(target);
   return { rows, bytes: size, checksum: await sha256File(target) };
 }

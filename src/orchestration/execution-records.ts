@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LakeqError } from '../engines/engine.ts';
+import { withSpaceReserve } from '../storage/space-reserve.ts';
 import type { Json } from './asl-definition.ts';
 import { checkExecutionName } from './execution-names.ts';
 
@@ -72,8 +73,21 @@ export async function claimExecution(
 export async function finishExecution(dataDir: string, record: ExecutionRecord): Promise<void> {
   const file = executionRecordPath(dataDir, record.name);
   const temp = `${file}.${randomUUID()}.tmp`;
-  await writeFile(temp, JSON.stringify(record));
-  await rename(temp, file);
+  try {
+    await withSpaceReserve(
+      dataDir,
+      () => writeFile(temp, JSON.stringify(record)),
+      () => rm(temp, { force: true }),
+    );
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw new LakeqError(
+      'RECORD_WRITE',
+      `could not record execution ${record.name} as ${record.status} in ${file}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
 }
 
 /** Gives a claimed name back, for a run that could not start (another load held the data folder). */

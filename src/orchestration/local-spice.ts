@@ -327,7 +327,8 @@ async function readStatus(file: string): Promise<LocalIngestion | undefined> {
     throw error;
   }
   const id = record?.IngestionId;
-  if (typeof id !== 'string' || !INGESTION_ID.test(id) || `${id}.json` !== path.basename(file)) return undefined;
+  if (typeof id !== 'string' || !INGESTION_ID.test(id) || `${id}.json` !== path.basename(file))
+    return undefined;
   if (record.snapshot !== undefined) {
     // The snapshot is the ingestion's own file beside its status, wherever the folder moved.
     record = { ...record, snapshot: path.join(path.dirname(file), `${id}.parquet`) };

@@ -1,7 +1,9 @@
+import { LakeqError } from '../engines/engine.ts';
 import type { GluePrices } from '../ingest/glue/glue-prices.ts';
 import { type LedgerRow, readLedger } from '../ingest/ledger.ts';
 import { acquireLoadLock } from '../ingest/load-lock.ts';
 import { LOCAL_BATCH_HOURS } from '../ingest/run-load.ts';
+import { ensureSpaceReserve } from '../storage/space-reserve.ts';
 import { type AslMachine, type Json, readDefinitionText } from './asl-definition.ts';
 import { substitutePlaceholders } from './deploy/placeholders.ts';
 import { backfillExecutionName, hourlyExecutionName, loadedHour, parseInputTime } from './execution-names.ts';
@@ -125,6 +127,8 @@ export async function runStateMachine(
     await releaseExecution(options.dataDir, executionName);
     throw error;
   }
+  // Room to record how the run ended even if its loads fill the disk.
+  await ensureSpaceReserve(options.dataDir);
   try {
     const definition = JSON.parse(
       substitutePlaceholders(await readDefinitionText(name), LOCAL_PLACEHOLDERS),
@@ -157,6 +161,18 @@ export async function runStateMachine(
       stopDate: new Date().toISOString(),
       ...(result.output !== undefined ? { output: result.output } : {}),
       ...(result.error ? { error: result.error } : {}),
+    }).catch((recordError: unknown) => {
+      // Say first how the run ended (a full disk fails the run before it fails the record).
+      const how = result.error
+        ? `${result.status}: ${result.error.Error}: ${result.error.Cause}`
+        : result.status;
+      throw new LakeqError(
+        'RECORD_WRITE',
+        `${executionName} ${how}; then ${(recordError as Error).message}`,
+        {
+          cause: recordError,
+        },
+      );
     });
     const record = (await readRunRecords(options.dataDir)).findLast((r) => r.executionName === executionName);
     const runId = record?.runId;
@@ -174,11 +190,18 @@ export async function runStateMachine(
       attempts: result.attempts,
     };
   } catch (error) {
+    if (error instanceof LakeqError && error.code === 'RECORD_WRITE') throw error;
     await finishExecution(options.dataDir, {
       ...started,
       status: 'FAILED',
       stopDate: new Date().toISOString(),
       error: { Error: error instanceof Error ? error.name : 'Error', Cause: String(error) },
+    }).catch((recordError: unknown) => {
+      throw new LakeqError(
+        'RECORD_WRITE',
+        `${executionName} failed: ${(error as Error)?.message ?? String(error)}; then ${(recordError as Error).message}`,
+        { cause: error },
+      );
     });
     throw error;
   } finally {

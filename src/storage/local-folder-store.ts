@@ -4,6 +4,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'nod
 import path from 'node:path';
 import { LakeqError } from '../engines/engine.ts';
 import { type AppendLog, checkKey, type ObjectStore, type StoredObject } from './object-store.ts';
+import { withSpaceReserve } from './space-reserve.ts';
 
 /**
  * The object store of a local data folder: a key is a file path under the folder. Objects are
@@ -63,6 +64,8 @@ export function localFolderStore(root: string): ObjectStore {
       try {
         await writeFile(temp, body);
         await rename(temp, target);
+      } catch (error) {
+        throw writeError(target, error);
       } finally {
         await rm(temp, { force: true });
       }
@@ -87,11 +90,29 @@ export function localFolderStore(root: string): ObjectStore {
         const { size } = await handle.stat();
         const last = Buffer.alloc(1);
         if (size > 0) await handle.read(last, 0, 1, size - 1);
-        await handle.write(size > 0 && last[0] !== 0x0a ? `\n${text}` : text);
+        const body = size > 0 && last[0] !== 0x0a ? `\n${text}` : text;
+        if (log.useSpaceReserve) {
+          // A write cut short by a full disk is taken back before the retry: no line twice.
+          await withSpaceReserve(
+            root,
+            () => handle.write(body),
+            () => handle.truncate(size),
+          );
+        } else await handle.write(body);
+      } catch (error) {
+        throw writeError(target, error);
       } finally {
         await handle.close();
       }
     },
     readLog: async (log: AppendLog) => (await readText(file(log.file))) ?? '',
   };
+}
+
+/** A failed write as one line naming the file (`…/plans/r1.json: no space left on device`). */
+function writeError(file: string, error: unknown): unknown {
+  const e = error as NodeJS.ErrnoException;
+  if (!e?.code || error instanceof LakeqError) return error;
+  const what = e.code === 'ENOSPC' ? 'no space left on device' : e.message.replace(/,.*$/, '');
+  return new LakeqError('WRITE_FAILED', `could not write ${file}: ${what}`, { cause: error });
 }

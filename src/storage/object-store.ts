@@ -52,6 +52,11 @@ export interface AppendLog {
   readonly file: string;
   /** The prefix of an S3 store (ends with `/`). */
   readonly prefix: string;
+  /**
+   * A log that records how runs ended: on a full local disk it may use the data folder's space
+   * reserve (src/storage/space-reserve.ts), which the loads themselves never touch.
+   */
+  readonly useSpaceReserve?: boolean;
 }
 
 /**

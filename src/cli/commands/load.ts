@@ -145,7 +145,10 @@ export async function runLoadCommand(kind: 'load' | 'backfill', args: string[], 
       `${summary.quarantined.size} source files skipped; ${result.refreshedDatasets.length} datasets refreshed`,
   );
   for (const [file, reason] of summary.quarantined) io.err(`  skipped ${file}: ${reason}`);
-  if (result.error) io.err(`  failed: ${result.error.Error}: ${result.error.Cause}`);
+  if (result.error) {
+    const { describeRunError } = await import('../../orchestration/named-error.ts');
+    io.err(`  failed: ${describeRunError(result.error)}`);
+  }
   return result.status === 'SUCCEEDED' || result.status === 'DUPLICATE' ? 0 : 1;
 }
 

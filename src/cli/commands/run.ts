@@ -123,7 +123,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       `${refreshed.length} dataset${refreshed.length === 1 ? '' : 's'} refreshed` +
       (refreshed.length > 0 ? ` (${refreshed.join(', ')})` : ''),
   );
-  if (result.error) io.err(`  ${result.error.Error}: ${result.error.Cause}`);
+  if (result.error) {
+    const { describeRunError } = await import('../../orchestration/named-error.ts');
+    io.err(`  ${describeRunError(result.error)}`);
+  }
   return result.status === 'SUCCEEDED' ? 0 : 1;
 }
 

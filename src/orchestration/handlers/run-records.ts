@@ -44,6 +44,7 @@ export interface PendingRefresh {
 export const RUN_RECORDS_LOG: AppendLog = {
   file: 'ledger/state-machine-runs.ndjson',
   prefix: 'orchestration/runs/',
+  useSpaceReserve: true,
 };
 
 const PENDING_KEY = 'orchestration/pending-refreshes.json';
