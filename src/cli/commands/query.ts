@@ -7,6 +7,7 @@ import {
   parseCommon,
   parseEngine,
   parseFormat,
+  parseMaxWidth,
   parseParamFlags,
   parsePositiveInt,
   settingsFrom,
@@ -14,9 +15,9 @@ import {
 import { writeRows } from '../output.ts';
 import { printWarnings } from '../warnings.ts';
 
-const USAGE = `Usage: lakeq query list
+const USAGE = `Usage: lakeq query list [--format F] [--max-width N]
        lakeq query show <id> [--engine E] [--param name=value ...]
-       lakeq query run <id> [--param name=value ...] [--engine E] [--format F] [--out FILE] [--max-rows N | --all]
+       lakeq query run <id> [--param name=value ...] [--engine E] [--format F] [--out FILE] [--max-rows N | --all] [--max-width N]
        lakeq query explain <id> [--param name=value ...] [--engine E]`;
 
 /** `lakeq query list | show | run | explain`. */
@@ -68,7 +69,12 @@ async function list(values: CommonValues, io: CliIO): Promise<number> {
       { name: 'version', type: 'varchar' },
       { name: 'title', type: 'varchar' },
     ],
-    { format: parseFormat(values.format, io.isTTY), maxRows: Number.POSITIVE_INFINITY, ...outOpt(values) },
+    {
+      format: parseFormat(values.format, io.isTTY),
+      maxRows: Number.POSITIVE_INFINITY,
+      ...parseMaxWidth(values['max-width']),
+      ...outOpt(values),
+    },
     io,
   );
   return 0;
@@ -108,6 +114,7 @@ async function runNamed(id: string, values: CommonValues, io: CliIO): Promise<nu
   const maxRows = values.all
     ? Number.POSITIVE_INFINITY
     : parsePositiveInt('max-rows', values['max-rows'], 50);
+  const maxWidth = parseMaxWidth(values['max-width']);
   const settings = await settingsFrom(values);
   const { openEngine } = await import('../../engines/open-engine.ts');
   const { runQuery } = await import('../../query/run-query.ts');
@@ -121,7 +128,7 @@ async function runNamed(id: string, values: CommonValues, io: CliIO): Promise<nu
     await writeRows(
       result.rows as Record<string, unknown>[],
       result.columns,
-      { format, maxRows, ...outOpt(values) },
+      { format, maxRows, ...maxWidth, ...outOpt(values) },
       io,
     );
     if (format === 'table' && io.isTTY) io.err(summary(query, result.stats));
