@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LakeqError } from '../../engines/engine.ts';
 import type { LibraryQuery } from '../../query/define-query.ts';
+import { withAwsErrors } from '../aws-errors.ts';
 import type { CliIO } from '../io.ts';
 import {
   type CommonValues,
@@ -123,7 +124,9 @@ async function runNamed(id: string, values: CommonValues, io: CliIO): Promise<nu
   const { compiled } = compileQuery(query, params, compileTarget(settings.engine, settings));
   const engine = await openEngine(settings, settings.engine, { sql: compiled.sql });
   try {
-    const result = await runQuery(engine, query, params, { signal: io.signal });
+    const result = await withAwsErrors(settings.aws, () =>
+      runQuery(engine, query, params, { signal: io.signal }),
+    );
     printWarnings(engine.warnings(), io);
     await writeRows(
       result.rows as Record<string, unknown>[],
@@ -151,12 +154,11 @@ async function explain(id: string, values: CommonValues, io: CliIO): Promise<num
       throw new LakeqError('NOT_SUPPORTED', `${engine.name} cannot explain queries`, { usage: true });
     }
     const { compiled } = compileQuery(query, parseParamFlags(values.param), engine);
-    const result = await engine.execute(
-      CompiledQuery.raw(`EXPLAIN ${compiled.sql}`, [...compiled.parameters]),
-      {
+    const result = await withAwsErrors(settings.aws, () =>
+      engine.execute(CompiledQuery.raw(`EXPLAIN ${compiled.sql}`, [...compiled.parameters]), {
         tag: { queryId: query.id, version: query.version },
         signal: io.signal,
-      },
+      }),
     );
     for (const row of result.rows) {
       for (const value of Object.values(row)) if (typeof value === 'string') io.out(value);
