@@ -89,7 +89,7 @@ export function toCsv(rows: readonly Record<string, unknown>[], names: readonly 
 }
 
 /**
- * A plain-text table for a person: numbers right-aligned with their column's decimals (up to 6),
+ * A plain-text table for a person: numbers right-aligned on their decimal points (up to 6 decimals),
  * control characters shown as escapes
  * (`\n`, `\t`, `\x1b`…) so a value cannot break the layout or drive the terminal, and, when
  * `maxWidth` is finite, the columns fitted into that many terminal columns ({@link fitColumns}:
@@ -113,7 +113,8 @@ export function toTable(
     (n) => shown.length > 0 && shown.every((r) => r[n] === null || typeof r[n] === 'number'),
   );
   const header = names.map(escapeControls);
-  // A numeric column shows every value with the column's decimals (13.30 above 1.36), up to 6.
+  // A numeric column lines its points up: fractions to the column's decimals (13.30 above 1.36,
+  // up to 6), integers padded where the decimals would be.
   const decimals = names.map((n, i) =>
     numeric[i] ? Math.max(0, ...shown.map((r) => fractionDigits(r[n]))) : Number.POSITIVE_INFINITY,
   );
@@ -121,7 +122,8 @@ export function toTable(
     names.map((n, i) => {
       const v = r[n];
       const d = decimals[i] ?? Number.POSITIVE_INFINITY;
-      return typeof v === 'number' && d > 0 && d <= 6 ? v.toFixed(d) : cellText(v);
+      if (typeof v !== 'number' || d === 0 || d > 6) return cellText(v);
+      return Number.isInteger(v) ? `${v}${' '.repeat(d + 1)}` : v.toFixed(d);
     }),
   );
   const natural = names.map((_, i) =>

@@ -1,7 +1,10 @@
 /** Columns between two cells: ` | `. */
 export const SEPARATOR_WIDTH = 3;
-/** The narrowest a column is cut to (a narrower one keeps its own width). */
-export const MIN_CUT_WIDTH = 8;
+/**
+ * The narrowest a column is cut to (a narrower one keeps its own width): enough to tell an ARN, a
+ * job name or a run id from the next; with less, hiding columns reads better.
+ */
+export const MIN_CUT_WIDTH = 12;
 
 /** Which columns a table shows, and how wide each is. */
 export interface TableLayout {

@@ -130,7 +130,7 @@ describe('a table on a terminal fits its width', () => {
     expect(text).toContain('東京リージョン');
   });
 
-  it("a numeric column shows each value with the column's decimals, so the points line up", () => {
+  it('a numeric column lines its decimal points up: fractions to the same decimals, integers padded', () => {
     const rows = [
       { job: 'a', runs: 24, usd: 13.3 },
       { job: 'b', runs: 1, usd: 1.36 },
@@ -140,7 +140,7 @@ describe('a table on a terminal fits its width', () => {
     expect(lines(toTable(rows, ['job', 'runs', 'usd'], 50, 80)).slice(2, 6)).toEqual([
       'a   |   24 | 13.30',
       'b   |    1 |  1.36',
-      'c   |    3 |  0.00',
+      'c   |    3 |  0',
       'd   |      |',
     ]);
     // Long binary fractions are left as they are rather than rounded by the table.
