@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { defineQuery } from '../../src/query/define-query.ts';
 import { timeWindow } from '../../src/query/param-types.ts';
-import { DPU_HOURS_SQL, startedIn } from './glue-sql.ts';
+import { DPU_HOURS_SQL, rounded, startedIn } from './glue-sql.ts';
 
 export interface DpuUsageTrendRow {
   /** UTC day of StartedOn, 'YYYY-MM-DD'. */
@@ -9,17 +9,19 @@ export interface DpuUsageTrendRow {
   /** glueetl, gluestreaming, pythonshell, glueray, or 'unknown'. */
   job_type: string;
   runs: number;
+  /** 2 decimals */
   dpu_hours: number;
+  /** USD to the cent */
   estimated_cost_usd: number;
 }
 
 /** DPU-hours per day and job type: the trend of Glue capacity used. */
 export default defineQuery({
   id: 'glue/dpu-usage-trend',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'Glue DPU usage trend',
   description:
-    'DPU-hours and estimated cost per UTC day of StartedOn and job type (Spark ETL, streaming, Python shell, ' +
+    'DPU-hours (2 decimals) and estimated cost (USD to the cent) per UTC day of StartedOn and job type (Spark ETL, streaming, Python shell, ' +
     'Ray) for Glue runs started in [from, to), with the number of run attempts.',
   example: { from: '2026-11-01', to: '2026-11-08' },
   engines: ['duckdb', 'athena'],
@@ -29,8 +31,8 @@ export default defineQuery({
       date_format(started_on, '%Y-%m-%d') as day,
       coalesce(job_type, 'unknown') as job_type,
       count(*) as runs,
-      coalesce(sum(${DPU_HOURS_SQL}), 0e0) as dpu_hours,
-      coalesce(sum(estimated_cost_usd), 0e0) as estimated_cost_usd
+      ${rounded(sql`coalesce(sum(${DPU_HOURS_SQL}), 0e0)`)} as dpu_hours,
+      ${rounded(sql`coalesce(sum(estimated_cost_usd), 0e0)`)} as estimated_cost_usd
     from ${sql.table('glue_job_runs')}
     where ${startedIn(from, to, context)}
     group by date_format(started_on, '%Y-%m-%d'), coalesce(job_type, 'unknown')

@@ -13,6 +13,21 @@ export const FAILED_STATES_SQL: RawBuilder<unknown> = sql`job_run_state in (${sq
 export const DPU_HOURS_SQL: RawBuilder<unknown> = sql`dpu_seconds / 3600e0`;
 
 /**
+ * `round(expr, 2)`: how the glue queries return USD (to the cent) and hours and DPU-hours (to the
+ * hundredth). The tables keep the exact values; only a query's output is rounded, after summing,
+ * so totals are not sums of rounded parts. Trino's `round(double, integer)`, which DuckDB has too.
+ *
+ * @example
+ * ```ts
+ * sql`select ${rounded(sql`sum(estimated_cost_usd)`)} as estimated_cost_usd from glue_job_runs`
+ * // select round(sum(estimated_cost_usd), 2) as estimated_cost_usd from glue_job_runs
+ * ```
+ */
+export function rounded(expr: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`round(${expr}, 2)`;
+}
+
+/**
  * `started_on` in `[from, to)` and, where the table is hour-partitioned (Athena, DuckDB), its
  * `dt` days, so Athena reads only those partitions: a run's row is in its StartedOn hour.
  */

@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { defineQuery } from '../../src/query/define-query.ts';
 import { isoTime } from '../../src/query/param-types.ts';
 import { dayPartitions } from '../cloudtrail/cloudtrail-sql.ts';
-import { rowLimit } from './glue-sql.ts';
+import { rounded, rowLimit } from './glue-sql.ts';
 
 const WEEK_MS = 7 * 86_400_000;
 
+/** Hours and USD to 2 decimals. */
 export interface WeekOverWeekRow {
   job_name: string;
   runs_previous: number;
@@ -24,11 +25,12 @@ export interface WeekOverWeekRow {
 /** Glue jobs whose runtime or cost grew most: the 7 days before `to` against the 7 days before those. */
 export default defineQuery({
   id: 'glue/week-over-week',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'Glue jobs growing week over week',
   description:
     'Per Glue job, runs, runtime (hours of execution) and estimated cost of the 7 days before `to` against ' +
-    'the 7 days before those (by StartedOn), for jobs whose runtime or cost grew; largest cost growth first.',
+    'the 7 days before those (by StartedOn), for jobs whose runtime or cost grew; largest cost growth first. ' +
+    'Hours and USD to 2 decimals.',
   example: { to: '2026-11-08' },
   engines: ['duckdb', 'athena'],
   params: z
@@ -40,10 +42,13 @@ export default defineQuery({
     const from = new Date(to.getTime() - 2 * WEEK_MS);
     const current = sql`started_on >= ${mid}`;
     return sql<WeekOverWeekRow>`
-    select job_name, runs_previous, runs_current, runtime_hours_previous, runtime_hours_current,
-      runtime_hours_current - runtime_hours_previous as runtime_growth_hours,
-      cost_usd_previous, cost_usd_current,
-      cost_usd_current - cost_usd_previous as cost_growth_usd
+    select job_name, runs_previous, runs_current,
+      ${rounded(sql`w.runtime_hours_previous`)} as runtime_hours_previous,
+      ${rounded(sql`w.runtime_hours_current`)} as runtime_hours_current,
+      ${rounded(sql`w.runtime_hours_current - w.runtime_hours_previous`)} as runtime_growth_hours,
+      ${rounded(sql`w.cost_usd_previous`)} as cost_usd_previous,
+      ${rounded(sql`w.cost_usd_current`)} as cost_usd_current,
+      ${rounded(sql`w.cost_usd_current - w.cost_usd_previous`)} as cost_growth_usd
     from (
       select job_name,
         count_if(not (${current})) as runs_previous,
@@ -56,8 +61,10 @@ export default defineQuery({
       where started_on >= ${from} and started_on < ${to}${dayPartitions(from, to, context)}
       group by job_name
     ) w
-    where runtime_hours_current > runtime_hours_previous or cost_usd_current > cost_usd_previous
-    order by cost_growth_usd desc, runtime_growth_hours desc, job_name
+    where w.runtime_hours_current > w.runtime_hours_previous or w.cost_usd_current > w.cost_usd_previous
+    -- Ordered by the exact growth, not the rounded output.
+    order by w.cost_usd_current - w.cost_usd_previous desc, w.runtime_hours_current - w.runtime_hours_previous desc,
+      job_name
     limit ${sql.lit(limit)}`;
   },
 });

@@ -54,6 +54,8 @@ Options
                                  output format (default: table on a terminal, csv when piped)
   --out FILE                     write the result to FILE (required for parquet)
   --max-rows N                   rows shown in a terminal table (default 50); --all shows every row
+  --max-width N                  a table's width (default: the terminal's; whole cells when piped);
+                                 wider cells are cut with …; 0 shows cells whole (csv/json never cut)
   --config FILE                  settings file (default ./lakeq.config.json)
   --data-dir DIR                 local data folder (default ./lakeq-data)
   --source cloudtrail=DIR        CloudTrail logs folder (default <data-dir>/raw/cloudtrail)

@@ -5,6 +5,7 @@ export interface CliIO {
   /** Writes raw bytes or text to stdout without a newline. */
   write(chunk: string): void;
   readonly isTTY: boolean;
+  /** The terminal's width in columns (meaningful when `isTTY`). */
   readonly columns: number;
   /** Fires on Ctrl-C, so a running query can be stopped on the engine. */
   readonly signal: AbortSignal;
@@ -33,10 +34,28 @@ export function processIO(): CliIO {
     err: (text) => process.stderr.write(`${text}\n`),
     write: (chunk) => process.stdout.write(chunk),
     isTTY: process.stdout.isTTY === true,
-    columns: process.stdout.columns ?? 120,
+    get columns() {
+      return terminalColumns(process.stdout.columns, process.env.COLUMNS);
+    },
     signal: controller.signal,
     onForce: (listener) => {
       forceListeners.push(listener);
     },
   };
+}
+
+/**
+ * A terminal's width: what the terminal reports, else `COLUMNS` (a terminal that reports no
+ * size, such as a pseudo-terminal nobody sized), else 80, the classic terminal width.
+ *
+ * @example
+ * ```ts
+ * terminalColumns(process.stdout.columns, process.env.COLUMNS) // 132 in a 132-column terminal
+ * terminalColumns(0, '100')                                    // 100
+ * ```
+ */
+export function terminalColumns(reported: number | undefined, env: string | undefined): number {
+  if (reported !== undefined && reported > 0) return reported;
+  const fromEnv = Number(env);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80;
 }

@@ -1,4 +1,5 @@
 import { LakeqError } from '../engines/engine.ts';
+import { awsErrorLine } from './aws-errors.ts';
 import { HELP, VERSION } from './help.ts';
 import { type CliIO, processIO } from './io.ts';
 
@@ -62,6 +63,12 @@ export function reportError(error: unknown, io: CliIO): number {
   if (e?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     io.err(`lakeq: ${e.message}`);
     return 2;
+  }
+  // An AWS problem a command did not name its profile and Region for: still one line.
+  const aws = awsErrorLine(error);
+  if (aws !== undefined) {
+    io.err(`lakeq: ${aws}`);
+    return 1;
   }
   io.err(`lakeq: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   return 1;

@@ -15,6 +15,7 @@ export const COMMON_OPTIONS = {
   format: { type: 'string' },
   out: { type: 'string' },
   'max-rows': { type: 'string' },
+  'max-width': { type: 'string' },
   all: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -28,6 +29,7 @@ export type CommonValues = {
   format?: string;
   out?: string;
   'max-rows'?: string;
+  'max-width'?: string;
   all?: boolean;
   help?: boolean;
 };
@@ -107,6 +109,31 @@ export function parsePositiveInt(name: string, value: string | undefined, fallba
     });
   }
   return n;
+}
+
+/** The narrowest `--max-width` accepted: a key column, a separator and a `…` column. */
+export const MIN_MAX_WIDTH = 10;
+
+/**
+ * `--max-width N` as `{ maxWidth }` for writeRows' options: a table's width in terminal
+ * columns, `0` for cells whole; `{}` when not given (the table then fits the terminal).
+ *
+ * @example
+ * ```ts
+ * await writeRows(rows, columns, { format, maxRows, ...parseMaxWidth(values['max-width']) }, io)
+ * ```
+ */
+export function parseMaxWidth(value: string | undefined): { maxWidth?: number } {
+  if (value === undefined) return {};
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || (n !== 0 && n < MIN_MAX_WIDTH)) {
+    throw new LakeqError(
+      'BAD_OPTION',
+      `--max-width must be 0 (cells whole) or a width of at least ${MIN_MAX_WIDTH} columns (got "${value}")`,
+      { usage: true },
+    );
+  }
+  return { maxWidth: n };
 }
 
 /** Settings from the config file with this command's overrides. */

@@ -54,6 +54,14 @@ const costOf = (r: CollectedJobRun) =>
     ? 0
     : (r.dpu_seconds / 3600) * (r.execution_class === 'FLEX' ? TEST_PRICES.FLEX : TEST_PRICES.STANDARD);
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** The queries return USD and (DPU-)hours rounded to 2 decimals: within half a hundredth of the exact value. */
+const hundredths = (exact: number) => expect.closeTo(exact, 2);
+/** Every value of these columns has at most 2 decimals (is its own rounding to 2 decimals). */
+function expectRoundedTo2<T extends object>(rows: readonly T[], columns: readonly (keyof T)[]) {
+  const values = rows.flatMap((r) => columns.map((c) => r[c] as unknown)).filter((v) => v !== null);
+  expect(values.length).toBeGreaterThan(0);
+  for (const v of values) expect(v).toBe(Number((v as number).toFixed(2)));
+}
 
 const target = generated.find((r) => r.job_name === 'orders-etl' && r.job_run_state === 'SUCCEEDED');
 if (!target) throw new Error('the generated estate has no successful orders-etl run');
@@ -153,12 +161,13 @@ describe('glue/* queries on generated collected data', () => {
         glue_version: r.glue_version,
         execution_class: 'FLEX',
         error_message: r.error_message,
-        estimated_cost_usd: expect.closeTo(costOf(r), 9),
+        estimated_cost_usd: hundredths(costOf(r)),
         region: TEST_REGION,
         account_id: TEST_ACCOUNT,
       })),
     );
     const all = await runQuery(engine, jobRuns, { from: FROM, to: TO });
+    expectRoundedTo2(all.rows, ['estimated_cost_usd']);
     expect(all.rows.length).toBe(runs.filter((r) => inWindow(r)).length);
     expect(all.rows.filter((r) => r.job_run_state === 'RUNNING').map((r) => r.job_run_id)).toEqual([
       'jr_running',
@@ -193,10 +202,16 @@ describe('glue/* queries on generated collected data', () => {
         job_name: g.job_name,
         runs: g.runs,
         failed_runs: g.failed,
-        dpu_hours: expect.closeTo(g.dpu, 9),
-        estimated_cost_usd: expect.closeTo(g.cost, 9),
+        dpu_hours: hundredths(g.dpu),
+        estimated_cost_usd: hundredths(g.cost),
       })),
     );
+    expectRoundedTo2(rows, ['dpu_hours', 'estimated_cost_usd']);
+    // Rounded after summing: a day's total is the exact sum rounded, not a sum of rounded runs.
+    const busiest = [...groups.values()].sort((a, b) => b.runs - a.runs)[0];
+    const busiestRow = rows.find((r) => r.day === busiest?.day && r.job_name === busiest?.job_name);
+    expect(busiest?.runs).toBeGreaterThan(1);
+    expect(busiestRow?.estimated_cost_usd).toBe(Number(busiest?.cost.toFixed(2)));
     // A hand-checked cell: a flex run of 20 DPU for 1000 s at 75 % is 4.1667 DPU-hours, $1.2083 at $0.29.
     expect(TEST_PRICES.FLEX * ((1000 * 20 * 0.75) / 3600)).toBeCloseTo(1.208333, 6);
     expect(expected.reduce((n, g) => n + g.failed, 0)).toBeGreaterThan(0);
@@ -238,7 +253,7 @@ describe('glue/* queries on generated collected data', () => {
         (r.execution_seconds ?? 0) / (60 * (r.timeout_minutes ?? 1)),
         9,
       );
-      expect(longest.rows[i]?.dpu_hours).toBeCloseTo((r.dpu_seconds ?? 0) / 3600, 9);
+      expect(longest.rows[i]?.dpu_hours).toBeCloseTo((r.dpu_seconds ?? 0) / 3600, 2);
     }
 
     const expensive = await runQuery(engine, mostExpensiveRuns, { from: FROM, to: TO, limit: 3 });
@@ -251,7 +266,8 @@ describe('glue/* queries on generated collected data', () => {
       .slice(0, 3);
     expect(expensive.rows.map((r) => r.job_run_id)).toEqual(byCost.map((r) => r.job_run_id));
     for (const [i, r] of byCost.entries())
-      expect(expensive.rows[i]?.estimated_cost_usd).toBeCloseTo(costOf(r), 9);
+      expect(expensive.rows[i]?.estimated_cost_usd).toBeCloseTo(costOf(r), 2);
+    expectRoundedTo2([...longest.rows, ...expensive.rows], ['dpu_hours', 'estimated_cost_usd']);
   });
 
   it('glue/dpu-usage-trend: DPU-hours per day and job type', async () => {
@@ -277,10 +293,11 @@ describe('glue/* queries on generated collected data', () => {
         day: g.day,
         job_type: g.job_type,
         runs: g.runs,
-        dpu_hours: expect.closeTo(g.dpu, 9),
-        estimated_cost_usd: expect.closeTo(g.cost, 9),
+        dpu_hours: hundredths(g.dpu),
+        estimated_cost_usd: hundredths(g.cost),
       })),
     );
+    expectRoundedTo2(rows, ['dpu_hours', 'estimated_cost_usd']);
   });
 
   it('glue/run-metrics: the datapoints of one run only', async () => {
@@ -345,13 +362,21 @@ describe('glue/* queries on generated collected data', () => {
         job_name: name,
         runs_previous: j.rp,
         runs_current: j.rc,
-        runtime_hours_previous: expect.closeTo(j.tp, 9),
-        runtime_hours_current: expect.closeTo(j.tc, 9),
-        runtime_growth_hours: expect.closeTo(j.tc - j.tp, 9),
-        cost_usd_previous: expect.closeTo(j.cp, 9),
-        cost_usd_current: expect.closeTo(j.cc, 9),
-        cost_growth_usd: expect.closeTo(j.cc - j.cp, 9),
+        runtime_hours_previous: hundredths(j.tp),
+        runtime_hours_current: hundredths(j.tc),
+        runtime_growth_hours: hundredths(j.tc - j.tp),
+        cost_usd_previous: hundredths(j.cp),
+        cost_usd_current: hundredths(j.cc),
+        cost_growth_usd: hundredths(j.cc - j.cp),
       })),
     );
+    expectRoundedTo2(rows, [
+      'runtime_hours_previous',
+      'runtime_hours_current',
+      'runtime_growth_hours',
+      'cost_usd_previous',
+      'cost_usd_current',
+      'cost_growth_usd',
+    ]);
   });
 });

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { LakeqError } from '../../engines/engine.ts';
 import type { CliIO } from '../io.ts';
-import { settingsFrom } from '../options.ts';
+import { parseMaxWidth, settingsFrom } from '../options.ts';
 import { writeRows } from '../output.ts';
 
-const USAGE = `Usage: lakeq alarms [--at TIME] [--json] [--dry-run]
-       lakeq alarms history [--alarm NAME] [--json]
+const USAGE = `Usage: lakeq alarms [--at TIME] [--json] [--dry-run] [--max-width N]
+       lakeq alarms history [--alarm NAME] [--json] [--max-width N]
 
 Evaluates lakeq's alarms on this machine (query alarms on the local engine, the ETL's health
 from the run ledger), records states in <data-dir>/alarms/state.json and changes of state in
@@ -22,6 +22,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       json: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       alarm: { type: 'string' },
+      'max-width': { type: 'string' },
       config: { type: 'string' },
       'data-dir': { type: 'string' },
       source: { type: 'string', multiple: true },
@@ -38,6 +39,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       usage: true,
     });
   }
+  const maxWidth = parseMaxWidth(values['max-width']);
   const settings = await settingsFrom(values);
   if (sub === 'history') {
     if (values.at !== undefined || values['dry-run'])
@@ -61,7 +63,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       threshold: r.threshold,
       reason: r.reason,
     }));
-    await writeRows(table, [], { format: 'table', maxRows: Number.POSITIVE_INFINITY }, io);
+    await writeRows(table, [], { format: 'table', maxRows: Number.POSITIVE_INFINITY, ...maxWidth }, io);
     return 0;
   }
   if (values.alarm !== undefined)
@@ -97,7 +99,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     since: a.since,
     reason: a.reason,
   }));
-  await writeRows(rows, [], { format: 'table', maxRows: Number.POSITIVE_INFINITY }, io);
+  await writeRows(rows, [], { format: 'table', maxRows: Number.POSITIVE_INFINITY, ...maxWidth }, io);
   for (const t of report.transitions) io.err(`${t.alarm}: ${t.from} → ${t.to}`);
   if (!report.recorded && !values['dry-run']) {
     io.err(`note: not recorded: ${report.at} is before the last recorded evaluation`);

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { LakeqError } from '../../engines/engine.ts';
+import { withAwsErrors } from '../aws-errors.ts';
 import type { CliIO } from '../io.ts';
 import { settingsFrom } from '../options.ts';
 
@@ -146,15 +147,17 @@ async function runDeploy(values: Values, io: CliIO): Promise<number> {
   );
   const { formatPlan } = await import('../../orchestration/deploy/plan-deploy.ts');
   const clients = await openDashboardClients(config);
-  const plan = await planDashboards(clients, config);
+  const plan = await withAwsErrors(config, () => planDashboards(clients, config));
   io.out(formatPlan(plan));
   if (values['dry-run']) {
     io.err('Dry run: nothing was changed.');
     return 0;
   }
-  const { applied, ingestions } = await applyDashboards(plan, clients, config, {
-    onApplied: (c) => io.err(`${c.action === 'create' ? 'created' : 'updated'} ${c.kind} ${c.name}`),
-  });
+  const { applied, ingestions } = await withAwsErrors(config, () =>
+    applyDashboards(plan, clients, config, {
+      onApplied: (c) => io.err(`${c.action === 'create' ? 'created' : 'updated'} ${c.kind} ${c.name}`),
+    }),
+  );
   for (const line of ingestions) io.err(line);
   io.err(
     applied.length === 0
@@ -169,7 +172,9 @@ async function runDiff(values: Values, io: CliIO): Promise<number> {
   const { openDashboardClients, diffDashboards, formatDrift } = await import(
     '../../dashboards/quicksight/deploy-dashboards.ts'
   );
-  const drifts = await diffDashboards(await openDashboardClients(config), config);
+  const drifts = await withAwsErrors(config, async () =>
+    diffDashboards(await openDashboardClients(config), config),
+  );
   io.out(formatDrift(drifts));
   return drifts.every((d) => d.state === 'same') ? 0 : 1;
 }

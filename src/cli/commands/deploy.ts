@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { withAwsErrors } from '../aws-errors.ts';
 import type { CliIO } from '../io.ts';
 import { settingsFrom } from '../options.ts';
 
@@ -54,14 +55,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   });
   const { openDeployClients } = await import('../../orchestration/deploy/deploy-clients.ts');
   const { planDeploy, applyDeploy, formatPlan } = await import('../../orchestration/deploy/plan-deploy.ts');
-  const plan = await planDeploy(await openDeployClients(config), config);
+  const plan = await withAwsErrors(config, async () => planDeploy(await openDeployClients(config), config));
   io.out(formatPlan(plan));
   if (values['dry-run']) {
     io.err('Dry run: nothing was changed.');
     return 0;
   }
-  const applied = await applyDeploy(plan, (c) =>
-    io.err(`${c.action === 'create' ? 'created' : 'updated'} ${c.kind} ${c.name}`),
+  const applied = await withAwsErrors(config, () =>
+    applyDeploy(plan, (c) => io.err(`${c.action === 'create' ? 'created' : 'updated'} ${c.kind} ${c.name}`)),
   );
   io.err(
     applied.length === 0

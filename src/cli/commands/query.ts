@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { LakeqError } from '../../engines/engine.ts';
 import type { LibraryQuery } from '../../query/define-query.ts';
+import { withAwsErrors } from '../aws-errors.ts';
 import type { CliIO } from '../io.ts';
 import {
   type CommonValues,
   parseCommon,
   parseEngine,
   parseFormat,
+  parseMaxWidth,
   parseParamFlags,
   parsePositiveInt,
   settingsFrom,
@@ -14,9 +16,9 @@ import {
 import { writeRows } from '../output.ts';
 import { printWarnings } from '../warnings.ts';
 
-const USAGE = `Usage: lakeq query list
+const USAGE = `Usage: lakeq query list [--format F] [--max-width N]
        lakeq query show <id> [--engine E] [--param name=value ...]
-       lakeq query run <id> [--param name=value ...] [--engine E] [--format F] [--out FILE] [--max-rows N | --all]
+       lakeq query run <id> [--param name=value ...] [--engine E] [--format F] [--out FILE] [--max-rows N | --all] [--max-width N]
        lakeq query explain <id> [--param name=value ...] [--engine E]`;
 
 /** `lakeq query list | show | run | explain`. */
@@ -68,7 +70,12 @@ async function list(values: CommonValues, io: CliIO): Promise<number> {
       { name: 'version', type: 'varchar' },
       { name: 'title', type: 'varchar' },
     ],
-    { format: parseFormat(values.format, io.isTTY), maxRows: Number.POSITIVE_INFINITY, ...outOpt(values) },
+    {
+      format: parseFormat(values.format, io.isTTY),
+      maxRows: Number.POSITIVE_INFINITY,
+      ...parseMaxWidth(values['max-width']),
+      ...outOpt(values),
+    },
     io,
   );
   return 0;
@@ -108,6 +115,7 @@ async function runNamed(id: string, values: CommonValues, io: CliIO): Promise<nu
   const maxRows = values.all
     ? Number.POSITIVE_INFINITY
     : parsePositiveInt('max-rows', values['max-rows'], 50);
+  const maxWidth = parseMaxWidth(values['max-width']);
   const settings = await settingsFrom(values);
   const { openEngine } = await import('../../engines/open-engine.ts');
   const { runQuery } = await import('../../query/run-query.ts');
@@ -116,12 +124,14 @@ async function runNamed(id: string, values: CommonValues, io: CliIO): Promise<nu
   const { compiled } = compileQuery(query, params, compileTarget(settings.engine, settings));
   const engine = await openEngine(settings, settings.engine, { sql: compiled.sql });
   try {
-    const result = await runQuery(engine, query, params, { signal: io.signal });
+    const result = await withAwsErrors(settings.aws, () =>
+      runQuery(engine, query, params, { signal: io.signal }),
+    );
     printWarnings(engine.warnings(), io);
     await writeRows(
       result.rows as Record<string, unknown>[],
       result.columns,
-      { format, maxRows, ...outOpt(values) },
+      { format, maxRows, ...maxWidth, ...outOpt(values) },
       io,
     );
     if (format === 'table' && io.isTTY) io.err(summary(query, result.stats));
@@ -144,12 +154,11 @@ async function explain(id: string, values: CommonValues, io: CliIO): Promise<num
       throw new LakeqError('NOT_SUPPORTED', `${engine.name} cannot explain queries`, { usage: true });
     }
     const { compiled } = compileQuery(query, parseParamFlags(values.param), engine);
-    const result = await engine.execute(
-      CompiledQuery.raw(`EXPLAIN ${compiled.sql}`, [...compiled.parameters]),
-      {
+    const result = await withAwsErrors(settings.aws, () =>
+      engine.execute(CompiledQuery.raw(`EXPLAIN ${compiled.sql}`, [...compiled.parameters]), {
         tag: { queryId: query.id, version: query.version },
         signal: io.signal,
-      },
+      }),
     );
     for (const row of result.rows) {
       for (const value of Object.values(row)) if (typeof value === 'string') io.out(value);

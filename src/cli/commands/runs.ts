@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { CliIO } from '../io.ts';
-import { parseFormat, parsePositiveInt, settingsFrom } from '../options.ts';
+import { parseFormat, parseMaxWidth, parsePositiveInt, settingsFrom } from '../options.ts';
 import { writeRows } from '../output.ts';
 
 /** `lakeq runs [--table T] [--failed]`: what was loaded, when, by which query version. */
@@ -12,6 +12,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       failed: { type: 'boolean' },
       format: { type: 'string' },
       'max-rows': { type: 'string' },
+      'max-width': { type: 'string' },
       all: { type: 'boolean' },
       config: { type: 'string' },
       'data-dir': { type: 'string' },
@@ -19,7 +20,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     },
   });
   if (values.help) {
-    io.out('Usage: lakeq runs [--table NAME] [--failed] [--format F] [--all]');
+    io.out('Usage: lakeq runs [--table NAME] [--failed] [--format F] [--max-rows N | --all] [--max-width N]');
     return 0;
   }
   const settings = await settingsFrom(values);
@@ -52,6 +53,6 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const maxRows = values.all
     ? Number.POSITIVE_INFINITY
     : parsePositiveInt('max-rows', values['max-rows'], 50);
-  await writeRows(selected, [], { format, maxRows }, io);
+  await writeRows(selected, [], { format, maxRows, ...parseMaxWidth(values['max-width']) }, io);
   return 0;
 }

@@ -1,6 +1,6 @@
 import { LakeqError } from '../../engines/engine.ts';
 import type { CliIO } from '../io.ts';
-import { parseCommon, parseFormat, parsePositiveInt, settingsFrom } from '../options.ts';
+import { parseCommon, parseFormat, parseMaxWidth, parsePositiveInt, settingsFrom } from '../options.ts';
 import { writeRows } from '../output.ts';
 import { printWarnings } from '../warnings.ts';
 
@@ -9,7 +9,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommon(args);
   if (values.help) {
     io.out(
-      'Usage: lakeq sql "<SQL>" [--format F] [--out FILE] [--max-rows N | --all] [--data-dir DIR] [--source cloudtrail=DIR]',
+      'Usage: lakeq sql "<SQL>" [--format F] [--out FILE] [--max-rows N | --all] [--max-width N] [--data-dir DIR] [--source cloudtrail=DIR]',
     );
     return 0;
   }
@@ -29,6 +29,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const maxRows = values.all
     ? Number.POSITIVE_INFINITY
     : parsePositiveInt('max-rows', values['max-rows'], 50);
+  const maxWidth = parseMaxWidth(values['max-width']);
   const settings = await settingsFrom({ ...values, engine: 'duckdb' });
   const { openEngine } = await import('../../engines/open-engine.ts');
   const { CompiledQuery } = await import('kysely');
@@ -39,7 +40,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     await writeRows(
       result.rows,
       result.columns,
-      { format, maxRows, ...(values.out ? { out: values.out } : {}) },
+      { format, maxRows, ...maxWidth, ...(values.out ? { out: values.out } : {}) },
       io,
     );
     return 0;

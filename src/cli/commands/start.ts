@@ -1,5 +1,5 @@
 import type { CliIO } from '../io.ts';
-import { localRunSources, parseCommon, parseFormat, settingsFrom } from '../options.ts';
+import { localRunSources, parseCommon, parseFormat, parseMaxWidth, settingsFrom } from '../options.ts';
 import { writeRows } from '../output.ts';
 import { printWarnings } from '../warnings.ts';
 
@@ -16,6 +16,7 @@ const LAST_SAMPLE_DAY = '2026-11-07';
  */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const { values } = parseCommon(args);
+  const maxWidth = parseMaxWidth(values['max-width']);
   const settings = await settingsFrom({ ...values, engine: 'duckdb' });
   const { scanCloudTrailFolder } = await import('../../ingest/cloudtrail-files.ts');
   const existing = await scanCloudTrailFolder(settings.sources.cloudtrail);
@@ -86,6 +87,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       {
         format: parseFormat(values.format ?? 'table', true),
         maxRows: Number.POSITIVE_INFINITY,
+        ...maxWidth,
       },
       io,
     );
@@ -102,7 +104,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     await writeRows(
       lastDay.rows as unknown as Record<string, unknown>[],
       lastDay.columns,
-      { format: parseFormat(values.format ?? 'table', true), maxRows: Number.POSITIVE_INFINITY },
+      { format: parseFormat(values.format ?? 'table', true), maxRows: Number.POSITIVE_INFINITY, ...maxWidth },
       io,
     );
     io.out(
