@@ -85,3 +85,15 @@ export function localFolderStore(root: string): ObjectStore {
     readLog: async (log: AppendLog) => (await readText(file(log.file))) ?? '',
   };
 }
+
+/**
+ * A store given as a data folder (what callers outside the handlers pass) or as a store.
+ *
+ * @example
+ * ```ts
+ * await readLedger(storeAt('./lakeq-data')) // the same as readLedger('./lakeq-data')
+ * ```
+ */
+export function storeAt(where: string | ObjectStore): ObjectStore {
+  return typeof where === 'string' ? localFolderStore(where) : where;
+}

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { LakeqError } from '../engines/engine.ts';
-import { localFolderStore } from './local-folder-store.ts';
 
 /**
  * Where the orchestration keeps its state (the run ledger, the stored plans, the run records):
@@ -52,18 +51,6 @@ export interface AppendLog {
   readonly file: string;
   /** The prefix of an S3 store (ends with `/`). */
   readonly prefix: string;
-}
-
-/**
- * A store given as a data folder (what callers outside the handlers pass) or as a store.
- *
- * @example
- * ```ts
- * await readLedger(storeAt('./lakeq-data')) // the same as readLedger('./lakeq-data')
- * ```
- */
-export function storeAt(where: string | ObjectStore): ObjectStore {
-  return typeof where === 'string' ? localFolderStore(where) : where;
 }
 
 /**

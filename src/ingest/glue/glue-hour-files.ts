@@ -1,5 +1,6 @@
+import { storeAt } from '../../storage/local-folder-store.ts';
 import { mapLimited } from '../../storage/map-limited.ts';
-import { type ObjectStore, objectLocation, storeAt } from '../../storage/object-store.ts';
+import { type ObjectStore, objectLocation } from '../../storage/object-store.ts';
 import { HOUR_MS, partitionOf, partitionPath } from '../hours.ts';
 import type { GlueJobMetricRecord, GlueJobRunRecord } from './glue-records.ts';
 import { normalizeMetricRecord, normalizeRunRecord } from './glue-records.ts';
