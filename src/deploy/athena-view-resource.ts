@@ -1,6 +1,6 @@
 import { GetTableCommand, type Table } from '@aws-sdk/client-glue';
 import { CompiledQuery } from 'kysely';
-import type { Engine } from '../../engines/engine.ts';
+import type { Engine } from '../engines/engine.ts';
 import type { GlueLike } from './glue-resources.ts';
 import { absentIfNotFound, type Resource } from './resource.ts';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
-import { LakeqError } from '../../engines/engine.ts';
+import { LakeqError } from '../engines/engine.ts';
 import { storedZip } from './stored-zip.ts';
 
 /** A Lambda deployment package and the hash Lambda reports for it. */

@@ -2,16 +2,18 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { CloudTrailLogsOptions } from '../../catalog/athena/cloudtrail-logs-ddl.ts';
-import type { LakeqSettings } from '../../config/lakeq-config.ts';
-import { LakeqError } from '../../engines/engine.ts';
+import type { CloudTrailLogsOptions } from '../catalog/athena/cloudtrail-logs-ddl.ts';
+import type { LakeqSettings } from '../config/lakeq-config.ts';
+import { LakeqError } from '../engines/engine.ts';
 
 /** The deploy settings file looked for in the working directory (lakeq.config.json's schema is strict). */
 export const DEPLOY_CONFIG_FILE = 'lakeq.deploy.json';
 
 /** lakeq's own Lambda handler module and state machines, wherever lakeq is installed. */
-export const DEFAULT_LAMBDA_ENTRY = fileURLToPath(new URL('../lambda-entry.ts', import.meta.url));
-export const DEFAULT_STATE_MACHINES_DIR = fileURLToPath(new URL('../../../statemachines/', import.meta.url));
+export const DEFAULT_LAMBDA_ENTRY = fileURLToPath(
+  new URL('../orchestration/lambda-entry.ts', import.meta.url),
+);
+export const DEFAULT_STATE_MACHINES_DIR = fileURLToPath(new URL('../../statemachines/', import.meta.url));
 
 const roleArn = z
   .string()

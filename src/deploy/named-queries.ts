@@ -1,8 +1,8 @@
-import { compileTarget } from '../../engines/compile-targets.ts';
-import { LakeqError } from '../../engines/engine.ts';
-import { inlineParameters } from '../../engines/trino/trino-literals.ts';
-import { compileQuery } from '../../query/compile-query.ts';
-import type { LibraryQuery } from '../../query/define-query.ts';
+import { compileTarget } from '../engines/compile-targets.ts';
+import { LakeqError } from '../engines/engine.ts';
+import { inlineParameters } from '../engines/trino/trino-literals.ts';
+import { compileQuery } from '../query/compile-query.ts';
+import type { LibraryQuery } from '../query/define-query.ts';
 import type { NamedQueryDefinition } from './athena-resources.ts';
 import type { DeployConfig } from './deploy-config.ts';
 

@@ -8,7 +8,7 @@ import {
   UpdateStateMachineCommand,
   type UpdateStateMachineCommandOutput,
 } from '@aws-sdk/client-sfn';
-import { LakeqError } from '../../engines/engine.ts';
+import { LakeqError } from '../engines/engine.ts';
 import { arns, type DeployConfig } from './deploy-config.ts';
 import { diffValues } from './diff-values.ts';
 import { substitutePlaceholders } from './placeholders.ts';

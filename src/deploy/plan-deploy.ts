@@ -1,16 +1,16 @@
-import type { AlarmDefinition } from '../../alarms/alarm-definition.ts';
-import { alarmResources } from '../../alarms/alarm-resources.ts';
-import type { CloudWatchLike } from '../../alarms/cloudwatch-alarms.ts';
+import type { AlarmDefinition } from '../alarms/alarm-definition.ts';
+import { alarmResources } from '../alarms/alarm-resources.ts';
+import type { CloudWatchLike } from '../alarms/cloudwatch-alarms.ts';
 import {
   CLOUDTRAIL_EVENTS_RAW_VIEW,
   cloudTrailEventsRawViewSql,
-} from '../../catalog/athena/cloudtrail-logs-ddl.ts';
-import { cloudTrailLogsTableInput, glueTableInput } from '../../catalog/athena/glue-table-input.ts';
-import type { TableDefinition } from '../../catalog/table-definition.ts';
-import type { SpiceDataset } from '../../dashboards/datasets.ts';
-import { createAthenaEngine } from '../../engines/athena/athena-engine.ts';
-import { LakeqError } from '../../engines/engine.ts';
-import type { LibraryQuery } from '../../query/define-query.ts';
+} from '../catalog/athena/cloudtrail-logs-ddl.ts';
+import { cloudTrailLogsTableInput, glueTableInput } from '../catalog/athena/glue-table-input.ts';
+import type { TableDefinition } from '../catalog/table-definition.ts';
+import type { SpiceDataset } from '../dashboards/datasets.ts';
+import { createAthenaEngine } from '../engines/athena/athena-engine.ts';
+import { LakeqError } from '../engines/engine.ts';
+import type { LibraryQuery } from '../query/define-query.ts';
 import {
   type AthenaDeployLike,
   namedQueryIndex,
@@ -89,12 +89,12 @@ export async function planDeploy(
   config: DeployConfig,
   inputs: DeployInputs = {},
 ): Promise<DeployPlan> {
-  const tables = inputs.tables ?? (await import('../../catalog/tables/index.ts')).TABLES;
-  const datasets = inputs.datasets ?? (await import('../../dashboards/datasets.ts')).SPICE_DATASETS;
-  const queries = inputs.queries ?? (await (await import('../../query/registry.ts')).loadAllQueries());
+  const tables = inputs.tables ?? (await import('../catalog/tables/index.ts')).TABLES;
+  const datasets = inputs.datasets ?? (await import('../dashboards/datasets.ts')).SPICE_DATASETS;
+  const queries = inputs.queries ?? (await (await import('../query/registry.ts')).loadAllQueries());
   const alarms =
     inputs.alarms ??
-    (await import('../../alarms/alarms.ts')).defaultAlarms(
+    (await import('../alarms/alarms.ts')).defaultAlarms(
       config.alarms.glueDailyCostUsd ? { glueDailyCostUsd: config.alarms.glueDailyCostUsd } : {},
     );
   const stateMachines = await loadStateMachines(config);

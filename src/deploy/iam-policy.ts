@@ -1,5 +1,5 @@
-import type { DeployConfig } from './deploy/deploy-config.ts';
-import { stateMachineName } from './deploy/state-machine-resources.ts';
+import type { DeployConfig } from './deploy-config.ts';
+import { stateMachineName } from './state-machine-resources.ts';
 
 /**
  * Least-privilege IAM policies for the principals that run lakeq on AWS. The actions each one

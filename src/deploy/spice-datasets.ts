@@ -1,16 +1,16 @@
-import { LEDGER_COLUMNS, LEDGER_TABLE } from '../../catalog/athena/ledger-ddl.ts';
-import type { TableDefinition } from '../../catalog/table-definition.ts';
-import type { SpiceDataset } from '../../dashboards/datasets.ts';
-import { compileTarget } from '../../engines/compile-targets.ts';
-import { LakeqError } from '../../engines/engine.ts';
-import { inlineParameters } from '../../engines/trino/trino-literals.ts';
-import { compileQuery } from '../../query/compile-query.ts';
-import type { LibraryQuery } from '../../query/define-query.ts';
+import { LEDGER_COLUMNS, LEDGER_TABLE } from '../catalog/athena/ledger-ddl.ts';
+import type { TableDefinition } from '../catalog/table-definition.ts';
+import type { SpiceDataset } from '../dashboards/datasets.ts';
+import { compileTarget } from '../engines/compile-targets.ts';
+import { LakeqError } from '../engines/engine.ts';
+import { inlineParameters } from '../engines/trino/trino-literals.ts';
+import { compileQuery } from '../query/compile-query.ts';
+import type { LibraryQuery } from '../query/define-query.ts';
 import { arns, type DeployConfig } from './deploy-config.ts';
 import { LEDGER_TIME_COLUMNS, ledgerInputColumns, tableInputColumns } from './quicksight-columns.ts';
 import type { DataSetDefinition } from './quicksight-resources.ts';
 
-export { spiceDatasetColumns } from '../../dashboards/spice-dataset-columns.ts';
+export { spiceDatasetColumns } from '../dashboards/spice-dataset-columns.ts';
 
 /** The key of the one physical table of each dataset. */
 export const PHYSICAL_TABLE_ID = 'lakeq-source';

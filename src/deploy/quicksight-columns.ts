@@ -1,7 +1,7 @@
 import type { InputColumnDataType } from '@aws-sdk/client-quicksight';
-import { type HiveType, parseHiveType } from '../../catalog/hive-types.ts';
-import type { TableDefinition } from '../../catalog/table-definition.ts';
-import { LakeqError } from '../../engines/engine.ts';
+import { type HiveType, parseHiveType } from '../catalog/hive-types.ts';
+import type { TableDefinition } from '../catalog/table-definition.ts';
+import { LakeqError } from '../engines/engine.ts';
 
 /** A QuickSight `InputColumn` with its members set: a column of a SPICE dataset. */
 export interface SpiceColumn {

@@ -11,7 +11,7 @@ import {
   UpdateFunctionConfigurationCommand,
   type UpdateFunctionConfigurationCommandOutput,
 } from '@aws-sdk/client-lambda';
-import { pollWithBackoff } from '../../engines/aws-polling.ts';
+import { pollWithBackoff } from '../engines/aws-polling.ts';
 import { arns, type DeployConfig } from './deploy-config.ts';
 import { diffValues } from './diff-values.ts';
 import type { LambdaBundle } from './lambda-bundle.ts';

@@ -1,4 +1,4 @@
-import { LakeqError } from '../../engines/engine.ts';
+import { LakeqError } from '../engines/engine.ts';
 
 /** `${Name}`: a letter, then letters, digits or `_`. IAM policy variables (`${aws:username}`) do not match. */
 const PLACEHOLDER = /\$\{([A-Za-z][A-Za-z0-9_]*)\}/g;

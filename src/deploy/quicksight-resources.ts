@@ -25,8 +25,8 @@ import {
   UpdateDataSourcePermissionsCommand,
   type UpdateDataSourcePermissionsCommandOutput,
 } from '@aws-sdk/client-quicksight';
-import { pollWithBackoff } from '../../engines/aws-polling.ts';
-import { LakeqError } from '../../engines/engine.ts';
+import { pollWithBackoff } from '../engines/aws-polling.ts';
+import { LakeqError } from '../engines/engine.ts';
 import type { DeployConfig } from './deploy-config.ts';
 import { diffValues } from './diff-values.ts';
 import { absentIfNotFound, type Resource, type Sleep } from './resource.ts';
