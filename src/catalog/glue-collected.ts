@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { SourceFile } from '../ingest/cloudtrail-file-index.ts';
+import type { SourceFile } from '../sources/cloudtrail/list.ts';
 import type { TableColumn } from './table-definition.ts';
 
 /**

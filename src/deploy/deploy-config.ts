@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { CloudTrailLogsOptions } from '../catalog/athena/cloudtrail-logs-ddl.ts';
 import type { LakeqSettings } from '../config/lakeq-config.ts';
 import { LakeqError } from '../engines/engine.ts';
+import type { CloudTrailLogsOptions } from '../sources/cloudtrail/raw-athena.ts';
 
 /** The deploy settings file looked for in the working directory (lakeq.config.json's schema is strict). */
 export const DEPLOY_CONFIG_FILE = 'lakeq.deploy.json';

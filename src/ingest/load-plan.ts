@@ -8,7 +8,7 @@ import {
 } from '../catalog/glue-collected.ts';
 import type { TableDefinition } from '../catalog/table-definition.ts';
 import { LakeqError } from '../engines/engine.ts';
-import { type CloudTrailLister, filesForWindow, type SourceFile } from './cloudtrail-file-index.ts';
+import { type CloudTrailLister, filesForWindow, type SourceFile } from '../sources/cloudtrail/list.ts';
 import { finishedHoursIn, floorHour, HOUR_MS, type HourPartition, hourKey, partitionOf } from './hours.ts';
 import { type LedgerRow, lastLoads } from './ledger.ts';
 
@@ -227,7 +227,7 @@ async function collectedLister(options: PlanOptions): Promise<CollectedFolderLis
   if (!options.glueRoot?.startsWith('s3://')) return LOCAL_COLLECTED_LISTER;
   if (options.cloudtrailLister) return options.cloudtrailLister;
   // Loaded only for an S3 root, so local loads do not load the AWS SDK.
-  const { defaultS3CloudTrailLister } = await import('../storage/s3-cloudtrail-lister.ts');
+  const { defaultS3CloudTrailLister } = await import('../sources/cloudtrail/list-s3.ts');
   return defaultS3CloudTrailLister();
 }
 

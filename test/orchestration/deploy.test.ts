@@ -11,7 +11,6 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { CreateStateMachineCommand, SFNClient, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ALARMS } from '../../src/alarms/alarms.ts';
-import { cloudtrailEvents } from '../../src/catalog/tables/cloudtrail-events.ts';
 import { TABLES } from '../../src/catalog/tables/index.ts';
 import { main } from '../../src/cli/main.ts';
 import type { LakeqSettings } from '../../src/config/lakeq-config.ts';
@@ -38,6 +37,7 @@ import { loadStateMachines } from '../../src/deploy/state-machine-resources.ts';
 import { storedZip } from '../../src/deploy/stored-zip.ts';
 import type { LibraryQuery } from '../../src/query/define-query.ts';
 import { loadAllQueries } from '../../src/query/registry.ts';
+import { cloudtrailEvents } from '../../src/sources/cloudtrail/tables/cloudtrail-events.ts';
 import { expectValidCommands } from '../support/aws-model-validator.ts';
 import { captureIO } from '../support/capture-io.ts';
 import {

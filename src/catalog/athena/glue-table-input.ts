@@ -1,5 +1,3 @@
-import { parseHiveType, toHiveType } from '../hive-types.ts';
-import type { TableDefinition } from '../table-definition.ts';
 import {
   CLOUDTRAIL_INPUT_FORMAT,
   CLOUDTRAIL_JSON_SERDE,
@@ -10,7 +8,9 @@ import {
   type CloudTrailLogsOptions,
   cloudTrailLogsLocation,
   cloudTrailLogsProjection,
-} from './cloudtrail-logs-ddl.ts';
+} from '../../sources/cloudtrail/raw-athena.ts';
+import { parseHiveType, toHiveType } from '../hive-types.ts';
+import type { TableDefinition } from '../table-definition.ts';
 import { type CuratedTableTarget, curatedTableLocation, parquetCompression } from './curated-table-ddl.ts';
 
 /*

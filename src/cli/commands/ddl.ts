@@ -43,7 +43,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       .map((x) => x.trim())
       .filter(Boolean);
   const { cloudTrailLogsDdl, cloudTrailEventsRawViewSql } = await import(
-    '../../catalog/athena/cloudtrail-logs-ddl.ts'
+    '../../sources/cloudtrail/raw-athena.ts'
   );
   const { curatedTableDdl } = await import('../../catalog/athena/curated-table-ddl.ts');
   const { collectedTablesDdl } = await import('../../catalog/athena/glue-collected-ddl.ts');

@@ -59,7 +59,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     );
     return 0;
   }
-  const { writeCloudTrailSample } = await import('../../ingest/sample/cloudtrail-sample.ts');
+  const { writeCloudTrailSample } = await import('../../sources/cloudtrail/sample.ts');
   const summary = await writeCloudTrailSample({
     out: values.out,
     from,

@@ -17,10 +17,10 @@ const LAST_SAMPLE_DAY = '2026-11-07';
 export async function run(args: string[], io: CliIO): Promise<number> {
   const { values } = parseCommon(args);
   const settings = await settingsFrom({ ...values, engine: 'duckdb' });
-  const { scanCloudTrailFolder } = await import('../../ingest/cloudtrail-files.ts');
+  const { scanCloudTrailFolder } = await import('../../sources/cloudtrail/raw-duckdb-files.ts');
   const existing = await scanCloudTrailFolder(settings.sources.cloudtrail);
   if (existing.files.length === 0) {
-    const { writeCloudTrailSample } = await import('../../ingest/sample/cloudtrail-sample.ts');
+    const { writeCloudTrailSample } = await import('../../sources/cloudtrail/sample.ts');
     io.err(`No CloudTrail logs in ${settings.sources.cloudtrail}: writing a sample estate there…`);
     const summary = await writeCloudTrailSample({
       out: settings.sources.cloudtrail,

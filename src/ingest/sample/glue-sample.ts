@@ -21,6 +21,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Random } from '../../sources/sample-random.ts';
 import {
   jobMaxCapacity,
   runEnd,
@@ -29,7 +30,6 @@ import {
   type SampleRun,
   simulateJobRuns,
 } from './glue-sample-jobs.ts';
-import { Random } from './random.ts';
 
 /**
  * Options of writeGlueSample.

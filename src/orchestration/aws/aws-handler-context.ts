@@ -12,10 +12,10 @@ import type {
   RegisteredPartition,
 } from '../../ingest/athena/partition-switch-plan.ts';
 import type { GluePrices } from '../../ingest/glue/glue-prices.ts';
+import { s3CloudTrailLister } from '../../sources/cloudtrail/list-s3.ts';
 import { mapLimited } from '../../storage/map-limited.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 import { parquetRowCountByRange } from '../../storage/parquet-footer.ts';
-import { s3CloudTrailLister } from '../../storage/s3-cloudtrail-lister.ts';
 import { listS3 } from '../../storage/s3-list.ts';
 import { type S3StoreLike, s3ObjectStore } from '../../storage/s3-object-store.ts';
 import { parseS3Uri, prefixInside } from '../../storage/s3-uri.ts';

@@ -4,9 +4,9 @@ import type {
   PartitionSwitchTarget,
   RegisteredPartition,
 } from '../../ingest/athena/partition-switch-plan.ts';
-import type { CloudTrailLister } from '../../ingest/cloudtrail-file-index.ts';
 import type { GlueApi } from '../../ingest/glue/glue-api.ts';
 import type { GluePrices } from '../../ingest/glue/glue-prices.ts';
+import type { CloudTrailLister } from '../../sources/cloudtrail/list.ts';
 import { localFolderStore } from '../../storage/local-folder-store.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 import { prefixInside } from '../../storage/s3-uri.ts';

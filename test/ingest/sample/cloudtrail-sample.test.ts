@@ -5,18 +5,18 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  IDENTITY_CENTER_OPERATIONS,
+  identityCenterChurn,
+} from '../../../src/sources/cloudtrail/sample/identity-center-events.ts';
+import {
   CLOUDTRAIL_KEY_PATTERN,
   type CloudTrailSampleSummary,
   createSampleContext,
   generateHourRecords,
   resolveSampleOptions,
   writeCloudTrailSample,
-} from '../../../src/ingest/sample/cloudtrail-sample.ts';
-import {
-  IDENTITY_CENTER_OPERATIONS,
-  identityCenterChurn,
-} from '../../../src/ingest/sample/identity-center-events.ts';
-import { Random } from '../../../src/ingest/sample/random.ts';
+} from '../../../src/sources/cloudtrail/sample.ts';
+import { Random } from '../../../src/sources/sample-random.ts';
 import { validateRequest } from '../../support/aws-model-validator.ts';
 import { SHARED_MODELS_URL } from '../../support/shared-dir.ts';
 

@@ -2,6 +2,8 @@
  * Everyday CloudTrail management events (everything except the Identity Center instance/application
  * churn): a weighted catalog of API calls over ~20 services, called in sessions by the estate's principals.
  */
+
+import { Random, type Weighted } from '../../sample-random.ts';
 import type {
   ActorKind,
   CloudTrailRecord,
@@ -21,7 +23,6 @@ import {
   operationOf,
   regionalOf,
 } from './estate.ts';
-import { Random, type Weighted } from './random.ts';
 
 export interface TimedRecord {
   /** eventTime, epoch milliseconds (whole seconds). */

@@ -14,9 +14,10 @@
  * the way CloudTrail writes API members: the first letter lower-cased (`Name` → `name`,
  * `Tags[].Key` → `tags[].key`). Error messages are plausible, not copied from AWS.
  */
+
+import { Random } from '../../sample-random.ts';
 import type { ActorKind, CloudTrailRecord, Estate, SampleAccount } from './estate.ts';
 import { buildRecord, notAuthorizedMessage, openSession } from './estate.ts';
-import { Random } from './random.ts';
 
 export const IDENTITY_CENTER_OPERATIONS = [
   'CreateInstance',

@@ -1,6 +1,6 @@
-import { type HiveType, parseHiveType, toHiveType, toTrinoType } from '../hive-types.ts';
-import { cloudtrailEvents } from '../tables/cloudtrail-events.ts';
-import { hiveString, s3Location } from './athena-sql.ts';
+import { hiveString, s3Location } from '../../catalog/athena/athena-sql.ts';
+import { type HiveType, parseHiveType, toHiveType, toTrinoType } from '../../catalog/hive-types.ts';
+import { cloudtrailEvents } from './tables/cloudtrail-events.ts';
 
 /**
  * The raw CloudTrail table on Athena (`cloudtrail_logs`, the S3 trail read in place with

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { HOUR_MS } from './hours.ts';
+import { HOUR_MS } from '../../ingest/hours.ts';
 
 /** A CloudTrail log file with what identifies its content for fingerprints. */
 export interface SourceFile {
@@ -120,7 +120,7 @@ export async function filesForWindow(
 async function defaultLister(root: string): Promise<CloudTrailLister> {
   if (!root.startsWith('s3://')) return LOCAL_CLOUDTRAIL_LISTER;
   // Loaded only for an S3 root, so local loads do not load the AWS SDK.
-  const { defaultS3CloudTrailLister } = await import('../storage/s3-cloudtrail-lister.ts');
+  const { defaultS3CloudTrailLister } = await import('./list-s3.ts');
   return defaultS3CloudTrailLister();
 }
 

@@ -1,11 +1,11 @@
 import type { DuckDbRun } from '../../engines/duckdb/duckdb-dialect-config.ts';
 import type { EngineWarning } from '../../engines/engine.ts';
-import { checkFiles, type SkippedFile, scanCloudTrailFolder } from '../../ingest/cloudtrail-files.ts';
+import { checkFiles, type SkippedFile, scanCloudTrailFolder } from './raw-duckdb-files.ts';
 import {
   CLOUDTRAIL_EVENTS_RAW_VIEW_SQL,
   CLOUDTRAIL_LOGS_VIEW_SQL,
   cloudTrailRawViewSql,
-} from './cloudtrail-views.ts';
+} from './raw-duckdb-views.ts';
 
 /** DuckDB names the file in the errors a bad file causes; these find it. */
 const FILE_IN_ERROR = [/ in file "([^"]+)"/, /GZIP stream: (\S.*?)\s*(?:\n|$)/, /(?:file|File) "([^"]+)"/];

@@ -1,4 +1,4 @@
-import { defineTable } from '../table-definition.ts';
+import { defineTable } from '../../../catalog/table-definition.ts';
 
 /** Identity Center instance churn per hour, account and Region: the dashboards' source. */
 export const identityCenterInstanceChurnHourly = defineTable({

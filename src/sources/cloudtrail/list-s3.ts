@@ -1,7 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import type { CloudTrailLister, ListedFile } from '../ingest/cloudtrail-file-index.ts';
-import { listS3, type S3ListLike } from './s3-list.ts';
-import { parseS3Uri } from './s3-uri.ts';
+import { listS3, type S3ListLike } from '../../storage/s3-list.ts';
+import { parseS3Uri } from '../../storage/s3-uri.ts';
+import type { CloudTrailLister, ListedFile } from './list.ts';
 
 /**
  * Lists the CloudTrail layout of an S3 trail bucket (`s3://bucket/prefix/AWSLogs/...`) for

@@ -1,4 +1,4 @@
-import { CLOUDTRAIL_RECORD, CLOUDTRAIL_RECORD_SQL_TYPE, jsonTransformSpec } from '../cloudtrail-schema.ts';
+import { CLOUDTRAIL_RECORD, CLOUDTRAIL_RECORD_SQL_TYPE, jsonTransformSpec } from './schema.ts';
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const fileList = (files: readonly string[]) => `[${files.map(sqlString).join(', ')}]`;

@@ -3,7 +3,7 @@
  * caller sessions (who calls, from where, with which client) and the CloudTrail record envelope that every
  * generated event shares. Field shapes follow the real records in ../shared/fixtures/cloudtrail/.
  */
-import { Random } from './random.ts';
+import { Random } from '../../sample-random.ts';
 
 export type CloudTrailRecord = Record<string, unknown>;
 

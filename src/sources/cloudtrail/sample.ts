@@ -21,17 +21,17 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import type { Estate, SampleAccount, SampleLayout } from './estate.ts';
-import { buildEstate } from './estate.ts';
-import { generateEverydayEvents, type TimedRecord } from './everyday-events.ts';
+import { Random } from '../sample-random.ts';
+import type { Estate, SampleAccount, SampleLayout } from './sample/estate.ts';
+import { buildEstate } from './sample/estate.ts';
+import { generateEverydayEvents, type TimedRecord } from './sample/everyday-events.ts';
 import {
   type IdentityCenterCall,
   type IdentityCenterChurn,
   identityCenterCalls,
   identityCenterChurn,
   identityCenterRecord,
-} from './identity-center-events.ts';
-import { Random } from './random.ts';
+} from './sample/identity-center-events.ts';
 
 const gzipAsync = promisify(gzip);
 

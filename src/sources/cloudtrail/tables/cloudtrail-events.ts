@@ -1,4 +1,4 @@
-import { defineTable } from '../table-definition.ts';
+import { defineTable } from '../../../catalog/table-definition.ts';
 
 const SESSION_ISSUER = 'struct<type:string,principalId:string,arn:string,accountId:string,userName:string>';
 const USER_IDENTITY =
