@@ -16,9 +16,9 @@ import {
   type UpdateTableCommandOutput,
 } from '@aws-sdk/client-glue';
 import type { CuratedTableTarget } from '../catalog/athena/curated-table-ddl.ts';
-import { type CollectedTableOptions, collectedTableInput } from '../catalog/athena/glue-collected-ddl.ts';
 import type { GlueTableInput } from '../catalog/athena/glue-table-input.ts';
-import { COLLECTED_RELATIONS } from '../catalog/glue-collected.ts';
+import { type CollectedTableOptions, collectedTableInput } from '../sources/glue/raw-athena.ts';
+import { COLLECTED_RELATIONS } from '../sources/glue/schema.ts';
 import { diffValues } from './diff-values.ts';
 import { absentIfNotFound, type Resource, sdkInput } from './resource.ts';
 

@@ -1,14 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { TableDefinition } from '../catalog/table-definition.ts';
+import { LakeqError } from '../engines/engine.ts';
+import { type CloudTrailLister, filesForWindow, type SourceFile } from '../sources/cloudtrail/list.ts';
 import {
   type CollectedFolderLister,
   collectedFilesByHour,
   collectedRelation,
   isCollectedSource,
   LOCAL_COLLECTED_LISTER,
-} from '../catalog/glue-collected.ts';
-import type { TableDefinition } from '../catalog/table-definition.ts';
-import { LakeqError } from '../engines/engine.ts';
-import { type CloudTrailLister, filesForWindow, type SourceFile } from '../sources/cloudtrail/list.ts';
+} from '../sources/glue/schema.ts';
 import { finishedHoursIn, floorHour, HOUR_MS, type HourPartition, hourKey, partitionOf } from './hours.ts';
 import { type LedgerRow, lastLoads } from './ledger.ts';
 

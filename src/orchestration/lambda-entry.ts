@@ -1,5 +1,5 @@
 import { LakeqError } from '../engines/engine.ts';
-import { DEFAULT_GLUE_PRICES, parseGluePrices } from '../ingest/glue/glue-prices.ts';
+import { DEFAULT_GLUE_PRICES, parseGluePrices } from '../sources/glue/collect/prices.ts';
 import { awsHandlerContext } from './aws/aws-handler-context.ts';
 import { ATHENA_MAX_PARTITIONS_PER_BATCH, LOCAL_TARGET } from './handlers/context-defaults.ts';
 import type * as LocalContextModule from './handlers/handler-context.ts';

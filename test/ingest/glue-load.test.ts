@@ -4,11 +4,11 @@ import path from 'node:path';
 import { CompiledQuery } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLocalEngine } from '../../src/catalog/duckdb/local-engine.ts';
-import { collectedHourDir, GLUE_JOB_RUNS } from '../../src/catalog/glue-collected.ts';
-import { glueJobMetrics } from '../../src/catalog/tables/glue-job-metrics.ts';
-import { glueJobRuns } from '../../src/catalog/tables/glue-job-runs.ts';
 import { readLedger } from '../../src/ingest/ledger.ts';
 import { planLoad } from '../../src/ingest/load-plan.ts';
+import { collectedHourDir, GLUE_JOB_RUNS } from '../../src/sources/glue/schema.ts';
+import { glueJobMetrics } from '../../src/sources/glue/tables/glue-job-metrics.ts';
+import { glueJobRuns } from '../../src/sources/glue/tables/glue-job-runs.ts';
 import {
   type CollectedMetric,
   jobRun,

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { createDuckDbEngine, type DuckDbEngine } from '../../engines/duckdb/duckdb-engine.ts';
 import { LocalCloudTrailSource } from '../../sources/cloudtrail/raw-duckdb.ts';
-import { isCollectedSource } from '../glue-collected.ts';
+import { LocalGlueSource } from '../../sources/glue/raw-duckdb.ts';
+import { isCollectedSource } from '../../sources/glue/schema.ts';
 import type { RawSourceName, TableDefinition } from '../table-definition.ts';
 import { TABLES } from '../tables/index.ts';
 import { createCuratedViews } from './curated-views.ts';
-import { LocalGlueSource } from './glue-collected-views.ts';
 
 /** The raw source folders the local catalog reads. */
 export interface LocalSources {

@@ -1,8 +1,8 @@
 import { cloudtrailEvents } from '../../sources/cloudtrail/tables/cloudtrail-events.ts';
 import { identityCenterInstanceChurnHourly } from '../../sources/cloudtrail/tables/identity-center-instance-churn-hourly.ts';
+import { glueJobMetrics } from '../../sources/glue/tables/glue-job-metrics.ts';
+import { glueJobRuns } from '../../sources/glue/tables/glue-job-runs.ts';
 import type { TableDefinition } from '../table-definition.ts';
-import { glueJobMetrics } from './glue-job-metrics.ts';
-import { glueJobRuns } from './glue-job-runs.ts';
 
 /** Every curated table, in load order: a table comes after the tables its transform reads. */
 export const TABLES: readonly TableDefinition[] = [

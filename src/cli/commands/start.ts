@@ -34,7 +34,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   const { stat } = await import('node:fs/promises');
   if (!(await stat(settings.sources.glue).catch(() => undefined))) {
-    const { writeGlueSample } = await import('../../ingest/sample/glue-sample.ts');
+    const { writeGlueSample } = await import('../../sources/glue/sample.ts');
     io.err(`No captured Glue API responses in ${settings.sources.glue}: writing a sample there…`);
     const glue = await writeGlueSample({
       out: settings.sources.glue,

@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Job, JobRun } from '@aws-sdk/client-glue';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GLUE_JOB_METRICS } from '../../../src/sources/glue/collect/metrics.ts';
+import { DEFAULT_GLUE_PRICES, type GluePrices } from '../../../src/sources/glue/collect/prices.ts';
+import type { GlueJobMetricRecord, GlueJobRunRecord } from '../../../src/sources/glue/collect/records.ts';
+import { createSdkGlueApi } from '../../../src/sources/glue/collect/sdk-api.ts';
 import {
   type CollectGlueOptions,
   collectGlue,
   jobRunBoundMinutes,
-} from '../../../src/ingest/glue/collect-glue.ts';
-import { GLUE_JOB_METRICS } from '../../../src/ingest/glue/glue-metrics.ts';
-import { DEFAULT_GLUE_PRICES, type GluePrices } from '../../../src/ingest/glue/glue-prices.ts';
-import type { GlueJobMetricRecord, GlueJobRunRecord } from '../../../src/ingest/glue/glue-records.ts';
-import { createSdkGlueApi } from '../../../src/ingest/glue/glue-sdk-api.ts';
+} from '../../../src/sources/glue/collect.ts';
 import { metricValue, mockGlueAws } from './glue-fake-aws.ts';
 
 const t = (iso: string) => new Date(iso);

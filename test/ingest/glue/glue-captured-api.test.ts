@@ -2,10 +2,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collectGlue } from '../../../src/ingest/glue/collect-glue.ts';
-import { openCapturedGlueApi } from '../../../src/ingest/glue/glue-captured-api.ts';
-import { DEFAULT_GLUE_PRICES } from '../../../src/ingest/glue/glue-prices.ts';
-import type { GlueJobMetricRecord, GlueJobRunRecord } from '../../../src/ingest/glue/glue-records.ts';
+import { openCapturedGlueApi } from '../../../src/sources/glue/collect/captured-api.ts';
+import { DEFAULT_GLUE_PRICES } from '../../../src/sources/glue/collect/prices.ts';
+import type { GlueJobMetricRecord, GlueJobRunRecord } from '../../../src/sources/glue/collect/records.ts';
+import { collectGlue } from '../../../src/sources/glue/collect.ts';
 import { expectValidRequest } from '../../support/aws-model-validator.ts';
 import { loadFixture } from '../../support/load-fixture.ts';
 

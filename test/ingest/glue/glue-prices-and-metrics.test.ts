@@ -1,14 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GLUE_JOB_METRICS, glueMetricUnit } from '../../../src/ingest/glue/glue-metrics.ts';
+import { GLUE_JOB_METRICS, glueMetricUnit } from '../../../src/sources/glue/collect/metrics.ts';
 import {
   DEFAULT_GLUE_PRICES,
   gluePricesSchema,
   parseGluePrices,
   priceFor,
-} from '../../../src/ingest/glue/glue-prices.ts';
-import { dpuSeconds, jobRunRecord } from '../../../src/ingest/glue/glue-records.ts';
-import { isTerminalRunState, JOB_RUN_STATES, replacesRun } from '../../../src/ingest/glue/glue-run-state.ts';
+} from '../../../src/sources/glue/collect/prices.ts';
+import { dpuSeconds, jobRunRecord } from '../../../src/sources/glue/collect/records.ts';
+import {
+  isTerminalRunState,
+  JOB_RUN_STATES,
+  replacesRun,
+} from '../../../src/sources/glue/collect/run-state.ts';
 import { SHARED_FIXTURES_DIR } from '../../support/load-fixture.ts';
 
 describe('the Glue price table', () => {

@@ -2,11 +2,11 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectGlue } from '../../../src/ingest/glue/collect-glue.ts';
-import { openCapturedGlueApi } from '../../../src/ingest/glue/glue-captured-api.ts';
-import { DEFAULT_GLUE_PRICES } from '../../../src/ingest/glue/glue-prices.ts';
-import type { GlueJobMetricRecord, GlueJobRunRecord } from '../../../src/ingest/glue/glue-records.ts';
-import { writeGlueSample } from '../../../src/ingest/sample/glue-sample.ts';
+import { openCapturedGlueApi } from '../../../src/sources/glue/collect/captured-api.ts';
+import { DEFAULT_GLUE_PRICES } from '../../../src/sources/glue/collect/prices.ts';
+import type { GlueJobMetricRecord, GlueJobRunRecord } from '../../../src/sources/glue/collect/records.ts';
+import { collectGlue } from '../../../src/sources/glue/collect.ts';
+import { writeGlueSample } from '../../../src/sources/glue/sample.ts';
 
 const from = new Date('2026-11-01T00:00:00Z');
 const to = new Date('2026-11-03T00:00:00Z');

@@ -17,12 +17,12 @@ import {
 } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collectGlue } from '../../../src/ingest/glue/collect-glue.ts';
-import { fetchRunMetrics, planMetricBatches } from '../../../src/ingest/glue/glue-metric-data.ts';
-import { GLUE_JOB_METRICS } from '../../../src/ingest/glue/glue-metrics.ts';
-import { DEFAULT_GLUE_PRICES } from '../../../src/ingest/glue/glue-prices.ts';
-import type { GlueJobMetricRecord, GlueJobRunRecord } from '../../../src/ingest/glue/glue-records.ts';
-import { createSdkGlueApi } from '../../../src/ingest/glue/glue-sdk-api.ts';
+import { fetchRunMetrics, planMetricBatches } from '../../../src/sources/glue/collect/metric-data.ts';
+import { GLUE_JOB_METRICS } from '../../../src/sources/glue/collect/metrics.ts';
+import { DEFAULT_GLUE_PRICES } from '../../../src/sources/glue/collect/prices.ts';
+import type { GlueJobMetricRecord, GlueJobRunRecord } from '../../../src/sources/glue/collect/records.ts';
+import { createSdkGlueApi } from '../../../src/sources/glue/collect/sdk-api.ts';
+import { collectGlue } from '../../../src/sources/glue/collect.ts';
 import { expectValidCommands, expectValidRequest } from '../../support/aws-model-validator.ts';
 import { loadFixture } from '../../support/load-fixture.ts';
 import { asSdkMetricResult, asSdkRun, metricValue, mockGlueAws } from './glue-fake-aws.ts';

@@ -1,5 +1,5 @@
-import { GLUE_JOB_METRICS } from '../glue-collected.ts';
-import { defineTable } from '../table-definition.ts';
+import { defineTable } from '../../../catalog/table-definition.ts';
+import { GLUE_JOB_METRICS } from '../schema.ts';
 
 /** `glue_job_metrics`: CloudWatch `Glue` namespace datapoints of job runs, placed by datapoint time. */
 export const glueJobMetrics = defineTable({

@@ -21,7 +21,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Random } from '../../sources/sample-random.ts';
+import { Random } from '../sample-random.ts';
 import {
   jobMaxCapacity,
   runEnd,
@@ -29,7 +29,7 @@ import {
   type SampleJobSpec,
   type SampleRun,
   simulateJobRuns,
-} from './glue-sample-jobs.ts';
+} from './sample/jobs.ts';
 
 /**
  * Options of writeGlueSample.

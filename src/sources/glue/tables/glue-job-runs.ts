@@ -1,5 +1,5 @@
-import { GLUE_JOB_RUNS } from '../glue-collected.ts';
-import { defineTable } from '../table-definition.ts';
+import { defineTable } from '../../../catalog/table-definition.ts';
+import { GLUE_JOB_RUNS } from '../schema.ts';
 
 /**
  * `glue_job_runs`: one row per Glue job run attempt, placed by its `started_on` hour, so a run's

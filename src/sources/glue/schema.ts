@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { SourceFile } from '../sources/cloudtrail/list.ts';
-import type { TableColumn } from './table-definition.ts';
+import type { TableColumn } from '../../catalog/table-definition.ts';
+import type { SourceFile } from '../cloudtrail/list.ts';
 
 /**
  * The collected Glue data: NDJSON files the Glue collector writes under a root folder (locally

@@ -3,7 +3,7 @@
  * with and without auto scaling, FLEX, Ray, Python shell, streaming) and a simulation of their
  * scheduled runs over a window, seen as of the window's end. Pure functions of (seed, window).
  */
-import { Random } from '../../sources/sample-random.ts';
+import { Random } from '../../sample-random.ts';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;

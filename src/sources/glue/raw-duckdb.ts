@@ -1,5 +1,6 @@
 import { glob } from 'node:fs/promises';
 import path from 'node:path';
+import { parseHiveType, toDuckDbType } from '../../catalog/hive-types.ts';
 import type { DuckDbRun } from '../../engines/duckdb/duckdb-dialect-config.ts';
 import type { EngineWarning } from '../../engines/engine.ts';
 import {
@@ -7,8 +8,7 @@ import {
   type CollectedRelation,
   type GlueCollectedSource,
   rawColumnType,
-} from '../glue-collected.ts';
-import { parseHiveType, toDuckDbType } from '../hive-types.ts';
+} from './schema.ts';
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;

@@ -1,8 +1,8 @@
+import { floorHour } from '../../ingest/hours.ts';
 import { storeAt } from '../../storage/local-folder-store.ts';
 import { mapLimited } from '../../storage/map-limited.ts';
 import { type ObjectStore, objectLocation } from '../../storage/object-store.ts';
-import { floorHour } from '../hours.ts';
-import type { GlueApi, GlueJob, GlueJobRun } from './glue-api.ts';
+import type { GlueApi, GlueJob, GlueJobRun } from './collect/api.ts';
 import {
   existingGlueHours,
   type GlueCollectedTable,
@@ -10,16 +10,16 @@ import {
   mergeMetricHour,
   mergeRunHour,
   readHourFile,
-} from './glue-hour-files.ts';
-import { fetchRunMetrics, type MetricRun } from './glue-metric-data.ts';
-import type { GluePrices } from './glue-prices.ts';
+} from './collect/hour-files.ts';
+import { fetchRunMetrics, type MetricRun } from './collect/metric-data.ts';
+import type { GluePrices } from './collect/prices.ts';
 import {
   type GlueJobMetricRecord,
   type GlueJobRunRecord,
   jobRunRecord,
   normalizeRunRecord,
-} from './glue-records.ts';
-import { isTerminalRunState, replacesRun, runVersion } from './glue-run-state.ts';
+} from './collect/records.ts';
+import { isTerminalRunState, replacesRun, runVersion } from './collect/run-state.ts';
 
 /**
  * The Glue collector: reads job runs (GetJobs, GetJobRuns) and their CloudWatch metrics

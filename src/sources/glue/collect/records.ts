@@ -1,5 +1,5 @@
-import type { GlueJob, GlueJobRun } from './glue-api.ts';
-import { type GluePrices, priceFor } from './glue-prices.ts';
+import type { GlueJob, GlueJobRun } from './api.ts';
+import { type GluePrices, priceFor } from './prices.ts';
 
 /**
  * One line of `job-runs/dt=…/hour=…/job-runs.json`: one run attempt, placed by its StartedOn hour.

@@ -1,6 +1,6 @@
-import type { GetMetricDataInput, GlueApi, MetricDataQuery } from './glue-api.ts';
-import { GLUE_JOB_METRICS, GLUE_METRIC_NAMESPACE, type GlueMetricDefinition } from './glue-metrics.ts';
-import type { GlueJobMetricRecord } from './glue-records.ts';
+import type { GetMetricDataInput, GlueApi, MetricDataQuery } from './api.ts';
+import { GLUE_JOB_METRICS, GLUE_METRIC_NAMESPACE, type GlueMetricDefinition } from './metrics.ts';
+import type { GlueJobMetricRecord } from './records.ts';
 
 /**
  * CloudWatch GetMetricData for Glue job runs, within the API's limits (cloudwatch.service-2.json):

@@ -1,5 +1,5 @@
-import type { GlueJobRun } from './glue-api.ts';
-import type { GlueJobRunRecord } from './glue-records.ts';
+import type { GlueJobRun } from './api.ts';
+import type { GlueJobRunRecord } from './records.ts';
 
 /** Glue's JobRunState values, and which version of a run to keep when two are seen. */
 

@@ -1,10 +1,10 @@
-import { storeAt } from '../../storage/local-folder-store.ts';
-import { mapLimited } from '../../storage/map-limited.ts';
-import { type ObjectStore, objectLocation } from '../../storage/object-store.ts';
-import { HOUR_MS, partitionOf, partitionPath } from '../hours.ts';
-import type { GlueJobMetricRecord, GlueJobRunRecord } from './glue-records.ts';
-import { normalizeMetricRecord, normalizeRunRecord } from './glue-records.ts';
-import { replacesRun, runVersion } from './glue-run-state.ts';
+import { HOUR_MS, partitionOf, partitionPath } from '../../../ingest/hours.ts';
+import { storeAt } from '../../../storage/local-folder-store.ts';
+import { mapLimited } from '../../../storage/map-limited.ts';
+import { type ObjectStore, objectLocation } from '../../../storage/object-store.ts';
+import type { GlueJobMetricRecord, GlueJobRunRecord } from './records.ts';
+import { normalizeMetricRecord, normalizeRunRecord } from './records.ts';
+import { replacesRun, runVersion } from './run-state.ts';
 
 /**
  * The collected NDJSON hour files under the Glue root (locally `<dataDir>/raw/glue`, on AWS

@@ -9,8 +9,8 @@ import type {
   GlueJobRun,
   MetricDataQuery,
   MetricDataResult,
-} from './glue-api.ts';
-import { replacesRun, runVersion } from './glue-run-state.ts';
+} from './api.ts';
+import { replacesRun, runVersion } from './run-state.ts';
 
 /**
  * The Glue collector's local source: a folder of captured API responses, as the AWS CLI writes them

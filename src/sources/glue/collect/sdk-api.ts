@@ -1,13 +1,13 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { GlueClient } from '@aws-sdk/client-glue';
-import { type AwsRetryOptions, withThrottlingRetry } from '../../engines/aws-retry.ts';
+import { type AwsRetryOptions, withThrottlingRetry } from '../../../engines/aws-retry.ts';
 import type {
   GetMetricDataInput,
   GetMetricDataOutput,
   GlueApi,
   GlueJobRunsPage,
   GlueJobsPage,
-} from './glue-api.ts';
+} from './api.ts';
 
 /** Most jobs GetJobs returns per page (glue.service-2.json PageSize). */
 export const GET_JOBS_PAGE_SIZE = 1000;

@@ -1,9 +1,9 @@
-import { COLLECTED_RELATIONS, type CollectedRelation, rawColumnType } from '../glue-collected.ts';
-import { parseHiveType, toHiveType } from '../hive-types.ts';
-import { PARTITION_KEYS } from '../table-definition.ts';
-import { hiveString, s3Location } from './athena-sql.ts';
-import type { CuratedTableTarget } from './curated-table-ddl.ts';
-import { type GlueTableInput, glueColumns } from './glue-table-input.ts';
+import { hiveString, s3Location } from '../../catalog/athena/athena-sql.ts';
+import type { CuratedTableTarget } from '../../catalog/athena/curated-table-ddl.ts';
+import { type GlueTableInput, glueColumns } from '../../catalog/athena/glue-table-input.ts';
+import { parseHiveType, toHiveType } from '../../catalog/hive-types.ts';
+import { PARTITION_KEYS } from '../../catalog/table-definition.ts';
+import { COLLECTED_RELATIONS, type CollectedRelation, rawColumnType } from './schema.ts';
 
 /**
  * The collected Glue relations on Athena: external tables over the collector's NDJSON files at
