@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { TableDefinition } from '../catalog/table-definition.ts';
 import { LakeqError } from '../engines/engine.ts';
-import { type CloudTrailLister, filesForWindow, type SourceFile } from '../sources/cloudtrail/list.ts';
+import { filesForWindow } from '../sources/cloudtrail/list.ts';
+import type { CloudTrailLister } from '../sources/cloudtrail/list-local.ts';
 import {
   type CollectedFolderLister,
   collectedFilesByHour,
@@ -11,6 +12,7 @@ import {
 } from '../sources/glue/schema.ts';
 import { finishedHoursIn, floorHour, HOUR_MS, type HourPartition, hourKey, partitionOf } from './hours.ts';
 import { type LedgerRow, lastLoads } from './ledger.ts';
+import type { SourceFile } from './source-file.ts';
 
 /** Why a partition is in a plan. */
 export type LoadReason = 'new' | 'changed' | 'forced';

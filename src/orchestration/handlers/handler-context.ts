@@ -4,7 +4,7 @@ import type {
   PartitionSwitchTarget,
   RegisteredPartition,
 } from '../../ingest/athena/partition-switch-plan.ts';
-import type { CloudTrailLister } from '../../sources/cloudtrail/list.ts';
+import type { CloudTrailLister } from '../../sources/cloudtrail/list-local.ts';
 import type { GlueApi } from '../../sources/glue/collect/api.ts';
 import type { GluePrices } from '../../sources/glue/collect/prices.ts';
 import { localFolderStore } from '../../storage/local-folder-store.ts';

@@ -2,7 +2,7 @@ import { tableByName } from '../../catalog/tables/index.ts';
 import { LakeqError } from '../../engines/engine.ts';
 import { HOUR_MS } from '../../ingest/hours.ts';
 import type { LoadBatch, LoadPlan, LoadReason } from '../../ingest/load-plan.ts';
-import type { SourceFile } from '../../sources/cloudtrail/list.ts';
+import type { SourceFile } from '../../ingest/source-file.ts';
 import { storeAt } from '../../storage/local-folder-store.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 

@@ -1,7 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { listS3, type S3ListLike } from '../../storage/s3-list.ts';
 import { parseS3Uri } from '../../storage/s3-uri.ts';
-import type { CloudTrailLister, ListedFile } from './list.ts';
+import type { CloudTrailLister, ListedFile } from './list-local.ts';
 
 /**
  * Lists the CloudTrail layout of an S3 trail bucket (`s3://bucket/prefix/AWSLogs/...`) for

@@ -1,69 +1,6 @@
-import { readdir, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { HOUR_MS } from '../../ingest/hours.ts';
-
-/** A CloudTrail log file with what identifies its content for fingerprints. */
-export interface SourceFile {
-  readonly path: string;
-  readonly size: number;
-  readonly mtimeMs: number;
-  /** Delivery time from the file name (`..._20261127T1305Z_...`), when it has one. */
-  readonly deliveredAt?: Date;
-}
-
-/** A file of a folder, as a lister reports it. */
-export interface ListedFile {
-  readonly name: string;
-  readonly size: number;
-  readonly mtimeMs: number;
-}
-
-/**
- * How the folders of the CloudTrail layout are listed: a local folder (the default) or an S3
- * prefix (`s3CloudTrailLister`, ListObjectsV2 with a `/` delimiter). Paths are the lister's own:
- * file paths locally, `s3://bucket/key` URIs on S3.
- *
- * @example
- * ```ts
- * await filesForWindow('s3://org-trail/', from, to, 3, s3CloudTrailLister({ client: () => s3 }));
- * ```
- */
-export interface CloudTrailLister {
-  join(dir: string, ...names: string[]): string;
-  /** The names of the sub-folders of `dir`; none when it does not exist. */
-  folders(dir: string): Promise<string[]>;
-  /** The files directly in `dir` whose name `keep` accepts; none when it does not exist. */
-  files(dir: string, keep: (name: string) => boolean): Promise<ListedFile[]>;
-}
-
-/**
- * The local folder lister: readdir, and stat for the files kept.
- *
- * @example
- * ```ts
- * await LOCAL_CLOUDTRAIL_LISTER.folders('./lakeq-data/raw/cloudtrail/AWSLogs') // ['111122223333']
- * ```
- */
-export const LOCAL_CLOUDTRAIL_LISTER: CloudTrailLister = {
-  join: (dir, ...names) => path.join(dir, ...names),
-  folders: listDirs,
-  files: async (dir, keep) => {
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-    const out: ListedFile[] = [];
-    for (const name of names) {
-      if (!keep(name)) continue;
-      const info = await stat(path.join(dir, name));
-      if (info.isFile()) out.push({ name, size: info.size, mtimeMs: info.mtimeMs });
-    }
-    return out;
-  },
-};
+import type { SourceFile } from '../../ingest/source-file.ts';
+import { type CloudTrailLister, LOCAL_CLOUDTRAIL_LISTER } from './list-local.ts';
 
 const DELIVERY = /_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_/;
 const LOG_FILE = /\.json(\.gz)?$/i;
@@ -147,16 +84,6 @@ async function trailRegionDirs(list: CloudTrailLister, root: string): Promise<st
   };
   await accountsIn(logs);
   return out.sort();
-}
-
-async function listDirs(dir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(dir, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory()).map((e) => e.name);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
 }
 
 /** The `yyyy/mm/dd` folders of a trail Region folder within [first, last] ('YYYY-MM-DD'), listed, not guessed. */

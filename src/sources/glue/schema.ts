@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { TableColumn } from '../../catalog/table-definition.ts';
-import type { SourceFile } from '../cloudtrail/list.ts';
+import type { SourceFile } from '../../ingest/source-file.ts';
 
 /**
  * The collected Glue data: NDJSON files the Glue collector writes under a root folder (locally
