@@ -3,13 +3,9 @@ import type { TableDefinition } from '../catalog/table-definition.ts';
 import { LakeqError } from '../engines/engine.ts';
 import { filesForWindow } from '../sources/cloudtrail/list.ts';
 import type { CloudTrailLister } from '../sources/cloudtrail/list-local.ts';
-import {
-  type CollectedFolderLister,
-  collectedFilesByHour,
-  collectedRelation,
-  isCollectedSource,
-  LOCAL_COLLECTED_LISTER,
-} from '../sources/glue/schema.ts';
+import { collectedFilesByHour } from '../sources/glue/list.ts';
+import { type CollectedFolderLister, LOCAL_COLLECTED_LISTER } from '../sources/glue/list-local.ts';
+import { collectedRelation, isCollectedSource } from '../sources/glue/schema.ts';
 import { finishedHoursIn, floorHour, HOUR_MS, type HourPartition, hourKey, partitionOf } from './hours.ts';
 import { type LedgerRow, lastLoads } from './ledger.ts';
 import type { SourceFile } from './source-file.ts';

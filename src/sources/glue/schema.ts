@@ -1,7 +1,5 @@
-import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { TableColumn } from '../../catalog/table-definition.ts';
-import type { SourceFile } from '../../ingest/source-file.ts';
 
 /**
  * The collected Glue data: NDJSON files the Glue collector writes under a root folder (locally
@@ -128,75 +126,4 @@ export function rawColumnType(column: TableColumn): string {
 export function collectedHourDir(root: string, relation: CollectedRelation, hour: Date): string {
   const iso = hour.toISOString();
   return path.join(root, relation.folder, `dt=${iso.slice(0, 10)}`, `hour=${iso.slice(11, 13)}`);
-}
-
-const JSON_FILE = /\.json$/i;
-
-/**
- * How a collected root is listed: a local folder, or an `s3://bucket/prefix` URI with an S3
- * lister (the CloudTrail lister of cloudtrail-file-index.ts fits). Paths are the lister's own.
- */
-export interface CollectedFolderLister {
-  join(dir: string, ...names: string[]): string;
-  /** The files directly in `dir` whose name `keep` accepts; none when `dir` does not exist. */
-  files(
-    dir: string,
-    keep: (name: string) => boolean,
-  ): Promise<readonly { readonly name: string; readonly size: number; readonly mtimeMs: number }[]>;
-}
-
-/** The local folder lister: readdir and stat; a file replaced or removed meanwhile is left out. */
-export const LOCAL_COLLECTED_LISTER: CollectedFolderLister = {
-  join: (dir, ...names) => path.join(dir, ...names),
-  files: async (dir, keep) => {
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return [];
-      throw error;
-    }
-    const out: { name: string; size: number; mtimeMs: number }[] = [];
-    for (const name of names.filter(keep)) {
-      const info = await stat(path.join(dir, name)).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return undefined;
-        throw error;
-      });
-      if (info?.isFile()) out.push({ name, size: info.size, mtimeMs: info.mtimeMs });
-    }
-    return out;
-  },
-};
-
-/**
- * The collected files of each hour (keyed `2026-11-27T13`), listed, with size and mtime for
- * fingerprints. An hour with no file has no entry. Only `*.json` files count, so the
- * collector's temporary files never show. An `s3://` root needs an S3 `lister`.
- *
- * @example
- * ```ts
- * const byHour = await collectedFilesByHour('/data/raw/glue', GLUE_JOB_RUNS, [new Date('2026-11-27T13:00Z')]);
- * byHour.get('2026-11-27T13') // [{ path: '…/job-runs/dt=2026-11-27/hour=13/job-runs.json', size: 812, mtimeMs: … }]
- * ```
- */
-export async function collectedFilesByHour(
-  root: string,
-  relation: CollectedRelation,
-  hours: readonly Date[],
-  lister: CollectedFolderLister = LOCAL_COLLECTED_LISTER,
-): Promise<Map<string, SourceFile[]>> {
-  if (root.startsWith('s3://') && lister === LOCAL_COLLECTED_LISTER)
-    throw new Error(`${relation.relation}: listing ${root} needs an S3 lister`);
-  const out = new Map<string, SourceFile[]>();
-  for (const hour of hours) {
-    const iso = hour.toISOString();
-    const dir = lister.join(root, relation.folder, `dt=${iso.slice(0, 10)}`, `hour=${iso.slice(11, 13)}`);
-    const listed = await lister.files(dir, (name) => JSON_FILE.test(name));
-    const files = [...listed]
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      .map((f) => ({ path: lister.join(dir, f.name), size: f.size, mtimeMs: f.mtimeMs }));
-    if (files.length > 0) out.set(iso.slice(0, 13), files);
-  }
-  return out;
 }
