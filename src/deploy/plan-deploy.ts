@@ -1,13 +1,17 @@
 import type { AlarmDefinition } from '../alarms/alarm-definition.ts';
 import { alarmResources } from '../alarms/alarm-resources.ts';
 import type { CloudWatchLike } from '../alarms/cloudwatch-alarms.ts';
-import { cloudTrailLogsTableInput, glueTableInput } from '../catalog/athena/glue-table-input.ts';
+import { glueTableInput } from '../catalog/athena/glue-table-input.ts';
 import type { TableDefinition } from '../catalog/table-definition.ts';
 import type { SpiceDataset } from '../dashboards/datasets.ts';
 import { createAthenaEngine } from '../engines/athena/athena-engine.ts';
 import { LakeqError } from '../engines/engine.ts';
 import type { LibraryQuery } from '../query/define-query.ts';
-import { CLOUDTRAIL_EVENTS_RAW_VIEW, cloudTrailEventsRawViewSql } from '../sources/cloudtrail/raw-athena.ts';
+import {
+  CLOUDTRAIL_EVENTS_RAW_VIEW,
+  cloudTrailEventsRawViewSql,
+  cloudTrailLogsTableInput,
+} from '../sources/cloudtrail/raw-athena.ts';
 import {
   type AthenaDeployLike,
   namedQueryIndex,

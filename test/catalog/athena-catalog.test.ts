@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { HiveSQL, TrinoSQL } from 'dt-sql-parser';
 import { describe, expect, it } from 'vitest';
 import { curatedTableDdl } from '../../src/catalog/athena/curated-table-ddl.ts';
-import { cloudTrailLogsTableInput, glueTableInput } from '../../src/catalog/athena/glue-table-input.ts';
+import { glueTableInput } from '../../src/catalog/athena/glue-table-input.ts';
 import { type HiveType, parseHiveType, toHiveType } from '../../src/catalog/hive-types.ts';
 import { defineTable } from '../../src/catalog/table-definition.ts';
 import { TABLES } from '../../src/catalog/tables/index.ts';
@@ -11,6 +11,7 @@ import {
   type CloudTrailLogsOptions,
   cloudTrailEventsRawViewSql,
   cloudTrailLogsDdl,
+  cloudTrailLogsTableInput,
 } from '../../src/sources/cloudtrail/raw-athena.ts';
 import { CLOUDTRAIL_EVENTS_RAW_VIEW_SQL } from '../../src/sources/cloudtrail/raw-duckdb-views.ts';
 import { CLOUDTRAIL_RECORD } from '../../src/sources/cloudtrail/schema.ts';
