@@ -2,22 +2,22 @@ import { CreateTableCommand, GetTableCommand, GlueClient } from '@aws-sdk/client
 import { mockClient } from 'aws-sdk-client-mock';
 import { HiveSQL } from 'dt-sql-parser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TABLES } from '../../src/catalog/tables/index.ts';
-import type { LakeqSettings } from '../../src/config/lakeq-config.ts';
-import { glueCollectedTableResources } from '../../src/deploy/glue-resources.ts';
-import { planResource } from '../../src/deploy/resource.ts';
-import { compileTarget } from '../../src/engines/compile-targets.ts';
-import { compileQuery } from '../../src/query/compile-query.ts';
-import { loadQuery } from '../../src/query/registry.ts';
+import { TABLES } from '../../../src/catalog/tables/index.ts';
+import type { LakeqSettings } from '../../../src/config/lakeq-config.ts';
+import { glueCollectedTableResources } from '../../../src/deploy/glue-resources.ts';
+import { planResource } from '../../../src/deploy/resource.ts';
+import { compileTarget } from '../../../src/engines/compile-targets.ts';
+import { compileQuery } from '../../../src/query/compile-query.ts';
+import { loadQuery } from '../../../src/query/registry.ts';
 import {
   collectedTableDdl,
   collectedTableInput,
   collectedTablesDdl,
-} from '../../src/sources/glue/raw-athena.ts';
-import { GLUE_JOB_METRICS, GLUE_JOB_RUNS } from '../../src/sources/glue/schema.ts';
-import { glueJobMetrics } from '../../src/sources/glue/tables/glue-job-metrics.ts';
-import { glueJobRuns } from '../../src/sources/glue/tables/glue-job-runs.ts';
-import { expectValidRequest } from '../support/aws-model-validator.ts';
+} from '../../../src/sources/glue/raw-athena.ts';
+import { GLUE_JOB_METRICS, GLUE_JOB_RUNS } from '../../../src/sources/glue/schema.ts';
+import { glueJobMetrics } from '../../../src/sources/glue/tables/glue-job-metrics.ts';
+import { glueJobRuns } from '../../../src/sources/glue/tables/glue-job-runs.ts';
+import { expectValidRequest } from '../../support/aws-model-validator.ts';
 
 const hive = new HiveSQL();
 const TARGET = { bucket: 'lake-bucket', prefix: 'lakeq', database: 'lakeq' };

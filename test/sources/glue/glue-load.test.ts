@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CompiledQuery } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openLocalEngine } from '../../src/catalog/duckdb/local-engine.ts';
-import { readLedger } from '../../src/ingest/ledger.ts';
-import { planLoad } from '../../src/ingest/load-plan.ts';
-import { collectedHourDir, GLUE_JOB_RUNS } from '../../src/sources/glue/schema.ts';
-import { glueJobMetrics } from '../../src/sources/glue/tables/glue-job-metrics.ts';
-import { glueJobRuns } from '../../src/sources/glue/tables/glue-job-runs.ts';
+import { openLocalEngine } from '../../../src/catalog/duckdb/local-engine.ts';
+import { readLedger } from '../../../src/ingest/ledger.ts';
+import { planLoad } from '../../../src/ingest/load-plan.ts';
+import { collectedHourDir, GLUE_JOB_RUNS } from '../../../src/sources/glue/schema.ts';
+import { glueJobMetrics } from '../../../src/sources/glue/tables/glue-job-metrics.ts';
+import { glueJobRuns } from '../../../src/sources/glue/tables/glue-job-runs.ts';
 import {
   type CollectedMetric,
   jobRun,
@@ -18,7 +18,7 @@ import {
   TEST_REGION,
   writeCollectedMetrics,
   writeCollectedRuns,
-} from '../support/glue-collected.ts';
+} from '../../support/glue-collected.ts';
 
 let root: string;
 let dataDir: string;

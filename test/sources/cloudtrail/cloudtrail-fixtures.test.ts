@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLocalEngine, readsRawViews } from '../../src/catalog/duckdb/local-engine.ts';
-import type { DuckDbEngine } from '../../src/engines/duckdb/duckdb-engine.ts';
+import { openLocalEngine, readsRawViews } from '../../../src/catalog/duckdb/local-engine.ts';
+import type { DuckDbEngine } from '../../../src/engines/duckdb/duckdb-engine.ts';
 import {
   type FixtureRecord,
   loadCloudTrailFixtureRecords,
   writeRecordsInS3Layout,
-} from '../support/cloudtrail-fixtures.ts';
+} from '../../support/cloudtrail-fixtures.ts';
 
 let root: string;
 let engine: DuckDbEngine;
