@@ -14,7 +14,7 @@ import {
 import { glueJobMetrics } from '../../src/sources/glue/tables/glue-job-metrics.ts';
 import { glueJobRuns } from '../../src/sources/glue/tables/glue-job-runs.ts';
 
-/** One line of `job-runs/dt=…/hour=…/job-runs.json`, as the collector writes it (src/ingest/glue/glue-records.ts). */
+/** One line of `job-runs/dt=…/hour=…/job-runs.json`, as the collector writes it (src/sources/glue/collect/records.ts). */
 export type CollectedJobRun = GlueJobRunRecord;
 
 /** One line of `job-metrics/dt=…/hour=…/job-metrics.json`. */

@@ -23,7 +23,7 @@ import { isTerminalRunState, replacesRun, runVersion } from './collect/run-state
 
 /**
  * The Glue collector: reads job runs (GetJobs, GetJobRuns) and their CloudWatch metrics
- * (GetMetricData) for a window and merges them into the hour files of glue-hour-files.ts, through
+ * (GetMetricData) for a window and merges them into the hour files of collect/hour-files.ts, through
  * an ObjectStore: a local folder, or an S3 prefix when it runs on AWS Lambda.
  *
  * Incremental: GetJobRuns returns runs newest first, so paging stops after the first page that ends

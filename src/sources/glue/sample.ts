@@ -1,6 +1,6 @@
 /**
  * `lakeq sample glue`: writes a realistic, deterministic folder of captured AWS Glue and CloudWatch
- * API responses, the layout the captured-folder source reads (src/ingest/glue/glue-captured-api.ts):
+ * API responses, the layout the captured-folder source reads (src/sources/glue/collect/captured-api.ts):
  *
  * - `jobs/get-jobs-1.json`, `jobs/get-jobs-2.json`: GetJobs pages (times as epoch seconds, as AWS CLI v1
  *   and the fixture print them);
@@ -12,7 +12,7 @@
  * - `metrics/<job>-<day>.json`: `{ MetricDataQueries, MetricDataResults }` with the Spark metrics of
  *   the glueetl and gluestreaming runs (Python shell and Ray jobs publish none of them), by day.
  *
- * The jobs (glue-sample-jobs.ts): Spark G.1X/G.2X, one with auto scaling (DPUSeconds), one FLEX, Ray on
+ * The jobs (sample/jobs.ts): Spark G.1X/G.2X, one with auto scaling (DPUSeconds), one FLEX, Ray on
  * Z.2X, Python shell at 0.0625 and 1 DPU, a streaming job RUNNING through the window; hourly, 6-hourly
  * and daily schedules over [from, to); failures with real-looking error messages, TIMEOUT, STOPPED,
  * ERROR, retries (Attempt 1 with PreviousRunId), and a slow hourly run still RUNNING at `to`.

@@ -1,7 +1,7 @@
 /**
  * The three calls the Glue collector makes, typed as the subset it reads (Kysely's "type the
- * client as what you use"): implemented by the AWS SDK (glue-sdk-api.ts) and by a folder of
- * captured API responses (glue-captured-api.ts). Times are `Date`s whatever the source wrote.
+ * client as what you use"): implemented by the AWS SDK (sdk-api.ts) and by a folder of
+ * captured API responses (captured-api.ts). Times are `Date`s whatever the source wrote.
  */
 
 /** The part of a Glue `Job` (GetJobs) the collector reads. */
