@@ -7,13 +7,10 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  type CloudTrailSampleSummary,
-  writeCloudTrailSample,
-} from '../src/ingest/sample/cloudtrail-sample.ts';
+import { type CloudTrailSampleSummary, writeCloudTrailSample } from '../src/sources/cloudtrail/sample.ts';
 
 export const DATA_DIR = path.join(import.meta.dirname, '.data');
-const GENERATOR_DIR = path.join(import.meta.dirname, '..', 'src', 'ingest', 'sample');
+const SOURCES_DIR = path.join(import.meta.dirname, '..', 'src', 'sources');
 
 /** The estate: a week of November 2026, 5 accounts, 2 Regions; volume set by events per hour. */
 const ACCOUNTS = 5;
@@ -61,9 +58,18 @@ export function sampleParams(targetEvents: number): SampleParams {
 /** A hash of the generator's sources: a changed generator means a new sample. */
 async function generatorVersion(): Promise<string> {
   const hash = createHash('sha256');
-  for (const name of (await readdir(GENERATOR_DIR)).filter((n) => n.endsWith('.ts')).sort()) {
-    hash.update(name);
-    hash.update(await readFile(path.join(GENERATOR_DIR, name)));
+  const helpers = path.join(SOURCES_DIR, 'cloudtrail', 'sample');
+  const files = [
+    path.join(SOURCES_DIR, 'sample-random.ts'),
+    path.join(SOURCES_DIR, 'cloudtrail', 'sample.ts'),
+    ...(await readdir(helpers))
+      .filter((n) => n.endsWith('.ts'))
+      .sort()
+      .map((n) => path.join(helpers, n)),
+  ];
+  for (const file of files) {
+    hash.update(path.relative(SOURCES_DIR, file));
+    hash.update(await readFile(file));
   }
   return hash.digest('hex').slice(0, 16);
 }

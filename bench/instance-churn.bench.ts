@@ -24,12 +24,12 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { INSTANCE_LIFECYCLE, SSO_SOURCE } from '../queries/identity-center/identity-center-sql.ts';
 import churn from '../queries/identity-center/instance-churn.ts';
-import { CLOUDTRAIL_RECORD_SQL_TYPE } from '../src/catalog/cloudtrail-schema.ts';
-import { LocalCloudTrailSource } from '../src/catalog/duckdb/local-cloudtrail-source.ts';
 import { openLocalEngine } from '../src/catalog/duckdb/local-engine.ts';
 import { createDuckDbEngine, type DuckDbEngine } from '../src/engines/duckdb/duckdb-engine.ts';
 import { runLoad } from '../src/ingest/run-load.ts';
 import { runQuery } from '../src/query/run-query.ts';
+import { LocalCloudTrailSource } from '../src/sources/cloudtrail/raw-duckdb.ts';
+import { CLOUDTRAIL_RECORD_SQL_TYPE } from '../src/sources/cloudtrail/schema.ts';
 import { type BenchSample, DATA_DIR, ensureSample } from './dataset.ts';
 import { type BenchResult, envInt, log, median, ms, ratio, type SummaryRow, table, timed } from './lib.ts';
 

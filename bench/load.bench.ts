@@ -31,14 +31,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { CompiledQuery } from 'kysely';
-import { CLOUDTRAIL_RECORD_SQL_TYPE } from '../src/catalog/cloudtrail-schema.ts';
-import { CLOUDTRAIL_EVENTS_RAW_VIEW_SQL } from '../src/catalog/duckdb/cloudtrail-views.ts';
 import { openLocalEngine } from '../src/catalog/duckdb/local-engine.ts';
-import { cloudtrailEvents } from '../src/catalog/tables/cloudtrail-events.ts';
 import type { LoadPlan } from '../src/ingest/load-plan.ts';
 import type { LoadSummary } from '../src/ingest/local-load.ts';
 import { runLoad } from '../src/ingest/run-load.ts';
-import { writeCloudTrailSample } from '../src/ingest/sample/cloudtrail-sample.ts';
+import { CLOUDTRAIL_EVENTS_RAW_VIEW_SQL } from '../src/sources/cloudtrail/raw-duckdb-views.ts';
+import { writeCloudTrailSample } from '../src/sources/cloudtrail/sample.ts';
+import { CLOUDTRAIL_RECORD_SQL_TYPE } from '../src/sources/cloudtrail/schema.ts';
+import { cloudtrailEvents } from '../src/sources/cloudtrail/tables/cloudtrail-events.ts';
 import { type BenchSample, ensureSample } from './dataset.ts';
 import { type BenchResult, envInt, log, median, ms, ratio, type SummaryRow, table } from './lib.ts';
 

@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import { z } from 'zod';
-import { FAILED_RUN_STATES } from '../../src/catalog/glue-collected.ts';
 import type { QueryBuildContext } from '../../src/query/define-query.ts';
+import { FAILED_RUN_STATES } from '../../src/sources/glue/schema.ts';
 import { dayPartitions } from '../cloudtrail/cloudtrail-sql.ts';
 
 /** `job_run_state in ('FAILED', 'ERROR', 'TIMEOUT')`: the states the glue queries count as failed. */

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { cloudtrailEvents } from '../../src/catalog/tables/cloudtrail-events.ts';
 import { defineQuery } from '../../src/query/define-query.ts';
 import { timeWindow } from '../../src/query/param-types.ts';
+import { cloudtrailEvents } from '../../src/sources/cloudtrail/tables/cloudtrail-events.ts';
 import { LATEST_DELIVERY_DAYS, partitionColumns, sourceDay } from './transform-sql.ts';
 
 /**

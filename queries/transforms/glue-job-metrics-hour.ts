@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { GLUE_JOB_METRICS } from '../../src/catalog/glue-collected.ts';
 import { defineQuery } from '../../src/query/define-query.ts';
 import { timeWindow } from '../../src/query/param-types.ts';
+import { GLUE_JOB_METRICS } from '../../src/sources/glue/schema.ts';
 import { collectedDays, partitionColumns, typedColumns } from './transform-sql.ts';
 
 const columns = GLUE_JOB_METRICS.columns.map((c) => sql.ref(c.name));

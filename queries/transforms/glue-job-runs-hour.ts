@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { GLUE_JOB_RUNS } from '../../src/catalog/glue-collected.ts';
-import { TERMINAL_RUN_STATES } from '../../src/ingest/glue/glue-run-state.ts';
 import { defineQuery } from '../../src/query/define-query.ts';
 import { timeWindow } from '../../src/query/param-types.ts';
+import { TERMINAL_RUN_STATES } from '../../src/sources/glue/collect/run-state.ts';
+import { GLUE_JOB_RUNS } from '../../src/sources/glue/schema.ts';
 import { collectedDays, partitionColumns, typedColumns } from './transform-sql.ts';
 
 const columns = GLUE_JOB_RUNS.columns.map((c) => sql.ref(c.name));

@@ -1,7 +1,7 @@
 import type { MetricAlarm as CloudWatchMetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { diffValues } from '../deploy/diff-values.ts';
+import type { Resource } from '../deploy/resource.ts';
 import { type AwsRetryOptions, withThrottlingRetry } from '../engines/aws-retry.ts';
-import { diffValues } from '../orchestration/deploy/diff-values.ts';
-import type { Resource } from '../orchestration/deploy/resource.ts';
 import type { AlarmDefinition } from './alarm-definition.ts';
 import {
   type AlarmDeployOptions,

@@ -1,6 +1,7 @@
 import { TABLES } from '../catalog/tables/index.ts';
 import { floorHour, HOUR_MS, hourKey } from '../ingest/hours.ts';
 import type { LedgerRow } from '../ingest/ledger.ts';
+import { readsCollectedFiles } from '../sources/index.ts';
 
 /** The names of the health metrics the ETL publishes in namespace `lakeq`. */
 export const HEALTH_METRICS = {
@@ -143,6 +144,4 @@ export function healthData(health: HealthMetrics): HealthDatum[] {
  * healthMetrics(ledger, at) // lagByTable leaves glue_job_runs and glue_job_metrics out
  * ```
  */
-export const COLLECTED_TABLES: readonly string[] = TABLES.filter(
-  (t) => 'source' in t.input && t.input.source !== 'cloudtrail',
-).map((t) => t.name);
+export const COLLECTED_TABLES: readonly string[] = TABLES.filter(readsCollectedFiles).map((t) => t.name);

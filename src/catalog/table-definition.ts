@@ -5,7 +5,7 @@
 
 /**
  * The raw sources a curated table can read: CloudTrail log files, or the collector's hourly
- * NDJSON files of Glue job runs and metrics (see glue-collected.ts).
+ * NDJSON files of Glue job runs and metrics (see src/sources/glue/schema.ts).
  *
  * @example
  * ```ts

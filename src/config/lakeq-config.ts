@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { ENGINE_NAMES, type EngineName, LakeqError } from '../engines/engine.ts';
-import { DEFAULT_GLUE_PRICES, type GluePrices, gluePricesSchema } from '../ingest/glue/glue-prices.ts';
+import { DEFAULT_GLUE_PRICES, type GluePrices, gluePricesSchema } from '../sources/glue/collect/prices.ts';
 
 /** The name of the settings file looked for in the working directory. */
 export const CONFIG_FILE = 'lakeq.config.json';

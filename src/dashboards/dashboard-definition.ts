@@ -15,7 +15,7 @@ import type { DashboardVersionDefinition } from '@aws-sdk/client-quicksight';
  *   MONTH; the column must be DATETIME), NumericalDimensionField, NumericalMeasureField
  *   (SimpleNumericalAggregation SUM, AVERAGE, MIN, MAX, COUNT, DISTINCT_COUNT; a numeric column),
  *   CategoricalMeasureField (COUNT, DISTINCT_COUNT). Column names are the dataset's, lower case
- *   (`spiceDatasetColumns` in src/orchestration/deploy/spice-datasets.ts lists them with their
+ *   (`spiceDatasetColumns` in src/deploy/spice-datasets.ts lists them with their
  *   types: `dt` is a DATETIME day in every dataset; the ledger's `startedat`/`finishedat` are
  *   DATETIME).
  * - `Sheets[].Layouts`: one GridLayout of 36 columns (ElementId, ColumnIndex, ColumnSpan,

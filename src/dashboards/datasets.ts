@@ -6,7 +6,7 @@ import { LEDGER_TABLE } from '../catalog/athena/ledger-ddl.ts';
  *
  * `{ table: 'lakeq_runs' }` is the run ledger (LEDGER_TABLE of src/catalog/athena/ledger-ddl.ts):
  * not a curated table, so its columns come from LEDGER_COLUMNS (see `dataSetDefinitions` in
- * src/orchestration/deploy/spice-datasets.ts), and locally it is the DuckDB view of the same name.
+ * src/deploy/spice-datasets.ts), and locally it is the DuckDB view of the same name.
  */
 export interface SpiceDataset {
   /** QuickSight DataSetId and the local snapshot's name: `lakeq-<name>`. */

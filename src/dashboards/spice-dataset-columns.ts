@@ -1,11 +1,7 @@
 import { LEDGER_COLUMNS, LEDGER_TABLE } from '../catalog/athena/ledger-ddl.ts';
 import type { TableDefinition } from '../catalog/table-definition.ts';
+import { ledgerInputColumns, type SpiceColumn, tableInputColumns } from '../deploy/quicksight-columns.ts';
 import { LakeqError } from '../engines/engine.ts';
-import {
-  ledgerInputColumns,
-  type SpiceColumn,
-  tableInputColumns,
-} from '../orchestration/deploy/quicksight-columns.ts';
 import type { SpiceDataset } from './datasets.ts';
 
 /**

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { type AppendLog, type ObjectStore, storeAt } from '../storage/object-store.ts';
+import { storeAt } from '../storage/local-folder-store.ts';
+import type { AppendLog, ObjectStore } from '../storage/object-store.ts';
 
 /** One row per (table, partition, run): what a load did to a partition. */
 export interface LedgerRow {

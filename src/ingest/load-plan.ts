@@ -1,16 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  type CollectedFolderLister,
-  collectedFilesByHour,
-  collectedRelation,
-  isCollectedSource,
-  LOCAL_COLLECTED_LISTER,
-} from '../catalog/glue-collected.ts';
 import type { TableDefinition } from '../catalog/table-definition.ts';
 import { LakeqError } from '../engines/engine.ts';
-import { type CloudTrailLister, filesForWindow, type SourceFile } from './cloudtrail-file-index.ts';
+import { filesForWindow } from '../sources/cloudtrail/list.ts';
+import type { CloudTrailLister } from '../sources/cloudtrail/list-local.ts';
+import { collectedFilesByHour } from '../sources/glue/list.ts';
+import { type CollectedFolderLister, LOCAL_COLLECTED_LISTER } from '../sources/glue/list-local.ts';
+import { collectedRelation, isCollectedSource } from '../sources/glue/schema.ts';
 import { finishedHoursIn, floorHour, HOUR_MS, type HourPartition, hourKey, partitionOf } from './hours.ts';
 import { type LedgerRow, lastLoads } from './ledger.ts';
+import type { SourceFile } from './source-file.ts';
 
 /** Why a partition is in a plan. */
 export type LoadReason = 'new' | 'changed' | 'forced';
@@ -227,7 +225,7 @@ async function collectedLister(options: PlanOptions): Promise<CollectedFolderLis
   if (!options.glueRoot?.startsWith('s3://')) return LOCAL_COLLECTED_LISTER;
   if (options.cloudtrailLister) return options.cloudtrailLister;
   // Loaded only for an S3 root, so local loads do not load the AWS SDK.
-  const { defaultS3CloudTrailLister } = await import('../storage/s3-cloudtrail-lister.ts');
+  const { defaultS3CloudTrailLister } = await import('../sources/cloudtrail/list-s3.ts');
   return defaultS3CloudTrailLister();
 }
 

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LakeqError } from '../engines/engine.ts';
-import { DEFAULT_GLUE_PRICES, parseGluePrices } from '../ingest/glue/glue-prices.ts';
+import { DEFAULT_GLUE_PRICES, parseGluePrices } from '../sources/glue/collect/prices.ts';
 import { awsHandlerContext } from './aws/aws-handler-context.ts';
 import { ATHENA_MAX_PARTITIONS_PER_BATCH, LOCAL_TARGET } from './handlers/context-defaults.ts';
 import type * as LocalContextModule from './handlers/handler-context.ts';

@@ -1,11 +1,11 @@
+import { substitutePlaceholders } from '../deploy/placeholders.ts';
 import { LakeqError } from '../engines/engine.ts';
-import type { GluePrices } from '../ingest/glue/glue-prices.ts';
 import { type LedgerRow, readLedger } from '../ingest/ledger.ts';
 import { acquireLoadLock } from '../ingest/load-lock.ts';
 import { LOCAL_BATCH_HOURS } from '../ingest/run-load.ts';
+import type { GluePrices } from '../sources/glue/collect/prices.ts';
 import { ensureSpaceReserve } from '../storage/space-reserve.ts';
 import { type AslMachine, type Json, readDefinitionText } from './asl-definition.ts';
-import { substitutePlaceholders } from './deploy/placeholders.ts';
 import { backfillExecutionName, hourlyExecutionName, loadedHour, parseInputTime } from './execution-names.ts';
 import {
   claimExecution,

@@ -1,4 +1,4 @@
-import type { CloudTrailEventsTable, CloudTrailLogsTable } from '../catalog/cloudtrail-schema.ts';
+import type { CloudTrailEventsTable, CloudTrailLogsTable } from '../sources/cloudtrail/schema.ts';
 
 /** Timestamps as queries compare them with Date parameters and as rows return them (ISO text). */
 type Time = Date | string;

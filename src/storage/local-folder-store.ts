@@ -116,3 +116,15 @@ function writeError(file: string, error: unknown): unknown {
   const what = e.code === 'ENOSPC' ? 'no space left on device' : e.message.replace(/,.*$/, '');
   return new LakeqError('WRITE_FAILED', `could not write ${file}: ${what}`, { cause: error });
 }
+
+/**
+ * A store given as a data folder (what callers outside the handlers pass) or as a store.
+ *
+ * @example
+ * ```ts
+ * await readLedger(storeAt('./lakeq-data')) // the same as readLedger('./lakeq-data')
+ * ```
+ */
+export function storeAt(where: string | ObjectStore): ObjectStore {
+  return typeof where === 'string' ? localFolderStore(where) : where;
+}

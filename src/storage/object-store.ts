@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { LakeqError } from '../engines/engine.ts';
-import { localFolderStore } from './local-folder-store.ts';
 
 /**
  * Where the orchestration keeps its state (the run ledger, the stored plans, the run records):
@@ -57,18 +56,6 @@ export interface AppendLog {
    * reserve (src/storage/space-reserve.ts), which the loads themselves never touch.
    */
   readonly useSpaceReserve?: boolean;
-}
-
-/**
- * A store given as a data folder (what callers outside the handlers pass) or as a store.
- *
- * @example
- * ```ts
- * await readLedger(storeAt('./lakeq-data')) // the same as readLedger('./lakeq-data')
- * ```
- */
-export function storeAt(where: string | ObjectStore): ObjectStore {
-  return typeof where === 'string' ? localFolderStore(where) : where;
 }
 
 /**

@@ -21,8 +21,8 @@ import {
 } from '../../src/alarms/cloudwatch-alarms.ts';
 import { healthMetrics } from '../../src/alarms/health-metrics.ts';
 import { alarmsAfterHourlyRun } from '../../src/alarms/hourly-alarms.ts';
-import { applyDeploy, type DeployPlan } from '../../src/orchestration/deploy/plan-deploy.ts';
-import { planResource } from '../../src/orchestration/deploy/resource.ts';
+import { applyDeploy, type DeployPlan } from '../../src/deploy/plan-deploy.ts';
+import { planResource } from '../../src/deploy/resource.ts';
 import { expectValidCommands, expectValidRequest } from '../support/aws-model-validator.ts';
 import { ledgerRow } from './ledger-rows.ts';
 

@@ -1,20 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { HiveSQL, TrinoSQL } from 'dt-sql-parser';
 import { describe, expect, it } from 'vitest';
+import { curatedTableDdl } from '../../src/catalog/athena/curated-table-ddl.ts';
+import { glueTableInput } from '../../src/catalog/athena/glue-table-input.ts';
+import { type HiveType, parseHiveType, toHiveType } from '../../src/catalog/hive-types.ts';
+import { defineTable } from '../../src/catalog/table-definition.ts';
+import { TABLES } from '../../src/catalog/tables/index.ts';
 import {
   CLOUDTRAIL_LOGS_COLUMNS,
   type CloudTrailLogsOptions,
   cloudTrailEventsRawViewSql,
   cloudTrailLogsDdl,
-} from '../../src/catalog/athena/cloudtrail-logs-ddl.ts';
-import { curatedTableDdl } from '../../src/catalog/athena/curated-table-ddl.ts';
-import { cloudTrailLogsTableInput, glueTableInput } from '../../src/catalog/athena/glue-table-input.ts';
-import { CLOUDTRAIL_RECORD } from '../../src/catalog/cloudtrail-schema.ts';
-import { CLOUDTRAIL_EVENTS_RAW_VIEW_SQL } from '../../src/catalog/duckdb/cloudtrail-views.ts';
-import { type HiveType, parseHiveType, toHiveType } from '../../src/catalog/hive-types.ts';
-import { defineTable } from '../../src/catalog/table-definition.ts';
-import { cloudtrailEvents } from '../../src/catalog/tables/cloudtrail-events.ts';
-import { TABLES } from '../../src/catalog/tables/index.ts';
+  cloudTrailLogsTableInput,
+} from '../../src/sources/cloudtrail/raw-athena.ts';
+import { CLOUDTRAIL_EVENTS_RAW_VIEW_SQL } from '../../src/sources/cloudtrail/raw-duckdb-views.ts';
+import { CLOUDTRAIL_RECORD } from '../../src/sources/cloudtrail/schema.ts';
+import { cloudtrailEvents } from '../../src/sources/cloudtrail/tables/cloudtrail-events.ts';
 import { expectValidRequest, validateRequest } from '../support/aws-model-validator.ts';
 import { REAL_FIXTURES_URL } from '../support/fixture-dirs.ts';
 

@@ -10,11 +10,11 @@ import type { LakeqDashboard } from '../../src/dashboards/dashboard-definition.t
 import { SPICE_DATASETS } from '../../src/dashboards/datasets.ts';
 import { type DashboardServer, startDashboardServer } from '../../src/dashboards/local/server.ts';
 import { spiceDatasetColumns } from '../../src/dashboards/spice-dataset-columns.ts';
-import { DEFAULT_GLUE_PRICES } from '../../src/ingest/glue/glue-prices.ts';
-import { writeCloudTrailSample } from '../../src/ingest/sample/cloudtrail-sample.ts';
-import { writeGlueSample } from '../../src/ingest/sample/glue-sample.ts';
 import { latestSnapshot } from '../../src/orchestration/local-spice.ts';
 import { runStateMachine, type StateMachineRun } from '../../src/orchestration/run-state-machine.ts';
+import { writeCloudTrailSample } from '../../src/sources/cloudtrail/sample.ts';
+import { DEFAULT_GLUE_PRICES } from '../../src/sources/glue/collect/prices.ts';
+import { writeGlueSample } from '../../src/sources/glue/sample.ts';
 import {
   clickPoint,
   launchChromium,

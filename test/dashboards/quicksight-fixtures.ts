@@ -1,6 +1,6 @@
 import type { TableDefinition } from '../../src/catalog/table-definition.ts';
 import { TABLES } from '../../src/catalog/tables/index.ts';
-import { type DeployConfig, resolveDeployConfig } from '../../src/orchestration/deploy/deploy-config.ts';
+import { type DeployConfig, resolveDeployConfig } from '../../src/deploy/deploy-config.ts';
 
 /** lakeq's curated tables, which the dashboards' datasets read. */
 export const TEST_TABLES: readonly TableDefinition[] = TABLES;

@@ -11,7 +11,7 @@ import {
   exportDashboardRequests,
   writeExportedRequests,
 } from '../../src/dashboards/quicksight/dashboard-requests.ts';
-import { spiceDatasetColumns } from '../../src/orchestration/deploy/spice-datasets.ts';
+import { spiceDatasetColumns } from '../../src/deploy/spice-datasets.ts';
 import { expectValidRequest } from '../support/aws-model-validator.ts';
 import { ACCOUNT, OWNER, REGION, TEST_TABLES, testConfig, VIEWER } from './quicksight-fixtures.ts';
 

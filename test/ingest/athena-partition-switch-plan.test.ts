@@ -4,8 +4,6 @@ import cloudtrailEventsHour from '../../queries/transforms/cloudtrail-events-hou
 import churnHour from '../../queries/transforms/identity-center-instance-churn-hour.ts';
 import { glueTableInput } from '../../src/catalog/athena/glue-table-input.ts';
 import type { TableDefinition } from '../../src/catalog/table-definition.ts';
-import { cloudtrailEvents } from '../../src/catalog/tables/cloudtrail-events.ts';
-import { identityCenterInstanceChurnHourly } from '../../src/catalog/tables/identity-center-instance-churn-hourly.ts';
 import type { LakeqSettings } from '../../src/config/lakeq-config.ts';
 import { compileTarget } from '../../src/engines/compile-targets.ts';
 import { inlineParameters } from '../../src/engines/trino/trino-literals.ts';
@@ -18,6 +16,8 @@ import {
 } from '../../src/ingest/athena/partition-switch-plan.ts';
 import { compileQuery } from '../../src/query/compile-query.ts';
 import type { LibraryQuery } from '../../src/query/define-query.ts';
+import { cloudtrailEvents } from '../../src/sources/cloudtrail/tables/cloudtrail-events.ts';
+import { identityCenterInstanceChurnHourly } from '../../src/sources/cloudtrail/tables/identity-center-instance-churn-hourly.ts';
 import { expectValidRequest } from '../support/aws-model-validator.ts';
 
 const trino = new TrinoSQL();

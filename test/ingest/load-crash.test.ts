@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256File } from '../../src/ingest/local-partition-writer.ts';
 import { runLoad } from '../../src/ingest/run-load.ts';
-import { writeCloudTrailSample } from '../../src/ingest/sample/cloudtrail-sample.ts';
+import { writeCloudTrailSample } from '../../src/sources/cloudtrail/sample.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FROM = '2026-11-02T00';

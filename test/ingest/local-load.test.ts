@@ -235,7 +235,7 @@ describe('loading hour partitions', () => {
 describe('staging files', () => {
   it('cleaning removes what killed runs left, never the files of the run that is writing', async () => {
     const { cleanStaging } = await import('../../src/ingest/local-partition-writer.ts');
-    const { cloudtrailEvents } = await import('../../src/catalog/tables/cloudtrail-events.ts');
+    const { cloudtrailEvents } = await import('../../src/sources/cloudtrail/tables/cloudtrail-events.ts');
     const { mkdir } = await import('node:fs/promises');
     const part = path.join(dataDir, 'curated', 'cloudtrail_events', 'dt=2026-11-02', 'hour=10');
     await mkdir(part, { recursive: true });

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CollectedSources } from '../../src/orchestration/handlers/collect-sources.ts';
 import type { PlannedRun } from '../../src/orchestration/handlers/plan-window.ts';
 import { handler } from '../../src/orchestration/lambda-entry.ts';
-import { mockGlueAws } from '../ingest/glue/glue-fake-aws.ts';
+import { mockGlueAws } from '../sources/glue/glue-fake-aws.ts';
 import { type FakeS3, fakeS3 } from './fake-s3.ts';
 
 /*

@@ -19,7 +19,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ledgerLocation } from '../../src/catalog/athena/ledger-ddl.ts';
 import { tableByName } from '../../src/catalog/tables/index.ts';
-import { filesForWindow } from '../../src/ingest/cloudtrail-file-index.ts';
 import { appendLedger, type LedgerRow, readLedger } from '../../src/ingest/ledger.ts';
 import { awsHandlerContext } from '../../src/orchestration/aws/aws-handler-context.ts';
 import type { BatchInputs } from '../../src/orchestration/handlers/batch-inputs.ts';
@@ -29,8 +28,9 @@ import { type BatchRecord, recordBatch } from '../../src/orchestration/handlers/
 import { appendRunRecord, readRunRecords } from '../../src/orchestration/handlers/run-records.ts';
 import { handler } from '../../src/orchestration/lambda-entry.ts';
 import { loadQuery } from '../../src/query/registry.ts';
+import { filesForWindow } from '../../src/sources/cloudtrail/list.ts';
+import { s3CloudTrailLister } from '../../src/sources/cloudtrail/list-s3.ts';
 import { localFolderStore } from '../../src/storage/local-folder-store.ts';
-import { s3CloudTrailLister } from '../../src/storage/s3-cloudtrail-lister.ts';
 import { s3ObjectStore } from '../../src/storage/s3-object-store.ts';
 import { expectValidRequest } from '../support/aws-model-validator.ts';
 import { type FakeS3, fakeS3 } from './fake-s3.ts';

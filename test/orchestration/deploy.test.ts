@@ -11,33 +11,33 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { CreateStateMachineCommand, SFNClient, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ALARMS } from '../../src/alarms/alarms.ts';
-import { cloudtrailEvents } from '../../src/catalog/tables/cloudtrail-events.ts';
 import { TABLES } from '../../src/catalog/tables/index.ts';
 import { main } from '../../src/cli/main.ts';
 import type { LakeqSettings } from '../../src/config/lakeq-config.ts';
 import { SPICE_DATASETS } from '../../src/dashboards/datasets.ts';
-import { athenaViewSql } from '../../src/orchestration/deploy/athena-view-resource.ts';
-import { openDeployClients } from '../../src/orchestration/deploy/deploy-clients.ts';
+import { athenaViewSql } from '../../src/deploy/athena-view-resource.ts';
+import { openDeployClients } from '../../src/deploy/deploy-clients.ts';
 import {
   DEFAULT_STATE_MACHINES_DIR,
   type DeployConfig,
   resolveDeployConfig,
-} from '../../src/orchestration/deploy/deploy-config.ts';
-import { diffValues } from '../../src/orchestration/deploy/diff-values.ts';
-import { bundleLambda } from '../../src/orchestration/deploy/lambda-bundle.ts';
-import { listPlaceholders, substitutePlaceholders } from '../../src/orchestration/deploy/placeholders.ts';
+} from '../../src/deploy/deploy-config.ts';
+import { diffValues } from '../../src/deploy/diff-values.ts';
+import { bundleLambda } from '../../src/deploy/lambda-bundle.ts';
+import { listPlaceholders, substitutePlaceholders } from '../../src/deploy/placeholders.ts';
 import {
   applyDeploy,
   type DeployInputs,
   type DeployPlan,
   formatPlan,
   planDeploy,
-} from '../../src/orchestration/deploy/plan-deploy.ts';
-import { quickSightType } from '../../src/orchestration/deploy/quicksight-columns.ts';
-import { loadStateMachines } from '../../src/orchestration/deploy/state-machine-resources.ts';
-import { storedZip } from '../../src/orchestration/deploy/stored-zip.ts';
+} from '../../src/deploy/plan-deploy.ts';
+import { quickSightType } from '../../src/deploy/quicksight-columns.ts';
+import { loadStateMachines } from '../../src/deploy/state-machine-resources.ts';
+import { storedZip } from '../../src/deploy/stored-zip.ts';
 import type { LibraryQuery } from '../../src/query/define-query.ts';
 import { loadAllQueries } from '../../src/query/registry.ts';
+import { cloudtrailEvents } from '../../src/sources/cloudtrail/tables/cloudtrail-events.ts';
 import { expectValidCommands } from '../support/aws-model-validator.ts';
 import { captureIO } from '../support/capture-io.ts';
 import {

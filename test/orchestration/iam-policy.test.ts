@@ -5,17 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import type { LakeqSettings } from '../../src/config/lakeq-config.ts';
-import {
-  DEFAULT_STATE_MACHINES_DIR,
-  resolveDeployConfig,
-} from '../../src/orchestration/deploy/deploy-config.ts';
+import { DEFAULT_STATE_MACHINES_DIR, resolveDeployConfig } from '../../src/deploy/deploy-config.ts';
 import {
   aslTaskResources,
   iamActionsForAslResource,
   iamActionsForSdkCommand,
-} from '../../src/orchestration/deploy/iam-actions.ts';
-import { substitutePlaceholders } from '../../src/orchestration/deploy/placeholders.ts';
-import { placeholderValues } from '../../src/orchestration/deploy/state-machine-resources.ts';
+} from '../../src/deploy/iam-actions.ts';
 import {
   ATHENA_QUERY_READ_ACTIONS,
   allowedActions,
@@ -23,7 +18,9 @@ import {
   POLICY_PRINCIPALS,
   type PolicyPrincipal,
   validatePolicyDocument,
-} from '../../src/orchestration/iam-policy.ts';
+} from '../../src/deploy/iam-policy.ts';
+import { substitutePlaceholders } from '../../src/deploy/placeholders.ts';
+import { placeholderValues } from '../../src/deploy/state-machine-resources.ts';
 import { expectValidRequest } from '../support/aws-model-validator.ts';
 import { captureIO } from '../support/capture-io.ts';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleLambda, type LambdaBundle } from '../../src/orchestration/deploy/lambda-bundle.ts';
+import { bundleLambda, type LambdaBundle } from '../../src/deploy/lambda-bundle.ts';
 
 const execFileAsync = promisify(execFile);
 const ENTRY = fileURLToPath(new URL('../../src/orchestration/lambda-entry.ts', import.meta.url));

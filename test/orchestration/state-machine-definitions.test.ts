@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { listPlaceholders as placeholdersIn, substitutePlaceholders } from '../../src/deploy/placeholders.ts';
 import { NON_RETRYABLE_ATHENA_ERRORS } from '../../src/engines/athena/athena-engine.ts';
 import {
   type AslMachine,
@@ -9,10 +10,6 @@ import {
   stateMachineFile,
   walkStates,
 } from '../../src/orchestration/asl-definition.ts';
-import {
-  listPlaceholders as placeholdersIn,
-  substitutePlaceholders,
-} from '../../src/orchestration/deploy/placeholders.ts';
 import { localHandlerContext } from '../../src/orchestration/handlers/handler-context.ts';
 import { localIntegrations } from '../../src/orchestration/local-integrations.ts';
 import { resourceKey } from '../../src/orchestration/local-runner.ts';

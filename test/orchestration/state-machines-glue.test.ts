@@ -4,11 +4,11 @@ import path from 'node:path';
 import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalEngine } from '../../src/catalog/duckdb/local-engine.ts';
-import { DEFAULT_GLUE_PRICES } from '../../src/ingest/glue/glue-prices.ts';
 import { readLedger } from '../../src/ingest/ledger.ts';
-import { writeGlueSample } from '../../src/ingest/sample/glue-sample.ts';
 import { latestSnapshot } from '../../src/orchestration/local-spice.ts';
 import { runStateMachine } from '../../src/orchestration/run-state-machine.ts';
+import { DEFAULT_GLUE_PRICES } from '../../src/sources/glue/collect/prices.ts';
+import { writeGlueSample } from '../../src/sources/glue/sample.ts';
 
 /*
  * The Glue source end to end through the same state machines as CloudTrail: the collect task

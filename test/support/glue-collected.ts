@@ -1,20 +1,20 @@
 import { mkdir, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readLedger } from '../../src/ingest/ledger.ts';
+import { type LoadPlan, planLoad } from '../../src/ingest/load-plan.ts';
+import { executeLocalPlan, type LoadSummary } from '../../src/ingest/local-load.ts';
+import { loadQuery } from '../../src/query/registry.ts';
+import type { GlueJobMetricRecord, GlueJobRunRecord } from '../../src/sources/glue/collect/records.ts';
 import {
   type CollectedRelation,
   collectedHourDir,
   GLUE_JOB_METRICS,
   GLUE_JOB_RUNS,
-} from '../../src/catalog/glue-collected.ts';
-import { glueJobMetrics } from '../../src/catalog/tables/glue-job-metrics.ts';
-import { glueJobRuns } from '../../src/catalog/tables/glue-job-runs.ts';
-import type { GlueJobMetricRecord, GlueJobRunRecord } from '../../src/ingest/glue/glue-records.ts';
-import { readLedger } from '../../src/ingest/ledger.ts';
-import { type LoadPlan, planLoad } from '../../src/ingest/load-plan.ts';
-import { executeLocalPlan, type LoadSummary } from '../../src/ingest/local-load.ts';
-import { loadQuery } from '../../src/query/registry.ts';
+} from '../../src/sources/glue/schema.ts';
+import { glueJobMetrics } from '../../src/sources/glue/tables/glue-job-metrics.ts';
+import { glueJobRuns } from '../../src/sources/glue/tables/glue-job-runs.ts';
 
-/** One line of `job-runs/dt=…/hour=…/job-runs.json`, as the collector writes it (src/ingest/glue/glue-records.ts). */
+/** One line of `job-runs/dt=…/hour=…/job-runs.json`, as the collector writes it (src/sources/glue/collect/records.ts). */
 export type CollectedJobRun = GlueJobRunRecord;
 
 /** One line of `job-metrics/dt=…/hour=…/job-metrics.json`. */

@@ -1,16 +1,5 @@
 import { parseHiveType, toHiveType } from '../hive-types.ts';
 import type { TableDefinition } from '../table-definition.ts';
-import {
-  CLOUDTRAIL_INPUT_FORMAT,
-  CLOUDTRAIL_JSON_SERDE,
-  CLOUDTRAIL_LOGS_COLUMNS,
-  CLOUDTRAIL_LOGS_PARTITION_KEYS,
-  CLOUDTRAIL_LOGS_TABLE,
-  CLOUDTRAIL_OUTPUT_FORMAT,
-  type CloudTrailLogsOptions,
-  cloudTrailLogsLocation,
-  cloudTrailLogsProjection,
-} from './cloudtrail-logs-ddl.ts';
 import { type CuratedTableTarget, curatedTableLocation, parquetCompression } from './curated-table-ddl.ts';
 
 /*
@@ -127,36 +116,5 @@ export function glueTableInput(
     },
     PartitionKeys: glueColumns(def.partitionKeys),
     StorageDescriptor: parquetStorageDescriptor(def, curatedTableLocation(def, target)),
-  };
-}
-
-/**
- * The Glue `TableInput` of the raw `cloudtrail_logs` table: the same table as
- * `cloudTrailLogsDdl`, with the partition projection in its Parameters.
- *
- * @example
- * ```ts
- * cloudTrailLogsTableInput({ bucket: 'trail', accounts: ['111122223333'], regions: ['eu-west-1'], startDate: '2026/01/01' })
- * // { Name: 'cloudtrail_logs', TableType: 'EXTERNAL_TABLE', PartitionKeys: [account, region, date],
- * //   Parameters: { 'projection.enabled': 'true', …, 'storage.location.template': 's3://trail/AWSLogs/${account}/…' } }
- * ```
- */
-export function cloudTrailLogsTableInput(opts: CloudTrailLogsOptions): GlueTableInput {
-  return {
-    Name: CLOUDTRAIL_LOGS_TABLE,
-    Description:
-      'CloudTrail log files of the trail, read in place; partitions projected by account, Region and day.',
-    TableType: 'EXTERNAL_TABLE',
-    Parameters: { EXTERNAL: 'TRUE', classification: 'cloudtrail', ...cloudTrailLogsProjection(opts) },
-    PartitionKeys: CLOUDTRAIL_LOGS_PARTITION_KEYS.map((k) => ({ Name: k, Type: 'string' })),
-    StorageDescriptor: {
-      Columns: glueColumns(CLOUDTRAIL_LOGS_COLUMNS),
-      Location: cloudTrailLogsLocation(opts).root,
-      InputFormat: CLOUDTRAIL_INPUT_FORMAT,
-      OutputFormat: CLOUDTRAIL_OUTPUT_FORMAT,
-      Compressed: false,
-      StoredAsSubDirectories: false,
-      SerdeInfo: { SerializationLibrary: CLOUDTRAIL_JSON_SERDE, Parameters: { 'serialization.format': '1' } },
-    },
   };
 }

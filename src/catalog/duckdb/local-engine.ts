@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { createDuckDbEngine, type DuckDbEngine } from '../../engines/duckdb/duckdb-engine.ts';
-import { isCollectedSource } from '../glue-collected.ts';
+import { LocalCloudTrailSource } from '../../sources/cloudtrail/raw-duckdb.ts';
+import { LocalGlueSource } from '../../sources/glue/raw-duckdb.ts';
+import { isCollectedSource } from '../../sources/glue/schema.ts';
+import { SOURCES } from '../../sources/index.ts';
 import type { RawSourceName, TableDefinition } from '../table-definition.ts';
 import { TABLES } from '../tables/index.ts';
 import { createCuratedViews } from './curated-views.ts';
-import { LocalGlueSource } from './glue-collected-views.ts';
-import { LocalCloudTrailSource } from './local-cloudtrail-source.ts';
 
 /** The raw source folders the local catalog reads. */
 export interface LocalSources {
@@ -37,11 +38,11 @@ export interface LocalEngineOptions {
   readonly raw?: boolean;
 }
 
-/** Whether SQL reads the raw views (and so needs the source folders scanned). */
+const RAW_VIEW = new RegExp(`\\b(${SOURCES.flatMap((s) => s.rawRelations).join('|')})\\b`, 'i');
+
+/** Whether SQL reads the raw views of a source (and so needs the source folders scanned). */
 export function readsRawViews(sql: string): boolean {
-  return /\b(cloudtrail_events_raw|cloudtrail_logs|cloudtrail_raw|glue_job_runs_collected|glue_job_metrics_collected)\b/i.test(
-    sql,
-  );
+  return RAW_VIEW.test(sql);
 }
 
 /**

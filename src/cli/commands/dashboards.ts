@@ -119,7 +119,7 @@ async function runBuild(values: Values, io: CliIO): Promise<number> {
 
 async function deployConfig(values: Values) {
   const settings = await settingsFrom(values);
-  const { loadDeployConfig } = await import('../../orchestration/deploy/deploy-config.ts');
+  const { loadDeployConfig } = await import('../../deploy/deploy-config.ts');
   return loadDeployConfig(settings, {
     ...(values['deploy-config'] ? { deployFile: values['deploy-config'] } : {}),
     ...(values.region ? { region: values.region } : {}),
@@ -145,7 +145,7 @@ async function runDeploy(values: Values, io: CliIO): Promise<number> {
   const { openDashboardClients, planDashboards, applyDashboards } = await import(
     '../../dashboards/quicksight/deploy-dashboards.ts'
   );
-  const { formatPlan } = await import('../../orchestration/deploy/plan-deploy.ts');
+  const { formatPlan } = await import('../../deploy/plan-deploy.ts');
   const clients = await openDashboardClients(config);
   const plan = await withAwsErrors(config, () => planDashboards(clients, config));
   io.out(formatPlan(plan));

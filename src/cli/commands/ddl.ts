@@ -43,10 +43,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       .map((x) => x.trim())
       .filter(Boolean);
   const { cloudTrailLogsDdl, cloudTrailEventsRawViewSql } = await import(
-    '../../catalog/athena/cloudtrail-logs-ddl.ts'
+    '../../sources/cloudtrail/raw-athena.ts'
   );
   const { curatedTableDdl } = await import('../../catalog/athena/curated-table-ddl.ts');
-  const { collectedTablesDdl } = await import('../../catalog/athena/glue-collected-ddl.ts');
+  const { collectedTablesDdl } = await import('../../sources/glue/raw-athena.ts');
   const { TABLES } = await import('../../catalog/tables/index.ts');
   const { ledgerTableDdl } = await import('../../catalog/athena/ledger-ddl.ts');
   const statements: string[] = [];

@@ -48,13 +48,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const settings = await settingsFrom(values);
-  const { loadDeployConfig } = await import('../../orchestration/deploy/deploy-config.ts');
+  const { loadDeployConfig } = await import('../../deploy/deploy-config.ts');
   const config = await loadDeployConfig(settings, {
     ...(values['deploy-config'] ? { deployFile: values['deploy-config'] } : {}),
     ...(values.region ? { region: values.region } : {}),
   });
-  const { openDeployClients } = await import('../../orchestration/deploy/deploy-clients.ts');
-  const { planDeploy, applyDeploy, formatPlan } = await import('../../orchestration/deploy/plan-deploy.ts');
+  const { openDeployClients } = await import('../../deploy/deploy-clients.ts');
+  const { planDeploy, applyDeploy, formatPlan } = await import('../../deploy/plan-deploy.ts');
   const plan = await withAwsErrors(config, async () => planDeploy(await openDeployClients(config), config));
   io.out(formatPlan(plan));
   if (values['dry-run']) {

@@ -24,7 +24,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.out(USAGE);
     return 0;
   }
-  const { POLICY_PRINCIPALS, iamPolicy } = await import('../../orchestration/iam-policy.ts');
+  const { POLICY_PRINCIPALS, iamPolicy } = await import('../../deploy/iam-policy.ts');
   const principal = values.principal;
   if (principal !== undefined && !(POLICY_PRINCIPALS as readonly string[]).includes(principal)) {
     throw new LakeqError(
@@ -36,7 +36,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     );
   }
   const settings = await settingsFrom(values);
-  const { loadDeployConfig } = await import('../../orchestration/deploy/deploy-config.ts');
+  const { loadDeployConfig } = await import('../../deploy/deploy-config.ts');
   const config = await loadDeployConfig(settings, {
     ...(values['deploy-config'] ? { deployFile: values['deploy-config'] } : {}),
     ...(values.region ? { region: values.region } : {}),

@@ -51,7 +51,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         usage: true,
       });
     }
-    const { writeGlueSample } = await import('../../ingest/sample/glue-sample.ts');
+    const { writeGlueSample } = await import('../../sources/glue/sample.ts');
     const glue = await writeGlueSample({ out: values.out, from, to, seed });
     io.out(
       `wrote ${glue.jobs} Glue jobs, ${glue.runs} runs and ${glue.metricPoints} metric datapoints in ` +
@@ -59,7 +59,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     );
     return 0;
   }
-  const { writeCloudTrailSample } = await import('../../ingest/sample/cloudtrail-sample.ts');
+  const { writeCloudTrailSample } = await import('../../sources/cloudtrail/sample.ts');
   const summary = await writeCloudTrailSample({
     out: values.out,
     from,

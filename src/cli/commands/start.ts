@@ -18,10 +18,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const { values } = parseCommon(args);
   const maxWidth = parseMaxWidth(values['max-width']);
   const settings = await settingsFrom({ ...values, engine: 'duckdb' });
-  const { scanCloudTrailFolder } = await import('../../ingest/cloudtrail-files.ts');
+  const { scanCloudTrailFolder } = await import('../../sources/cloudtrail/raw-duckdb-files.ts');
   const existing = await scanCloudTrailFolder(settings.sources.cloudtrail);
   if (existing.files.length === 0) {
-    const { writeCloudTrailSample } = await import('../../ingest/sample/cloudtrail-sample.ts');
+    const { writeCloudTrailSample } = await import('../../sources/cloudtrail/sample.ts');
     io.err(`No CloudTrail logs in ${settings.sources.cloudtrail}: writing a sample estate there…`);
     const summary = await writeCloudTrailSample({
       out: settings.sources.cloudtrail,
@@ -35,7 +35,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   const { stat } = await import('node:fs/promises');
   if (!(await stat(settings.sources.glue).catch(() => undefined))) {
-    const { writeGlueSample } = await import('../../ingest/sample/glue-sample.ts');
+    const { writeGlueSample } = await import('../../sources/glue/sample.ts');
     io.err(`No captured Glue API responses in ${settings.sources.glue}: writing a sample there…`);
     const glue = await writeGlueSample({
       out: settings.sources.glue,

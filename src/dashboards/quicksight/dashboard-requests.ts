@@ -3,15 +3,15 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CreateDashboardRequest, DashboardVersionDefinition } from '@aws-sdk/client-quicksight';
 import type { TableDefinition } from '../../catalog/table-definition.ts';
-import { LakeqError } from '../../engines/engine.ts';
-import { arns, type DeployConfig } from '../../orchestration/deploy/deploy-config.ts';
+import { arns, type DeployConfig } from '../../deploy/deploy-config.ts';
 import {
   type DataSetDefinition,
   dataSetRequest,
   dataSourceRequest,
   permissionsFor,
-} from '../../orchestration/deploy/quicksight-resources.ts';
-import { dataSetDefinitions, spiceDatasetColumns } from '../../orchestration/deploy/spice-datasets.ts';
+} from '../../deploy/quicksight-resources.ts';
+import { dataSetDefinitions, spiceDatasetColumns } from '../../deploy/spice-datasets.ts';
+import { LakeqError } from '../../engines/engine.ts';
 import type { LibraryQuery } from '../../query/define-query.ts';
 import type { LakeqDashboard } from '../dashboard-definition.ts';
 import type { SpiceDataset } from '../datasets.ts';

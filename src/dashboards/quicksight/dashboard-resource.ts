@@ -18,20 +18,11 @@ import type {
   UpdateDashboardPublishedVersionCommand,
   UpdateDashboardPublishedVersionCommandOutput,
 } from '@aws-sdk/client-quicksight';
+import type { DeployConfig } from '../../deploy/deploy-config.ts';
+import { grantLines, missingGrants, type QuickSightLike } from '../../deploy/quicksight-resources.ts';
+import { absentIfNotFound, type Resource, type Sleep, sdkInput } from '../../deploy/resource.ts';
 import { pollWithBackoff } from '../../engines/aws-polling.ts';
 import { LakeqError } from '../../engines/engine.ts';
-import type { DeployConfig } from '../../orchestration/deploy/deploy-config.ts';
-import {
-  grantLines,
-  missingGrants,
-  type QuickSightLike,
-} from '../../orchestration/deploy/quicksight-resources.ts';
-import {
-  absentIfNotFound,
-  type Resource,
-  type Sleep,
-  sdkInput,
-} from '../../orchestration/deploy/resource.ts';
 import type { LakeqDashboard } from '../dashboard-definition.ts';
 import {
   createDashboardRequest,

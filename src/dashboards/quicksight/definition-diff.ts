@@ -1,4 +1,4 @@
-import { diffValues, showValue } from '../../orchestration/deploy/diff-values.ts';
+import { diffValues, showValue } from '../../deploy/diff-values.ts';
 
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

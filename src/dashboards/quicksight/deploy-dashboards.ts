@@ -1,15 +1,10 @@
-import type { DeployConfig } from '../../orchestration/deploy/deploy-config.ts';
-import { applyDeploy, type DeployPlan } from '../../orchestration/deploy/plan-deploy.ts';
+import type { DeployConfig } from '../../deploy/deploy-config.ts';
+import { applyDeploy, type DeployPlan } from '../../deploy/plan-deploy.ts';
 import {
   quickSightDataSetResource,
   quickSightDataSourceResource,
-} from '../../orchestration/deploy/quicksight-resources.ts';
-import {
-  type DeployChange,
-  planResource,
-  type Resource,
-  type Sleep,
-} from '../../orchestration/deploy/resource.ts';
+} from '../../deploy/quicksight-resources.ts';
+import { type DeployChange, planResource, type Resource, type Sleep } from '../../deploy/resource.ts';
 import { type DashboardInputs, dashboardDefinition, resolveDashboards } from './dashboard-requests.ts';
 import {
   dashboardResource,

@@ -13,11 +13,11 @@ import type {
   PartitionSwitchTarget,
   RegisteredPartition,
 } from '../../ingest/athena/partition-switch-plan.ts';
-import type { GluePrices } from '../../ingest/glue/glue-prices.ts';
+import { s3CloudTrailLister } from '../../sources/cloudtrail/list-s3.ts';
+import type { GluePrices } from '../../sources/glue/collect/prices.ts';
 import { mapLimited } from '../../storage/map-limited.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 import { parquetRowCountByRange } from '../../storage/parquet-footer.ts';
-import { s3CloudTrailLister } from '../../storage/s3-cloudtrail-lister.ts';
 import { listS3 } from '../../storage/s3-list.ts';
 import { type S3StoreLike, s3ObjectStore } from '../../storage/s3-object-store.ts';
 import { parseS3Uri, prefixInside } from '../../storage/s3-uri.ts';
@@ -191,7 +191,7 @@ function awsGlueSource(
   const collectedRoot = `${root}raw/glue`;
   return {
     api: async () =>
-      (await import('../../ingest/glue/glue-sdk-api.ts')).createSdkGlueApi({ region: glue.region }),
+      (await import('../../sources/glue/collect/sdk-api.ts')).createSdkGlueApi({ region: glue.region }),
     describe: `the AWS Glue and CloudWatch APIs in ${glue.region}`,
     root: collectedRoot,
     collected: s3ObjectStore({ root: `${collectedRoot}/`, client, ...maxKeys }),

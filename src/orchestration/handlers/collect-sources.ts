@@ -48,7 +48,7 @@ export async function collectSources(
     return { touchedHours: [], glue: { collected: false, reason: 'no Glue source configured' } };
   const api = await context.glue.api();
   if (!api) return { touchedHours: [], glue: { collected: false, reason: context.glue.describe } };
-  const { collectGlue } = await import('../../ingest/glue/collect-glue.ts');
+  const { collectGlue } = await import('../../sources/glue/collect.ts');
   const result = await collectGlue({
     api,
     root: context.glue.collected,

@@ -4,9 +4,9 @@ import type {
   PartitionSwitchTarget,
   RegisteredPartition,
 } from '../../ingest/athena/partition-switch-plan.ts';
-import type { CloudTrailLister } from '../../ingest/cloudtrail-file-index.ts';
-import type { GlueApi } from '../../ingest/glue/glue-api.ts';
-import type { GluePrices } from '../../ingest/glue/glue-prices.ts';
+import type { CloudTrailLister } from '../../sources/cloudtrail/list-local.ts';
+import type { GlueApi } from '../../sources/glue/collect/api.ts';
+import type { GluePrices } from '../../sources/glue/collect/prices.ts';
 import { localFolderStore } from '../../storage/local-folder-store.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 import { prefixInside } from '../../storage/s3-uri.ts';
@@ -192,7 +192,7 @@ function localGlueSource(
     api: async () => {
       const found = await stat(glue.captured).catch(() => undefined);
       if (!found?.isDirectory()) return undefined;
-      const { openCapturedGlueApi } = await import('../../ingest/glue/glue-captured-api.ts');
+      const { openCapturedGlueApi } = await import('../../sources/glue/collect/captured-api.ts');
       return openCapturedGlueApi(glue.captured);
     },
     describe: `captured Glue API responses in ${glue.captured}`,

@@ -1,9 +1,10 @@
 import { tableByName } from '../../catalog/tables/index.ts';
 import { LakeqError } from '../../engines/engine.ts';
-import type { SourceFile } from '../../ingest/cloudtrail-file-index.ts';
 import { HOUR_MS } from '../../ingest/hours.ts';
 import type { LoadBatch, LoadPlan, LoadReason } from '../../ingest/load-plan.ts';
-import { type ObjectStore, storeAt } from '../../storage/object-store.ts';
+import type { SourceFile } from '../../ingest/source-file.ts';
+import { storeAt } from '../../storage/local-folder-store.ts';
+import type { ObjectStore } from '../../storage/object-store.ts';
 
 /**
  * A load plan kept between the tasks of one run: the planning task writes it, each batch's

@@ -1,9 +1,9 @@
-import type { TableDefinition } from '../../catalog/table-definition.ts';
 import { selectTables } from '../../catalog/tables/select-tables.ts';
 import { LakeqError } from '../../engines/engine.ts';
 import { readLedger } from '../../ingest/ledger.ts';
 import { planLoad } from '../../ingest/load-plan.ts';
 import { loadQuery } from '../../query/registry.ts';
+import { readsCollectedFiles } from '../../sources/index.ts';
 import { hourlyWindow, parseInputTime } from '../execution-names.ts';
 import { partitionsWithinPayload } from './batch-inputs.ts';
 import type { HandlerContext } from './handler-context.ts';
@@ -156,7 +156,7 @@ async function planRun(
     // Without a Glue source the Glue tables stay out of the plan (never planned as empty).
     ...(context.glue ? { glueRoot: context.glue.root } : {}),
     ...(touched.length > 0
-      ? { extraHours: new Map(tables.filter(readsCollected).map((t) => [t.name, touched])) }
+      ? { extraHours: new Map(tables.filter(readsCollectedFiles).map((t) => [t.name, touched])) }
       : {}),
   });
   const byName = new Map(tables.map((t) => [t.name, partitionsWithinPayload(t, context.target)]));
@@ -188,11 +188,6 @@ async function planRun(
     unchanged: stored.unchanged,
     stages,
   };
-}
-
-/** Tables loaded from the collectors' hour files: the collect task's changed hours concern them. */
-function readsCollected(table: TableDefinition): boolean {
-  return 'source' in table.input && table.input.source !== 'cloudtrail';
 }
 
 function collectedHours(hours: unknown): Date[] {

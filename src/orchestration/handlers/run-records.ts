@@ -1,4 +1,5 @@
-import { type AppendLog, type ObjectStore, storeAt } from '../../storage/object-store.ts';
+import { storeAt } from '../../storage/local-folder-store.ts';
+import type { AppendLog, ObjectStore } from '../../storage/object-store.ts';
 
 /** One SPICE refresh of a run, as the refresh Map reports it. */
 export interface RefreshOutcome {

@@ -1,0 +1,463 @@
+import type { DeployConfig } from './deploy-config.ts';
+import { stateMachineName } from './state-machine-resources.ts';
+
+/**
+ * Least-privilege IAM policies for the principals that run lakeq on AWS. The actions each one
+ * may call live in `POLICY_GRANTS`, one registry; a test maps every SDK command the code
+ * constructs and every Task resource of the ASL files to IAM actions and fails when the
+ * principal that makes the call lacks one.
+ *
+ * - `stateMachine`: the Step Functions execution role (Athena `.sync` loads, Glue partitions,
+ *   Lambda tasks, SPICE ingestions, nested executions).
+ * - `lambda`: the task function's execution role.
+ * - `scheduler`: the EventBridge Scheduler role that starts the hourly state machine.
+ * - `analyst`: a person running `lakeq query` on Athena or CloudTrail Lake.
+ * - `deployer`: whoever runs `lakeq deploy`.
+ */
+export const POLICY_PRINCIPALS = ['stateMachine', 'lambda', 'scheduler', 'analyst', 'deployer'] as const;
+export type PolicyPrincipal = (typeof POLICY_PRINCIPALS)[number];
+
+/** The names and ARNs policies are scoped to, from the deploy settings. */
+export interface PolicyValues {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly database: string;
+  readonly catalog: string;
+  readonly workGroup: string;
+  readonly data: S3Scope;
+  readonly results: S3Scope;
+  readonly trail: S3Scope;
+  readonly lambdaFunction: string;
+  readonly stateMachinePrefix: string;
+  readonly scheduledStateMachine: string;
+  readonly schedule: string;
+  readonly dataSourceId: string;
+  readonly dataSetPrefix: string;
+  readonly roles: DeployConfig['roles'];
+}
+
+/** A bucket and the key prefix (empty, or ending in `/`) lakeq uses in it. */
+export interface S3Scope {
+  readonly bucket: string;
+  readonly keyPrefix: string;
+}
+
+/** An IAM statement's `Condition`. */
+export type PolicyCondition = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+
+/** One statement of the registry: actions, the resources they are scoped to, and a condition. */
+export interface Grant {
+  readonly sid: string;
+  readonly actions: readonly string[];
+  readonly resources: (v: PolicyValues) => readonly string[];
+  readonly condition?: PolicyCondition | ((v: PolicyValues) => PolicyCondition | undefined);
+}
+
+export interface PolicyStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: string[];
+  Condition?: PolicyCondition;
+}
+
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: PolicyStatement[];
+}
+
+const arn = (v: PolicyValues, service: string, resource: string) =>
+  `arn:${v.partition}:${service}:${v.region}:${v.accountId}:${resource}`;
+const s3 = (v: PolicyValues, path: string) => `arn:${v.partition}:s3:::${path}`;
+const objects = (v: PolicyValues, scope: S3Scope) => s3(v, `${scope.bucket}/${scope.keyPrefix}*`);
+const workGroup = (v: PolicyValues) => [arn(v, 'athena', `workgroup/${v.workGroup}`)];
+const catalog = (v: PolicyValues) => [
+  arn(v, 'glue', 'catalog'),
+  arn(v, 'glue', `database/${v.database}`),
+  arn(v, 'glue', `table/${v.database}/*`),
+];
+const dataSets = (v: PolicyValues) => [
+  arn(v, 'quicksight', `dataset/${v.dataSetPrefix}*`),
+  arn(v, 'quicksight', `dataset/${v.dataSetPrefix}*/ingestion/*`),
+];
+const lambdaArns = (v: PolicyValues) => {
+  const fn = arn(v, 'lambda', `function:${v.lambdaFunction}`);
+  return [fn, `${fn}:*`];
+};
+
+const ATHENA_RUN = [
+  'athena:StartQueryExecution',
+  'athena:GetQueryExecution',
+  'athena:GetQueryResults',
+  'athena:StopQueryExecution',
+  'athena:GetWorkGroup',
+];
+const CATALOG_READ = [
+  'glue:GetDatabase',
+  'glue:GetDatabases',
+  'glue:GetTable',
+  'glue:GetTables',
+  'glue:GetPartition',
+  'glue:GetPartitions',
+  'glue:BatchGetPartition',
+];
+const PARTITION_WRITE = [
+  'glue:CreatePartition',
+  'glue:BatchCreatePartition',
+  'glue:UpdatePartition',
+  'glue:BatchUpdatePartition',
+  'glue:DeletePartition',
+  'glue:BatchDeletePartition',
+];
+const BUCKET_READ = ['s3:ListBucket', 's3:GetBucketLocation'];
+/** ListBucket limited to the keys under a scope's prefix (none needed for a whole bucket). */
+const listPrefixOnly = (scope: S3Scope): PolicyCondition | undefined =>
+  scope.keyPrefix === '' ? undefined : { StringLike: { 's3:prefix': [`${scope.keyPrefix}*`] } };
+const RESULTS_RW = ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
+
+/** Athena runs queries with its caller's permissions: the catalog, the tables' files, the results. */
+const athenaQueryGrants = (tables: 'read' | 'write'): Grant[] => [
+  { sid: 'AthenaQueries', actions: ATHENA_RUN, resources: workGroup },
+  {
+    sid: 'AthenaDataCatalog',
+    actions: ['athena:GetDataCatalog'],
+    resources: (v) => [arn(v, 'athena', `datacatalog/${v.catalog}`)],
+  },
+  { sid: 'GlueCatalogRead', actions: CATALOG_READ, resources: catalog },
+  ...(tables === 'write' ? [{ sid: 'GluePartitions', actions: PARTITION_WRITE, resources: catalog }] : []),
+  {
+    sid: 'S3Buckets',
+    actions: [...BUCKET_READ, 's3:ListBucketMultipartUploads'],
+    resources: (v) => [v.data, v.results, v.trail].map((b) => s3(v, b.bucket)),
+  },
+  { sid: 'S3QueryResults', actions: RESULTS_RW, resources: (v) => [objects(v, v.results)] },
+  { sid: 'S3TrailRead', actions: ['s3:GetObject'], resources: (v) => [objects(v, v.trail)] },
+  {
+    sid: tables === 'write' ? 'S3LakeReadWrite' : 'S3LakeRead',
+    actions: tables === 'write' ? [...RESULTS_RW, 's3:DeleteObject'] : ['s3:GetObject'],
+    resources: (v) => [objects(v, v.data)],
+  },
+  // Needed only where Lake Formation governs the catalog; it grants nothing by itself.
+  { sid: 'LakeFormationDataAccess', actions: ['lakeformation:GetDataAccess'], resources: () => ['*'] },
+];
+
+/**
+ * What running a read-only Athena query takes beyond the Athena calls themselves: Athena reads
+ * the catalog, the tables' files and writes results with its caller's permissions, depending on
+ * the query (views, partitions, Lake Formation), so no SDK command names these.
+ */
+export const ATHENA_QUERY_READ_ACTIONS: ReadonlySet<string> = new Set(
+  athenaQueryGrants('read').flatMap((g) => g.actions),
+);
+
+const passRole = (sid: string, role: (v: PolicyValues) => string | undefined, service: string): Grant => ({
+  sid,
+  actions: ['iam:PassRole'],
+  resources: (v) => {
+    const r = role(v);
+    return r ? [r] : [];
+  },
+  condition: { StringEquals: { 'iam:PassedToService': service } },
+});
+
+/** The registry: what each principal may call, and on what. */
+export const POLICY_GRANTS: Readonly<Record<PolicyPrincipal, readonly Grant[]>> = {
+  stateMachine: [
+    ...athenaQueryGrants('write'),
+    { sid: 'LambdaTasks', actions: ['lambda:InvokeFunction'], resources: lambdaArns },
+    {
+      sid: 'SpiceRefresh',
+      actions: [
+        'quicksight:CreateIngestion',
+        'quicksight:DescribeIngestion',
+        'quicksight:ListIngestions',
+        'quicksight:CancelIngestion',
+      ],
+      resources: dataSets,
+    },
+    {
+      sid: 'StartExecutions',
+      actions: ['states:StartExecution'],
+      resources: (v) => [arn(v, 'states', `stateMachine:${v.stateMachinePrefix}*`)],
+    },
+    {
+      sid: 'NestedExecutions',
+      actions: ['states:DescribeExecution', 'states:StopExecution'],
+      resources: (v) => [arn(v, 'states', `execution:${v.stateMachinePrefix}*:*`)],
+    },
+    // `states:startExecution.sync` waits through an EventBridge rule Step Functions manages.
+    {
+      sid: 'SyncExecutionEvents',
+      actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+      resources: (v) => [arn(v, 'events', 'rule/StepFunctionsGetEventsForStepFunctionsExecutionRule')],
+    },
+  ],
+  // The code tasks (src/orchestration/aws/aws-handler-context.ts): state in the data prefix,
+  // UNLOAD output and old partition prefixes emptied there, the trail listed, the catalog's
+  // partitions and the datasets' ingestions read; the Glue collector's reads; the alarms' queries
+  // (Athena, read only) and metrics; the hourly launch. Loads, Glue partition writes and SPICE
+  // refreshes are the state machine's.
+  lambda: [
+    // Athena's reads, but S3 as below: the lake's objects and listings held to its prefix.
+    ...athenaQueryGrants('read').filter((g) => !['S3LakeRead', 'S3Buckets', 'S3TrailRead'].includes(g.sid)),
+    { sid: 'S3ResultsBucket', actions: BUCKET_READ, resources: (v) => [s3(v, v.results.bucket)] },
+    {
+      sid: 'Logs',
+      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: (v) => [arn(v, 'logs', `log-group:/aws/lambda/${v.lambdaFunction}:*`)],
+    },
+    {
+      sid: 'S3LakeState',
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      resources: (v) => [objects(v, v.data)],
+    },
+    {
+      sid: 'S3ListLake',
+      actions: ['s3:ListBucket'],
+      resources: (v) => [s3(v, v.data.bucket)],
+      condition: (v) => listPrefixOnly(v.data),
+    },
+    {
+      sid: 'S3ListTrail',
+      actions: ['s3:ListBucket'],
+      resources: (v) => [s3(v, v.trail.bucket)],
+      condition: (v) => listPrefixOnly(v.trail),
+    },
+    { sid: 'SpiceIngestionsList', actions: ['quicksight:ListIngestions'], resources: dataSets },
+    {
+      sid: 'GlueJobRunsRead',
+      actions: ['glue:GetJobs', 'glue:GetJobRuns'],
+      resources: (v) => [arn(v, 'glue', 'job/*')],
+    },
+    // GetMetricData and PutMetricData take no resource; PutMetricData is held to lakeq's namespace.
+    { sid: 'GlueMetricsRead', actions: ['cloudwatch:GetMetricData'], resources: () => ['*'] },
+    {
+      sid: 'HealthMetrics',
+      actions: ['cloudwatch:PutMetricData'],
+      resources: () => ['*'],
+      condition: { StringEquals: { 'cloudwatch:namespace': 'lakeq' } },
+    },
+    {
+      sid: 'StartHourly',
+      actions: ['states:StartExecution'],
+      resources: (v) => [arn(v, 'states', `stateMachine:${v.scheduledStateMachine}`)],
+    },
+  ],
+  // The schedule invokes the Lambda's launchHourly action, which names the execution after its hour.
+  scheduler: [{ sid: 'InvokeLauncher', actions: ['lambda:InvokeFunction'], resources: lambdaArns }],
+  analyst: [
+    ...athenaQueryGrants('read'),
+    {
+      sid: 'NamedQueries',
+      actions: ['athena:ListNamedQueries', 'athena:GetNamedQuery', 'athena:BatchGetNamedQuery'],
+      resources: workGroup,
+    },
+    {
+      sid: 'CloudTrailLake',
+      actions: [
+        'cloudtrail:StartQuery',
+        'cloudtrail:DescribeQuery',
+        'cloudtrail:GetQueryResults',
+        'cloudtrail:CancelQuery',
+      ],
+      resources: (v) => [arn(v, 'cloudtrail', 'eventdatastore/*')],
+    },
+  ],
+  deployer: [
+    {
+      sid: 'GlueCatalog',
+      actions: [
+        'glue:GetDatabase',
+        'glue:CreateDatabase',
+        'glue:UpdateDatabase',
+        'glue:GetTable',
+        'glue:CreateTable',
+        'glue:UpdateTable',
+        'glue:GetPartitions',
+      ],
+      resources: catalog,
+    },
+    {
+      sid: 'AthenaWorkGroupAndQueries',
+      actions: [
+        'athena:GetWorkGroup',
+        'athena:CreateWorkGroup',
+        'athena:UpdateWorkGroup',
+        'athena:ListNamedQueries',
+        'athena:BatchGetNamedQuery',
+        'athena:CreateNamedQuery',
+        'athena:UpdateNamedQuery',
+        'athena:DeleteNamedQuery',
+        ...ATHENA_RUN.filter((a) => a !== 'athena:GetWorkGroup'),
+      ],
+      resources: workGroup,
+    },
+    // CREATE OR REPLACE VIEW runs on Athena, which writes its result files.
+    { sid: 'S3ResultsBucket', actions: BUCKET_READ, resources: (v) => [s3(v, v.results.bucket)] },
+    {
+      sid: 'S3QueryResults',
+      actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+      resources: (v) => [objects(v, v.results)],
+    },
+    {
+      sid: 'Alarms',
+      actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:PutMetricAlarm'],
+      resources: (v) => [arn(v, 'cloudwatch', 'alarm:lakeq-*')],
+    },
+    {
+      sid: 'StateMachines',
+      actions: ['states:DescribeStateMachine', 'states:CreateStateMachine', 'states:UpdateStateMachine'],
+      resources: (v) => [arn(v, 'states', `stateMachine:${v.stateMachinePrefix}*`)],
+    },
+    {
+      sid: 'LambdaFunction',
+      actions: [
+        'lambda:GetFunction',
+        'lambda:GetFunctionConfiguration',
+        'lambda:CreateFunction',
+        'lambda:UpdateFunctionCode',
+        'lambda:UpdateFunctionConfiguration',
+      ],
+      resources: (v) => [arn(v, 'lambda', `function:${v.lambdaFunction}`)],
+    },
+    {
+      sid: 'Schedule',
+      actions: ['scheduler:GetSchedule', 'scheduler:CreateSchedule', 'scheduler:UpdateSchedule'],
+      resources: (v) => [arn(v, 'scheduler', `schedule/${v.schedule}`)],
+    },
+    {
+      sid: 'QuickSightDataSource',
+      actions: [
+        'quicksight:DescribeDataSource',
+        'quicksight:DescribeDataSourcePermissions',
+        'quicksight:CreateDataSource',
+        'quicksight:UpdateDataSource',
+        'quicksight:UpdateDataSourcePermissions',
+        'quicksight:PassDataSource',
+      ],
+      resources: (v) => [arn(v, 'quicksight', `datasource/${v.dataSourceId}`)],
+    },
+    {
+      sid: 'QuickSightDataSets',
+      actions: [
+        'quicksight:DescribeDataSet',
+        'quicksight:DescribeDataSetPermissions',
+        'quicksight:CreateDataSet',
+        'quicksight:UpdateDataSet',
+        'quicksight:UpdateDataSetPermissions',
+      ],
+      resources: (v) => [arn(v, 'quicksight', `dataset/${v.dataSetPrefix}*`)],
+    },
+    passRole('PassStateMachineRole', (v) => v.roles.stateMachine, 'states.amazonaws.com'),
+    passRole('PassLambdaRole', (v) => v.roles.lambda, 'lambda.amazonaws.com'),
+    passRole('PassSchedulerRole', (v) => v.roles.scheduler, 'scheduler.amazonaws.com'),
+    passRole('PassQuickSightAthenaRole', (v) => v.roles.quicksightAthena, 'quicksight.amazonaws.com'),
+  ],
+};
+
+/** Every action a principal is allowed, for the test that checks the code's calls against them. */
+export function allowedActions(principal: PolicyPrincipal): Set<string> {
+  return new Set(POLICY_GRANTS[principal].flatMap((g) => g.actions));
+}
+
+const s3Scope = (uri: string): S3Scope => {
+  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
+  if (!match) throw new Error(`"${uri}" is not an s3:// URI`);
+  const key = (match[2] ?? '').replace(/^\/+/, '');
+  return { bucket: match[1] as string, keyPrefix: key && !key.endsWith('/') ? `${key}/` : key };
+};
+
+/** The scope values of the policies, from the deploy settings. */
+export function policyValues(config: DeployConfig): PolicyValues {
+  const trailPrefix = [config.trail.prefix, 'AWSLogs'].filter(Boolean).join('/');
+  return {
+    partition: config.partition,
+    region: config.region,
+    accountId: config.accountId,
+    database: config.database,
+    catalog: config.catalog,
+    workGroup: config.workGroup,
+    data: s3Scope(`s3://${config.data.bucket}/${config.data.prefix}`),
+    results: s3Scope(config.resultsLocation),
+    trail: s3Scope(`s3://${config.trail.bucket}/${trailPrefix}/`),
+    lambdaFunction: config.lambda.functionName,
+    stateMachinePrefix: config.stateMachines.namePrefix,
+    scheduledStateMachine: stateMachineName(config, config.schedule.stateMachine),
+    schedule: `${config.schedule.group}/${config.schedule.name}`,
+    dataSourceId: config.quicksight.dataSourceId,
+    dataSetPrefix: 'lakeq-',
+    roles: config.roles,
+  };
+}
+
+/**
+ * The policy document of one principal, scoped to the deployed resources.
+ *
+ * @example
+ * ```ts
+ * iamPolicy('scheduler', config)
+ * // { Version: '2012-10-17', Statement: [{ Sid: 'StartHourly', Effect: 'Allow', Action: ['states:StartExecution'],
+ * //   Resource: ['arn:aws:states:eu-west-1:111122223333:stateMachine:lakeq-hourly'] }] }
+ * ```
+ */
+export function iamPolicy(principal: PolicyPrincipal, config: DeployConfig): PolicyDocument {
+  const values = policyValues(config);
+  const Statement: PolicyStatement[] = [];
+  for (const grant of POLICY_GRANTS[principal]) {
+    const resources = [...new Set(grant.resources(values))];
+    if (resources.length === 0) continue;
+    const condition = typeof grant.condition === 'function' ? grant.condition(values) : grant.condition;
+    Statement.push({
+      Sid: grant.sid,
+      Effect: 'Allow',
+      Action: [...new Set(grant.actions)].sort(),
+      Resource: resources,
+      ...(condition ? { Condition: condition } : {}),
+    });
+  }
+  return { Version: '2012-10-17', Statement };
+}
+
+/** Inline policies of a role may total 10,240 characters, whitespace excluded. */
+export const MAX_INLINE_POLICY_CHARS = 10_240;
+
+/**
+ * What is wrong with a policy document's structure; `[]` when IAM would take it.
+ *
+ * @example
+ * ```ts
+ * validatePolicyDocument({ Version: '2012-10-17', Statement: [] }) // ['Statement: empty']
+ * ```
+ */
+export function validatePolicyDocument(doc: unknown): string[] {
+  const problems: string[] = [];
+  const d = doc as Partial<PolicyDocument> | null;
+  if (d?.Version !== '2012-10-17')
+    problems.push(`Version: ${JSON.stringify(d?.Version)}, expected "2012-10-17"`);
+  if (!Array.isArray(d?.Statement)) return [...problems, 'Statement: not a list'];
+  if (d.Statement.length === 0) problems.push('Statement: empty');
+  const sids = new Set<string>();
+  d.Statement.forEach((s, i) => {
+    const at = `Statement[${i}]${s?.Sid ? ` (${s.Sid})` : ''}`;
+    if (s.Sid !== undefined && !/^[A-Za-z0-9]+$/.test(s.Sid))
+      problems.push(`${at}: Sid must be alphanumeric`);
+    if (s.Sid && sids.has(s.Sid)) problems.push(`${at}: duplicate Sid`);
+    sids.add(s.Sid);
+    if (s.Effect !== 'Allow' && (s.Effect as string) !== 'Deny')
+      problems.push(`${at}: Effect must be Allow or Deny`);
+    if (!Array.isArray(s.Action) || s.Action.length === 0) problems.push(`${at}: no Action`);
+    for (const a of s.Action ?? [])
+      if (!/^[a-z0-9-]+:[A-Za-z0-9*]+$/.test(a)) problems.push(`${at}: "${a}" is not service:Action`);
+    if (!Array.isArray(s.Resource) || s.Resource.length === 0) problems.push(`${at}: no Resource`);
+    for (const r of s.Resource ?? []) {
+      if (r !== '*' && !/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/.test(r))
+        problems.push(`${at}: "${r}" is not an ARN`);
+      if (r.includes('${')) problems.push(`${at}: "${r}" has an unresolved placeholder`);
+    }
+  });
+  const size = JSON.stringify(doc).replace(/\s/g, '').length;
+  if (size > MAX_INLINE_POLICY_CHARS)
+    problems.push(`${size} characters, above IAM's ${MAX_INLINE_POLICY_CHARS}`);
+  return problems;
+}

@@ -1,0 +1,66 @@
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+/** A file of a folder, as a lister reports it. */
+export interface ListedFile {
+  readonly name: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/**
+ * How the folders of the CloudTrail layout are listed: a local folder (the default) or an S3
+ * prefix (`s3CloudTrailLister` of list-s3.ts, ListObjectsV2 with a `/` delimiter). Paths are the lister's own:
+ * file paths locally, `s3://bucket/key` URIs on S3.
+ *
+ * @example
+ * ```ts
+ * await filesForWindow('s3://org-trail/', from, to, 3, s3CloudTrailLister({ client: () => s3 }));
+ * ```
+ */
+export interface CloudTrailLister {
+  join(dir: string, ...names: string[]): string;
+  /** The names of the sub-folders of `dir`; none when it does not exist. */
+  folders(dir: string): Promise<string[]>;
+  /** The files directly in `dir` whose name `keep` accepts; none when it does not exist. */
+  files(dir: string, keep: (name: string) => boolean): Promise<ListedFile[]>;
+}
+
+/**
+ * The local folder lister: readdir, and stat for the files kept.
+ *
+ * @example
+ * ```ts
+ * await LOCAL_CLOUDTRAIL_LISTER.folders('./lakeq-data/raw/cloudtrail/AWSLogs') // ['111122223333']
+ * ```
+ */
+export const LOCAL_CLOUDTRAIL_LISTER: CloudTrailLister = {
+  join: (dir, ...names) => path.join(dir, ...names),
+  folders: listDirs,
+  files: async (dir, keep) => {
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const out: ListedFile[] = [];
+    for (const name of names) {
+      if (!keep(name)) continue;
+      const info = await stat(path.join(dir, name));
+      if (info.isFile()) out.push({ name, size: info.size, mtimeMs: info.mtimeMs });
+    }
+    return out;
+  },
+};
+
+async function listDirs(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    return entries.filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}

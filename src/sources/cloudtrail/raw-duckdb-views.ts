@@ -1,0 +1,102 @@
+import { CLOUDTRAIL_RECORD, CLOUDTRAIL_RECORD_SQL_TYPE, jsonTransformSpec } from './schema.ts';
+
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const fileList = (files: readonly string[]) => `[${files.map(sqlString).join(', ')}]`;
+
+/** A CloudTrail file is one JSON object; a busy trail's file can be tens of MB uncompressed. */
+const MAX_OBJECT_BYTES = 1 << 30;
+
+/**
+ * `cloudtrail_raw`: one row per record (`r`, the record struct) with its `source_file`.
+ * Files read with typed columns (fast) and files whose records have odd shapes (a string
+ * where an object belongs) read as JSON and converted leniently, field by field.
+ */
+export function cloudTrailRawViewSql(typedFiles: readonly string[], lenientFiles: readonly string[]): string {
+  const parts: string[] = [];
+  if (typedFiles.length > 0) {
+    parts.push(`SELECT unnest(Records) AS r, filename AS source_file
+      FROM read_json(${fileList(typedFiles)}, columns = {Records: ${sqlString(`${CLOUDTRAIL_RECORD_SQL_TYPE}[]`)}},
+        format = 'unstructured', filename = true, maximum_object_size = ${MAX_OBJECT_BYTES})`);
+  }
+  if (lenientFiles.length > 0) {
+    const spec = JSON.stringify(jsonTransformSpec(CLOUDTRAIL_RECORD));
+    parts.push(`SELECT json_transform(j, ${sqlString(spec)}) AS r, source_file FROM (
+      SELECT unnest(Records) AS j, filename AS source_file
+      FROM read_json(${fileList(lenientFiles)}, columns = {Records: 'JSON[]'},
+        format = 'unstructured', filename = true, maximum_object_size = ${MAX_OBJECT_BYTES}))`);
+  }
+  if (parts.length === 0) {
+    parts.push(
+      `SELECT CAST(NULL AS ${CLOUDTRAIL_RECORD_SQL_TYPE}) AS r, CAST(NULL AS VARCHAR) AS source_file WHERE false`,
+    );
+  }
+  return `CREATE OR REPLACE VIEW cloudtrail_raw AS\n${parts.join('\nUNION ALL\n')}`;
+}
+
+/** The Athena docs' `cloudtrail_logs` table: lower-case columns, JSON blobs kept as strings. */
+export const CLOUDTRAIL_LOGS_VIEW_SQL = `CREATE OR REPLACE VIEW cloudtrail_logs AS SELECT
+  r.eventVersion AS eventversion,
+  r.userIdentity AS useridentity,
+  r.eventTime AS eventtime,
+  r.eventSource AS eventsource,
+  r.eventName AS eventname,
+  r.awsRegion AS awsregion,
+  r.sourceIPAddress AS sourceipaddress,
+  r.userAgent AS useragent,
+  r.errorCode AS errorcode,
+  r.errorMessage AS errormessage,
+  CAST(r.requestParameters AS VARCHAR) AS requestparameters,
+  CAST(r.responseElements AS VARCHAR) AS responseelements,
+  CAST(r.additionalEventData AS VARCHAR) AS additionaleventdata,
+  r.requestID AS requestid,
+  r.eventID AS eventid,
+  list_transform(r.resources, lambda x: {'arn': x.ARN, 'accountid': x.accountId, 'type': x.type}) AS resources,
+  r.eventType AS eventtype,
+  r.apiVersion AS apiversion,
+  r.readOnly AS readonly,
+  r.recipientAccountId AS recipientaccountid,
+  CAST(r.serviceEventDetails AS VARCHAR) AS serviceeventdetails,
+  r.sharedEventID AS sharedeventid,
+  r.vpcEndpointId AS vpcendpointid,
+  r.tlsDetails AS tlsdetails,
+  source_file AS "$path"
+FROM cloudtrail_raw`;
+
+const AS_MAP = `'"MAP(VARCHAR, VARCHAR)"'`;
+
+/**
+ * `cloudtrail_events_raw`: CloudTrail Lake's columns over the raw logs (the curated, hour-
+ * partitioned `cloudtrail_events` table is loaded from it). `eventTime` is a UTC
+ * timestamp; request parameters, response elements and additional data are maps of
+ * top-level keys to text (nested objects as JSON), as Lake has them. `sourceDay` is the day
+ * folder of the record's file ('yyyy/MM/dd'), the projected partition on Athena.
+ */
+export const CLOUDTRAIL_EVENTS_RAW_VIEW_SQL = `CREATE OR REPLACE VIEW cloudtrail_events_raw AS SELECT
+  r.eventVersion AS eventVersion,
+  r.userIdentity AS userIdentity,
+  try_cast(r.eventTime AS TIMESTAMP) AS eventTime,
+  r.eventSource AS eventSource,
+  r.eventName AS eventName,
+  r.awsRegion AS awsRegion,
+  r.sourceIPAddress AS sourceIPAddress,
+  r.userAgent AS userAgent,
+  r.errorCode AS errorCode,
+  r.errorMessage AS errorMessage,
+  json_transform(r.requestParameters, ${AS_MAP}) AS requestParameters,
+  json_transform(r.responseElements, ${AS_MAP}) AS responseElements,
+  json_transform(r.additionalEventData, ${AS_MAP}) AS additionalEventData,
+  r.requestID AS requestID,
+  r.eventID AS eventID,
+  try_cast(r.readOnly AS BOOLEAN) AS readOnly,
+  list_transform(r.resources, lambda x: {'accountId': x.accountId, 'type': x.type, 'arn': x.ARN}) AS resources,
+  r.eventType AS eventType,
+  r.apiVersion AS apiVersion,
+  try_cast(r.managementEvent AS BOOLEAN) AS managementEvent,
+  r.recipientAccountId AS recipientAccountId,
+  r.sharedEventID AS sharedEventID,
+  r.vpcEndpointId AS vpcEndpointId,
+  r.eventCategory AS eventCategory,
+  r.tlsDetails AS tlsDetails,
+  try_cast(r.sessionCredentialFromConsole AS BOOLEAN) AS sessionCredentialFromConsole,
+  regexp_extract(source_file, '([0-9]{4}/[0-9]{2}/[0-9]{2})/[^/]*$', 1) AS sourceDay
+FROM cloudtrail_raw`;

@@ -1,0 +1,121 @@
+import type { DuckDbRun } from '../../engines/duckdb/duckdb-dialect-config.ts';
+import type { EngineWarning } from '../../engines/engine.ts';
+import { checkFiles, type SkippedFile, scanCloudTrailFolder } from './raw-duckdb-files.ts';
+import {
+  CLOUDTRAIL_EVENTS_RAW_VIEW_SQL,
+  CLOUDTRAIL_LOGS_VIEW_SQL,
+  cloudTrailRawViewSql,
+} from './raw-duckdb-views.ts';
+
+/** DuckDB names the file in the errors a bad file causes; these find it. */
+const FILE_IN_ERROR = [/ in file "([^"]+)"/, /GZIP stream: (\S.*?)\s*(?:\n|$)/, /(?:file|File) "([^"]+)"/];
+const SHAPE_ERROR = /JSON transform error/;
+
+/**
+ * The local CloudTrail views over a folder in the S3 delivery layout. A file that turns out
+ * to be damaged while a query reads it is excluded, named in a warning with DuckDB's reason,
+ * and the query runs again over the rest; a file whose records have unexpected shapes is
+ * re-read leniently rather than dropped.
+ */
+export class LocalCloudTrailSource {
+  readonly root: string;
+  #typed: string[] = [];
+  readonly #lenient: string[] = [];
+  readonly #skipped: SkippedFile[] = [];
+
+  readonly #given: readonly string[] | undefined;
+
+  /** With `files`, the views read exactly those files (checked like a scan's) instead of scanning `root`. */
+  constructor(root: string, files?: readonly string[]) {
+    this.root = root;
+    this.#given = files;
+  }
+
+  /** Files skipped so far, with reasons. */
+  get skipped(): readonly SkippedFile[] {
+    return this.#skipped;
+  }
+
+  /** Files the views read. */
+  get files(): readonly string[] {
+    return [...this.#typed, ...this.#lenient];
+  }
+
+  async setup(run: DuckDbRun, warn: (w: EngineWarning) => void): Promise<void> {
+    const scan = this.#given ? await checkFiles(this.#given) : await scanCloudTrailFolder(this.root);
+    this.#typed = scan.files;
+    for (const s of scan.skipped) this.#skip(s, warn);
+    await this.#createViews(run, warn);
+  }
+
+  /** Points the views at another set of files (a load's next batch), checked like a scan's. */
+  async useFiles(files: readonly string[], run: DuckDbRun, warn: (w: EngineWarning) => void): Promise<void> {
+    const scan = await checkFiles(files);
+    this.#typed = scan.files;
+    this.#lenient.length = 0;
+    this.#skipped.length = 0;
+    for (const s of scan.skipped) this.#skip(s, warn);
+    await this.#createViews(run, warn);
+  }
+
+  /** Excludes (or re-reads leniently) the file a failed query names; true when it did. */
+  async recover(error: unknown, run: DuckDbRun, warn: (w: EngineWarning) => void): Promise<boolean> {
+    if (!this.#exclude(error, warn)) return false;
+    await this.#createViews(run, warn);
+    return true;
+  }
+
+  /** Moves the file an error names to the lenient reader, or out of the views; false when none is named. */
+  #exclude(error: unknown, warn: (w: EngineWarning) => void): boolean {
+    const message = error instanceof Error ? error.message : String(error);
+    const file = fileNamedIn(message);
+    if (file === undefined) return false;
+    const typedAt = this.#typed.indexOf(file);
+    if (typedAt >= 0 && SHAPE_ERROR.test(message)) {
+      this.#typed.splice(typedAt, 1);
+      this.#lenient.push(file);
+    } else {
+      const lenientAt = this.#lenient.indexOf(file);
+      if (typedAt >= 0) this.#typed.splice(typedAt, 1);
+      else if (lenientAt >= 0) this.#lenient.splice(lenientAt, 1);
+      else return false;
+      this.#skip({ path: file, reason: firstLine(message) }, warn);
+    }
+    return true;
+  }
+
+  #skip(skipped: SkippedFile, warn: (w: EngineWarning) => void): void {
+    this.#skipped.push(skipped);
+    warn({
+      code: 'SOURCE_FILE_SKIPPED',
+      message: `skipped ${skipped.path}: ${skipped.reason}`,
+      path: skipped.path,
+    });
+  }
+
+  /** DuckDB may open files while binding a view, so a bad file can surface here too. */
+  async #createViews(run: DuckDbRun, warn: (w: EngineWarning) => void): Promise<void> {
+    for (;;) {
+      try {
+        await run(cloudTrailRawViewSql(this.#typed, this.#lenient));
+        await run(CLOUDTRAIL_LOGS_VIEW_SQL);
+        await run(CLOUDTRAIL_EVENTS_RAW_VIEW_SQL);
+        return;
+      } catch (error) {
+        if (!this.#exclude(error, warn)) throw error;
+      }
+    }
+  }
+}
+
+function fileNamedIn(message: string): string | undefined {
+  for (const pattern of FILE_IN_ERROR) {
+    const match = pattern.exec(message);
+    if (match?.[1]) return match[1];
+  }
+  return undefined;
+}
+
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? message).trim();
+}

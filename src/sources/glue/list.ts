@@ -1,0 +1,37 @@
+import type { SourceFile } from '../../ingest/source-file.ts';
+import { type CollectedFolderLister, LOCAL_COLLECTED_LISTER } from './list-local.ts';
+import type { CollectedRelation } from './schema.ts';
+
+const JSON_FILE = /\.json$/i;
+
+/**
+ * The collected files of each hour (keyed `2026-11-27T13`), listed, with size and mtime for
+ * fingerprints. An hour with no file has no entry. Only `*.json` files count, so the
+ * collector's temporary files never show. An `s3://` root needs an S3 `lister`.
+ *
+ * @example
+ * ```ts
+ * const byHour = await collectedFilesByHour('/data/raw/glue', GLUE_JOB_RUNS, [new Date('2026-11-27T13:00Z')]);
+ * byHour.get('2026-11-27T13') // [{ path: '…/job-runs/dt=2026-11-27/hour=13/job-runs.json', size: 812, mtimeMs: … }]
+ * ```
+ */
+export async function collectedFilesByHour(
+  root: string,
+  relation: CollectedRelation,
+  hours: readonly Date[],
+  lister: CollectedFolderLister = LOCAL_COLLECTED_LISTER,
+): Promise<Map<string, SourceFile[]>> {
+  if (root.startsWith('s3://') && lister === LOCAL_COLLECTED_LISTER)
+    throw new Error(`${relation.relation}: listing ${root} needs an S3 lister`);
+  const out = new Map<string, SourceFile[]>();
+  for (const hour of hours) {
+    const iso = hour.toISOString();
+    const dir = lister.join(root, relation.folder, `dt=${iso.slice(0, 10)}`, `hour=${iso.slice(11, 13)}`);
+    const listed = await lister.files(dir, (name) => JSON_FILE.test(name));
+    const files = [...listed]
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((f) => ({ path: lister.join(dir, f.name), size: f.size, mtimeMs: f.mtimeMs }));
+    if (files.length > 0) out.set(iso.slice(0, 13), files);
+  }
+  return out;
+}
