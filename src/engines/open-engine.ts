@@ -1,4 +1,5 @@
 import type { LakeqSettings } from '../config/lakeq-config.ts';
+import type { DuckDbSandbox } from './duckdb/duckdb-dialect-config.ts';
 import type { Engine, EngineName } from './engine.ts';
 
 /**
@@ -13,13 +14,16 @@ import type { Engine, EngineName } from './engine.ts';
 export async function openEngine(
   settings: LakeqSettings,
   name: EngineName = settings.engine,
-  options: { sql?: string } = {},
+  options: { sql?: string; sandbox?: DuckDbSandbox } = {},
 ): Promise<Engine> {
   switch (name) {
     case 'duckdb': {
       const { openLocalEngine, readsRawViews } = await import('../catalog/duckdb/local-engine.ts');
       // Knowing the SQL, the local engine scans the raw folder only when the query reads it.
-      return openLocalEngine(settings, options.sql === undefined ? {} : { raw: readsRawViews(options.sql) });
+      return openLocalEngine(settings, {
+        ...(options.sql === undefined ? {} : { raw: readsRawViews(options.sql) }),
+        ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+      });
     }
     case 'athena': {
       const { openAthenaEngine } = await import('./athena/open-athena-engine.ts');

@@ -139,7 +139,14 @@ describe('lakeq query run', () => {
     const io = captureIO();
     expect(
       await main(
-        ['sql', `select day, net from read_parquet('${parquet}') order by day`, '--format', 'json'],
+        // A file outside the data folder: lakeq sql reads it only when told to (--unsafe).
+        [
+          'sql',
+          `select day, net from read_parquet('${parquet}') order by day`,
+          '--format',
+          'json',
+          '--unsafe',
+        ],
         io,
       ),
     ).toBe(0);

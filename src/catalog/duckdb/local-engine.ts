@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { DuckDbSandbox } from '../../engines/duckdb/duckdb-dialect-config.ts';
 import { createDuckDbEngine, type DuckDbEngine } from '../../engines/duckdb/duckdb-engine.ts';
 import { LocalCloudTrailSource } from '../../sources/cloudtrail/raw-duckdb.ts';
 import { LocalGlueSource } from '../../sources/glue/raw-duckdb.ts';
@@ -36,6 +37,8 @@ export interface LocalEngineOptions {
    * true). Queries over the curated tables skip it: a big trail takes seconds to scan.
    */
   readonly raw?: boolean;
+  /** Lock the engine down once its views exist (`lakeq sql` without `--unsafe`). */
+  readonly sandbox?: DuckDbSandbox;
 }
 
 const RAW_VIEW = new RegExp(`\\b(${SOURCES.flatMap((s) => s.rawRelations).join('|')})\\b`, 'i');
@@ -81,6 +84,7 @@ export async function openLocalEngine(
   const tables = options.tables ?? TABLES;
   return createDuckDbEngine({
     ...(options.threads ? { threads: options.threads } : {}),
+    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
     setup: async (run, warn) => {
       await cloudtrail.setup(run, warn);
       await glue.setup(run, warn);

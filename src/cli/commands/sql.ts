@@ -6,11 +6,14 @@ import { printWarnings } from '../warnings.ts';
 
 /** `lakeq sql "<SQL>"`: ad-hoc SQL on the embedded engine, with the local views in place. */
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseCommon(args);
+  // --unsafe is this command's alone: the common options are shared with every reading command.
+  const unsafe = args.includes('--unsafe');
+  const { values, positionals } = parseCommon(args.filter((a) => a !== '--unsafe'));
   if (values.help) {
-    io.out(
-      'Usage: lakeq sql "<SQL>" [--format F] [--out FILE] [--max-rows N | --all] [--max-width N] [--data-dir DIR] [--source cloudtrail=DIR]',
-    );
+    io.out(`Usage: lakeq sql "<SQL>" [--format F] [--out FILE] [--max-rows N | --all] [--max-width N] [--data-dir DIR] [--source cloudtrail=DIR] [--unsafe]
+Runs one read-only statement (SELECT, WITH, EXPLAIN, DESCRIBE, SHOW) that may read only the data
+folder and the configured sources, with no extension install. --unsafe lifts all of that: any
+statement, any file, as the user running lakeq.`);
     return 0;
   }
   const text = positionals.join(' ').trim();
@@ -33,9 +36,15 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const settings = await settingsFrom({ ...values, engine: 'duckdb' });
   const { openEngine } = await import('../../engines/open-engine.ts');
   const { CompiledQuery } = await import('kysely');
-  const engine = await openEngine(settings, 'duckdb');
+  const path = await import('node:path');
+  const allowedDirectories = [
+    ...new Set([settings.dataDir, ...Object.values(settings.sources)].map((d) => path.resolve(d))),
+  ];
+  const engine = await openEngine(settings, 'duckdb', unsafe ? {} : { sandbox: { allowedDirectories } });
   try {
-    const result = await engine.execute(CompiledQuery.raw(text), { signal: io.signal });
+    const result = await engine
+      .execute(CompiledQuery.raw(text), { signal: io.signal })
+      .catch((error: unknown) => Promise.reject(outsideFolders(error, allowedDirectories)));
     printWarnings(engine.warnings(), io);
     await writeRows(
       result.rows,
@@ -47,4 +56,17 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   } finally {
     await engine.close();
   }
+}
+
+/** DuckDB's "file system operations are disabled" as what it means here. */
+function outsideFolders(error: unknown, allowed: readonly string[]): unknown {
+  const denied = /Permission Error: Cannot access (?:file|directory) "([^"]*)"/.exec(
+    (error as Error)?.message ?? '',
+  );
+  if (!denied) return error;
+  return new LakeqError(
+    'OUTSIDE_FOLDERS',
+    `lakeq sql reads only the data folder and the configured sources (${allowed.join(', ')}): ${denied[1]} is outside them; --unsafe lifts this`,
+    { cause: error },
+  );
 }

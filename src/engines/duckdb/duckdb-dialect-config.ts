@@ -23,4 +23,16 @@ export interface DuckDbEngineConfig {
    * was excluded and its view recreated) and the query is run again.
    */
   readonly recover?: (error: unknown, run: DuckDbRun, warn: (w: EngineWarning) => void) => Promise<boolean>;
+  /**
+   * Locks the engine down once its catalog is set up (`lakeq sql` without `--unsafe`): read-only
+   * statements only, files only under `allowedDirectories`, no extension install or auto-load,
+   * configuration locked.
+   */
+  readonly sandbox?: DuckDbSandbox;
+}
+
+/** What a locked-down engine may still reach. */
+export interface DuckDbSandbox {
+  /** Folders whose files queries may read (the data folder, the configured sources). */
+  readonly allowedDirectories: readonly string[];
 }

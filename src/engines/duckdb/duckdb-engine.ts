@@ -3,6 +3,7 @@ import {
   DuckDBInstance,
   type DuckDBResultReader,
   ResultReturnType,
+  StatementType,
 } from '@duckdb/node-api';
 import type { CompiledQuery } from 'kysely';
 import {
@@ -17,7 +18,7 @@ import {
 import { tagSql } from '../trino/trino-literals.ts';
 import { DUCKDB_CAPABILITIES } from './duckdb-capabilities.ts';
 import { DuckDbDialect } from './duckdb-dialect.ts';
-import type { DuckDbEngineConfig, DuckDbRun } from './duckdb-dialect-config.ts';
+import type { DuckDbEngineConfig, DuckDbRun, DuckDbSandbox } from './duckdb-dialect-config.ts';
 import { installTrinoCompat } from './duckdb-trino-compat.ts';
 import { type PlainValue, plainValueConverter, toDuckDbParameter } from './duckdb-types.ts';
 
@@ -40,7 +41,62 @@ export async function createDuckDbEngine(config: DuckDbEngineConfig = {}): Promi
   const instance = await DuckDBInstance.create(config.path ?? ':memory:', options);
   const engine = new DuckDbEngine(instance, config);
   await engine.setup();
+  if (config.sandbox) await engine.reconfigure((run) => lockDown(run, config.sandbox as DuckDbSandbox));
   return engine;
+}
+
+/**
+ * DuckDB's own sandbox: file access only under the allowed folders (so a SELECT cannot read
+ * /etc/shadow nor an ATTACH or COPY reach outside), no extensions from the network, and the
+ * configuration locked so a statement cannot undo it.
+ */
+async function lockDown(run: DuckDbRun, sandbox: DuckDbSandbox): Promise<void> {
+  const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+  const dirs = sandbox.allowedDirectories.map((d) => quote(d.endsWith('/') ? d : `${d}/`));
+  await run(`SET allowed_directories = [${dirs.join(', ')}]`);
+  await run('SET enable_external_access = false');
+  await run('SET autoinstall_known_extensions = false');
+  await run('SET autoload_known_extensions = false');
+  await run('SET allow_community_extensions = false');
+  await run('SET lock_configuration = true');
+}
+
+/** The statements `lakeq sql` runs without `--unsafe`: queries, and EXPLAIN of a query. */
+const READ_ONLY = new Set<StatementType>([StatementType.SELECT]);
+
+/** `a COPY statement`, for a person (DuckDB files INSTALL under LOAD). */
+function statementName(type: StatementType): string {
+  if (type === StatementType.LOAD) return 'an INSTALL or LOAD statement';
+  const name = StatementType[type] ?? 'writing';
+  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} statement`;
+}
+
+/** Refuses a statement that could change anything, before it runs. */
+async function assertReadOnly(con: DuckDBConnection, sql: string): Promise<void> {
+  const extracted = await con.extractStatements(sql);
+  if (extracted.count > 1) {
+    throw new LakeqError(
+      'READ_ONLY',
+      `lakeq sql runs one statement at a time (this text has ${extracted.count}); --unsafe runs several`,
+      { usage: true },
+    );
+  }
+  if (extracted.count === 1) {
+    const prepared = await extracted.prepare(0);
+    const type = prepared.statementType;
+    prepared.destroySync();
+    if (READ_ONLY.has(type)) return;
+    if (type === StatementType.EXPLAIN) {
+      // EXPLAIN ANALYZE runs its statement: the statement explained must be read-only too.
+      const inner = /^\s*explain\s+(?:analyze\s+)?([\s\S]*)$/i.exec(sql.replace(/^\s*(--[^\n]*\n\s*)*/, ''));
+      if (inner?.[1]) return assertReadOnly(con, inner[1]);
+    }
+    throw new LakeqError(
+      'READ_ONLY',
+      `lakeq sql runs read-only statements (SELECT, WITH, EXPLAIN, DESCRIBE, SHOW); this is ${statementName(type)}: run it with --unsafe if you mean it`,
+      { usage: true },
+    );
+  }
 }
 
 export class DuckDbEngine implements Engine {
@@ -100,11 +156,15 @@ export class DuckDbEngine implements Engine {
     const started = performance.now();
     for (let attempt = 0; ; attempt++) {
       try {
-        const reader = await this.#withConnection((con) => runWithSignal(con, sql, params, options.signal));
+        const readOnly = this.#config.sandbox !== undefined;
+        const reader = await this.#withConnection((con) =>
+          runWithSignal(con, sql, params, options.signal, readOnly),
+        );
         return toResult<R>(reader, performance.now() - started);
       } catch (error) {
         if (options.signal?.aborted)
           throw new LakeqError('CANCELLED', 'the query was cancelled', { cause: error });
+        if (error instanceof LakeqError && error.code === 'READ_ONLY') throw error;
         const recovered =
           attempt < MAX_RECOVERIES &&
           this.#config.recover !== undefined &&
@@ -163,8 +223,10 @@ async function runWithSignal(
   sql: string,
   params: ReturnType<typeof toDuckDbParameter>[],
   signal: AbortSignal | undefined,
+  readOnly = false,
 ): Promise<DuckDBResultReader> {
   if (signal?.aborted) throw new LakeqError('CANCELLED', 'the query was cancelled before it started');
+  if (readOnly) await assertReadOnly(con, sql);
   const onAbort = () => con.interrupt();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
