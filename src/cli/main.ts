@@ -2,6 +2,10 @@ import { LakeqError } from '../engines/engine.ts';
 import { awsErrorLine } from './aws-errors.ts';
 import { HELP, VERSION } from './help.ts';
 import { type CliIO, processIO } from './io.ts';
+import { systemErrorLine } from './system-errors.ts';
+
+/** `LAKEQ_DEBUG=1` prints the stack trace of a system error too. */
+const debugging = () => process.env.LAKEQ_DEBUG === '1';
 
 /** Subcommands, each imported only when run, so `lakeq --help` loads neither DuckDB nor the AWS SDK. */
 const COMMANDS: Record<string, () => Promise<{ run(args: string[], io: CliIO): Promise<number> }>> = {
@@ -70,6 +74,12 @@ export function reportError(error: unknown, io: CliIO): number {
     io.err(`lakeq: ${aws}`);
     return 1;
   }
+  const system = systemErrorLine(error);
+  if (system !== undefined && !debugging()) {
+    io.err(`lakeq: ${system}`);
+    return 1;
+  }
+  // Not an error lakeq knows how to say: the trace is what there is.
   io.err(`lakeq: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   return 1;
 }

@@ -140,12 +140,18 @@ export function parseMaxWidth(value: string | undefined): { maxWidth?: number } 
 export async function settingsFrom(values: CommonValues): Promise<LakeqSettings> {
   const { loadSettings } = await import('../config/lakeq-config.ts');
   const engine = parseEngine(values.engine);
-  return loadSettings({
+  const settings = await loadSettings({
     ...(values.config ? { configFile: values.config } : {}),
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
     ...(engine ? { engine } : {}),
     sources: parseSources(values.source),
   });
+  const { stat } = await import('node:fs/promises');
+  const info = await stat(settings.dataDir).catch(() => undefined);
+  if (info && !info.isDirectory()) {
+    throw new LakeqError('BAD_DATA_DIR', `the data folder ${settings.dataDir} is a file, not a folder`);
+  }
+  return settings;
 }
 
 /**

@@ -24,6 +24,8 @@ export interface EngineCapabilities {
    * a filter on `dt` that lets the engine skip partitions; a CloudTrail Lake store has none.
    */
   readonly hourPartitionedTables: boolean;
+  /** The curated tables are read from the local data folder, so a table never loaded there is known. */
+  readonly readsDataFolder: boolean;
 }
 
 /** One column of a result, with the engine's own type name. */

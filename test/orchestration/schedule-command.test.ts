@@ -109,7 +109,8 @@ describe('lakeq schedule and Ctrl-C', () => {
       io.interrupt();
       io.interrupt();
       expect(await done).toBe(0);
-      expect((await readExecutionRecord(dataDir, name))?.status).toBe('ABORTED');
+      const record = await readExecutionRecord(dataDir, name);
+      expect(record?.status, JSON.stringify({ record, out: io.stdout(), err: io.stderr() })).toBe('ABORTED');
       expect(await readFile(scheduleRecordPath(dataDir), 'utf8')).not.toContain(name.replace('hourly-', ''));
 
       const again = captureIO();

@@ -76,6 +76,11 @@ export async function runLoadCommand(kind: 'load' | 'backfill', args: string[], 
     ?.split(',')
     .map((t) => t.trim())
     .filter(Boolean);
+  if (tables) {
+    // A typo in --tables is a usage error now, not a failed run later.
+    const { selectTables } = await import('../../catalog/tables/select-tables.ts');
+    selectTables(tables);
+  }
   const batchHours = values['batch-hours']
     ? parsePositiveInt('batch-hours', values['batch-hours'], 24)
     : undefined;

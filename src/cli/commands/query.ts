@@ -124,6 +124,10 @@ async function runNamed(id: string, values: CommonValues, io: CliIO): Promise<nu
   const { compiled } = compileQuery(query, params, compileTarget(settings.engine, settings));
   const engine = await openEngine(settings, settings.engine, { sql: compiled.sql });
   try {
+    if (engine.capabilities.readsDataFolder) {
+      const { assertSomethingLoaded } = await import('../nothing-loaded.ts');
+      await assertSomethingLoaded(compiled.sql, settings.dataDir);
+    }
     const result = await withAwsErrors(settings.aws, () =>
       runQuery(engine, query, params, { signal: io.signal }),
     );

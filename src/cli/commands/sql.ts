@@ -42,6 +42,8 @@ statement, any file, as the user running lakeq.`);
   ];
   const engine = await openEngine(settings, 'duckdb', unsafe ? {} : { sandbox: { allowedDirectories } });
   try {
+    const { assertSomethingLoaded } = await import('../nothing-loaded.ts');
+    await assertSomethingLoaded(text, settings.dataDir);
     const result = await engine
       .execute(CompiledQuery.raw(text), { signal: io.signal })
       .catch((error: unknown) => Promise.reject(outsideFolders(error, allowedDirectories)));

@@ -12,4 +12,5 @@ export const ATHENA_CAPABILITIES: EngineCapabilities = {
   supportsWrites: true,
   supportsExplain: true,
   hourPartitionedTables: true,
+  readsDataFolder: false,
 };

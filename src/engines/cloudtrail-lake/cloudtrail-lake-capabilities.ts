@@ -12,4 +12,5 @@ export const CLOUDTRAIL_LAKE_CAPABILITIES: EngineCapabilities = {
   supportsWrites: false,
   supportsExplain: false,
   hourPartitionedTables: false,
+  readsDataFolder: false,
 };

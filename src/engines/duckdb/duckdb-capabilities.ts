@@ -8,4 +8,5 @@ export const DUCKDB_CAPABILITIES: EngineCapabilities = {
   supportsWrites: true,
   supportsExplain: true,
   hourPartitionedTables: true,
+  readsDataFolder: true,
 };
