@@ -1,4 +1,5 @@
-import { readdir, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** A file of a folder, as a lister reports it. */
@@ -27,7 +28,11 @@ export interface CloudTrailLister {
 }
 
 /**
- * The local folder lister: readdir, and stat for the files kept.
+ * The local folder lister: readdir, and stat for the files kept. Only real folders are walked
+ * (a symbolic link to a folder is not followed: it could lead anywhere, or in a circle). An
+ * entry that is kept but is not a regular file (a FIFO, a folder or a dangling link named like
+ * a log) is listed all the same, with its own size, so the head check names it with its
+ * reason instead of the load dropping it without a word or failing on it.
  *
  * @example
  * ```ts
@@ -38,18 +43,20 @@ export const LOCAL_CLOUDTRAIL_LISTER: CloudTrailLister = {
   join: (dir, ...names) => path.join(dir, ...names),
   folders: listDirs,
   files: async (dir, keep) => {
-    let names: string[];
+    let entries: Dirent[];
     try {
-      names = await readdir(dir);
+      entries = await readdir(dir, { withFileTypes: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
     const out: ListedFile[] = [];
-    for (const name of names) {
-      if (!keep(name)) continue;
-      const info = await stat(path.join(dir, name));
-      if (info.isFile()) out.push({ name, size: info.size, mtimeMs: info.mtimeMs });
+    for (const entry of entries) {
+      if (!keep(entry.name)) continue;
+      const file = path.join(dir, entry.name);
+      // A link to a regular file is read like one; anything else keeps its own (lstat) size.
+      const info = await stat(file).catch(() => lstat(file));
+      out.push({ name: entry.name, size: info.size, mtimeMs: info.mtimeMs });
     }
     return out;
   },

@@ -1,4 +1,5 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { lstat, open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { constants, gunzipSync } from 'node:zlib';
 
@@ -34,16 +35,26 @@ const HEAD_BYTES = 512;
  * ```
  */
 export async function scanCloudTrailFolder(root: string): Promise<CloudTrailFolderScan> {
-  let entries: string[];
-  try {
-    entries = await readdir(root, { recursive: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { files: [], skipped: [] };
-    throw error;
-  }
-  const candidates = entries
-    .filter((rel) => LOG_FILE.test(rel) && !NOT_EVENT_LOGS.test(rel))
-    .map((rel) => path.join(root, rel));
+  const candidates: string[] = [];
+  // Not readdir's own `recursive`, which follows links to folders (to /tmp, or in a loop).
+  const walk = async (dir: string): Promise<void> => {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && dir === root) return;
+      throw error;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (NOT_EVENT_LOGS.test(path.relative(root, full))) continue;
+      // Anything named like a log is checked (and named if it is not a regular file); only
+      // real folders are walked.
+      if (LOG_FILE.test(entry.name)) candidates.push(full);
+      else if (entry.isDirectory()) await walk(full);
+    }
+  };
+  await walk(root);
   return checkFiles(candidates);
 }
 
@@ -61,10 +72,46 @@ export async function checkFiles(paths: readonly string[]): Promise<CloudTrailFo
   return { files, skipped };
 }
 
+/** DuckDB reads `*`, `?` and `[` in a path as a pattern: such a name could read other files too. */
+const GLOB_CHARACTERS = /[*?[]/;
+
+/** Why something named like a log is not a regular file, or undefined when it is one (or a link to one). */
+async function notRegular(file: string): Promise<string | undefined> {
+  const own = await lstat(file);
+  if (own.isSymbolicLink()) {
+    let target: Awaited<ReturnType<typeof stat>>;
+    try {
+      target = await stat(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP') return 'a symbolic link in a loop';
+      if (code === 'ENOENT') return 'a dangling symbolic link (its target does not exist)';
+      return `a symbolic link that cannot be followed (${code})`;
+    }
+    if (target.isFile()) return undefined;
+    if (target.isDirectory()) return 'a symbolic link to a folder (not followed)';
+    return `a symbolic link to ${kindOf(target)}, not a regular file`;
+  }
+  if (own.isFile()) return undefined;
+  return own.isDirectory() ? 'a folder, not a file' : `${kindOf(own)}, not a regular file`;
+}
+
+function kindOf(info: Awaited<ReturnType<typeof stat>>): string {
+  if (info.isFIFO()) return 'a FIFO (named pipe)';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  return info.isDirectory() ? 'a folder' : 'something else';
+}
+
 /** Returns why a file cannot be a CloudTrail log, or undefined when its head looks right. */
 export async function checkHead(file: string): Promise<string | undefined> {
+  const odd = await notRegular(file).catch((error: Error) => `cannot be read (${error.message})`);
+  if (odd !== undefined) return odd;
+  if (GLOB_CHARACTERS.test(path.basename(file))) {
+    return 'its name has *, ? or [, which the engine would read as a pattern matching other files';
+  }
   const info = await stat(file);
-  if (!info.isFile()) return 'not a regular file';
   if (info.size === 0) return 'empty file';
   const handle = await open(file, 'r');
   let head: Buffer;

@@ -68,7 +68,7 @@ export class LocalCloudTrailSource {
   /** Moves the file an error names to the lenient reader, or out of the views; false when none is named. */
   #exclude(error: unknown, warn: (w: EngineWarning) => void): boolean {
     const message = error instanceof Error ? error.message : String(error);
-    const file = fileNamedIn(message);
+    const file = fileNamedIn(message, [...this.#typed, ...this.#lenient]);
     if (file === undefined) return false;
     const typedAt = this.#typed.indexOf(file);
     if (typedAt >= 0 && SHAPE_ERROR.test(message)) {
@@ -108,7 +108,14 @@ export class LocalCloudTrailSource {
   }
 }
 
-function fileNamedIn(message: string): string | undefined {
+/**
+ * The file an error names: one of the files the views read whose path the message holds (the
+ * longest, so a name with quotes or spaces is found whole), else what the patterns capture.
+ */
+function fileNamedIn(message: string, files: readonly string[]): string | undefined {
+  let named: string | undefined;
+  for (const file of files) if (message.includes(file) && file.length > (named?.length ?? 0)) named = file;
+  if (named) return named;
   for (const pattern of FILE_IN_ERROR) {
     const match = pattern.exec(message);
     if (match?.[1]) return match[1];
