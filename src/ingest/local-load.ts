@@ -237,6 +237,7 @@ async function skippedRows(plan: LoadPlan): Promise<LedgerRow[]> {
       engineQueryIds: [],
       startedAt: at,
       finishedAt: at,
+      ...(u.kept ? { error: u.kept } : {}),
     });
   }
   return rows;
