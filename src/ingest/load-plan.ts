@@ -11,6 +11,13 @@ import { finishedHoursIn, floorHour, HOUR_MS, type HourPartition, hourKey, parti
 import { type LedgerRow, lastLoads } from './ledger.ts';
 import type { SourceFile } from './source-file.ts';
 
+/**
+ * How long after an event CloudTrail may deliver its file, in hours: an hour's partition reads
+ * the files delivered up to this long after it. CloudTrail delivers within about 15 minutes;
+ * a record later than this is never placed, and is counted as dropped (`outsideHours`).
+ */
+export const DEFAULT_LATENESS_HOURS = 3;
+
 /** Why a partition is in a plan. */
 export type LoadReason = 'new' | 'changed' | 'forced';
 
@@ -104,7 +111,7 @@ export interface PlanOptions {
 export async function planLoad(options: PlanOptions): Promise<LoadPlan> {
   const now = options.now ?? new Date();
   const windowHours = finishedHoursIn(options.from, options.to, now);
-  const lateness = options.latenessHours ?? 3;
+  const lateness = options.latenessHours ?? DEFAULT_LATENESS_HOURS;
   const max = options.maxPartitionsPerBatch;
   if (!(max >= 1)) throw new LakeqError('BAD_PLAN', `maxPartitionsPerBatch must be at least 1 (got ${max})`);
   const hoursOf = tableHours(options.tables, windowHours, options.extraHours, floorHour(now).getTime());

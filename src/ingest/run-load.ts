@@ -72,6 +72,7 @@ export async function runLoad(options: RunLoadOptions): Promise<{ plan: LoadPlan
       ...(options.glueRoot !== undefined ? { glueRoot: options.glueRoot } : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.latenessHours !== undefined ? { latenessHours: options.latenessHours } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     return { plan, summary };

@@ -156,6 +156,10 @@ export async function runLoadCommand(kind: 'load' | 'backfill', args: string[], 
       `${summary.quarantined.size} source files skipped; ${result.refreshedDatasets.length} datasets refreshed`,
   );
   for (const [file, reason] of summary.quarantined) io.err(`  skipped ${file}: ${reason}`);
+  const { describeDropped } = await import('../../ingest/dropped-records.ts');
+  const { DEFAULT_LATENESS_HOURS } = await import('../../ingest/load-plan.ts');
+  const dropped = describeDropped(summary.dropped, DEFAULT_LATENESS_HOURS);
+  if (dropped) io.err(`  records not loaded: ${dropped} (lakeq runs shows them per partition)`);
   for (const r of result.ledgerRows) {
     if (r.status === 'skipped' && r.error) io.err(`  kept ${r.table} ${r.dt}/${r.hour}: ${r.error}`);
   }
@@ -174,8 +178,14 @@ function summarize(rows: readonly LedgerRow[]) {
     rows: 0,
     bytes: 0,
     quarantined: new Map<string, string>(),
+    dropped: { noTime: 0, future: 0, outsideHours: 0 },
   };
   for (const r of rows) {
+    if (r.dropped) {
+      out.dropped.noTime += r.dropped.noTime;
+      out.dropped.future += r.dropped.future;
+      out.dropped.outsideHours += r.dropped.outsideHours;
+    }
     if (r.status === 'loaded') {
       out.loaded++;
       out.rows += r.rows;
