@@ -10,7 +10,8 @@ import { openLocalEngine, readsRawViews } from '../../src/catalog/duckdb/local-e
 import type { TableDefinition } from '../../src/catalog/table-definition.ts';
 import { TABLES } from '../../src/catalog/tables/index.ts';
 import { main } from '../../src/cli/main.ts';
-import { readsCollectedFiles, SOURCES } from '../../src/sources/index.ts';
+import { SOURCES } from '../../src/sources/index.ts';
+import { readsCollectedFiles } from '../../src/sources/registry.ts';
 import { captureIO } from '../support/capture-io.ts';
 
 const SOURCES_DIR = path.resolve(import.meta.dirname, '../../src/sources');

@@ -9,8 +9,17 @@ import { glueJobRuns } from './tables/glue-job-runs.ts';
  */
 export const glueSource: SourceDefinition = {
   name: 'glue',
+  title: 'Glue',
   inputs: 'collected',
+  input: {
+    defaultFolder: 'glue-api',
+    description: 'captured Glue API responses: jobs/, job-runs/, metrics/ (AWS CLI output)',
+  },
   rawSources: COLLECTED_RELATIONS.map((r) => r.source),
   rawRelations: COLLECTED_RELATIONS.map((r) => r.relation),
   tables: [glueJobRuns, glueJobMetrics],
+  local: async () => (await import('./raw-duckdb.ts')).localGlueRelations,
+  list: async () => (await import('./list.ts')).glueListing,
+  collect: async () => (await import('./collect-local.ts')).collectLocalGlue,
+  sample: { options: [], writer: async () => (await import('./sample.ts')).glueSampleWriter },
 };
