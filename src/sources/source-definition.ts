@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { GlueTableInput } from '../catalog/athena/glue-table-input.ts';
 import type { RawSourceName, TableDefinition } from '../catalog/table-definition.ts';
 import type { DuckDbRun } from '../engines/duckdb/duckdb-dialect-config.ts';
 import type { EngineWarning } from '../engines/engine.ts';
@@ -79,50 +81,85 @@ export interface SourceDefinition {
   readonly sample?: SourceSample;
 }
 
-/** A source's sample generator (`sample.ts`), as `lakeq sample <name>` and `npm start` use it. */
-export interface SourceSample {
-  /** The options of `lakeq sample <name>` besides `--out`, `--from`, `--to`, `--seed`: positive integers, with their defaults. */
-  readonly options: readonly { readonly name: string; readonly default: number }[];
-  /** The generator, imported when a sample is written. */
-  readonly writer: () => Promise<SampleWriter>;
-}
+/** Where a DuckDB view reports a file it skipped (`SOURCE_FILE_SKIPPED`) and other warnings. */
+export type WarnFn = (warning: EngineWarning) => void;
 
-/** What `lakeq sample` asks a source's generator to write. */
-export interface SampleRequest {
-  readonly out: string;
-  readonly from: Date;
-  readonly to: Date;
-  readonly seed: number;
-  /** Its own options by name (`accounts`); an absent one takes the generator's default. */
-  readonly options: Readonly<Record<string, number>>;
+/** How the local engine opens a source's raw relations. */
+export interface LocalRawOptions {
+  /** The source's raw root (`rawRootOf`); undefined when none is set: its views then read nothing. */
+  readonly root: string | undefined;
+  /** Read every file under the root (queries over the raw views), or start empty and read only what `useFiles` gives (loads; queries over curated tables only). */
+  readonly scan: boolean;
 }
 
 /**
- * Writes a source's deterministic sample, and tells whether an input already has data.
+ * A source's DuckDB views over its raw files, in one engine. A file DuckDB cannot read is left
+ * out and named in a `SOURCE_FILE_SKIPPED` warning, and the query runs again over the rest.
+ */
+export interface LocalRawRelations {
+  /** Creates the views (an empty view, with the same columns, when there is no file). */
+  setup(run: DuckDbRun, warn: WarnFn): Promise<void>;
+  /** Points the views of `raw` at a load batch's `files`; the source's other views (all of them when `raw` is not one of its own) read nothing meanwhile. */
+  useFiles(
+    raw: RawSourceName | undefined,
+    files: readonly string[],
+    run: DuckDbRun,
+    warn: WarnFn,
+  ): Promise<void>;
+  /** Leaves out the file a failed query names, when it is one of its own; true when it did (the query is run again). */
+  recover(error: unknown, run: DuckDbRun, warn: WarnFn): Promise<boolean>;
+}
+
+/**
+ * Makes a source's local raw relations (`SourceDefinition.local`).
  *
  * @example
  * ```ts
- * const writer = await cloudtrailSource.sample?.writer();
- * const found = await writer?.inspect('./lakeq-data/raw/cloudtrail'); // { found: false, message: 'No CloudTrail logs in …' }
- * const written = await writer?.write({ out, from, to, seed: 1, options: {} });
- * written?.summary // 'wrote 12345 events in 3024 files to … (3 accounts, …)'
+ * const relations = (await cloudtrailSource.local())({ root: './lakeq-data/raw/cloudtrail', scan: true });
+ * await relations.setup(run, warn); // cloudtrail_raw, cloudtrail_logs, cloudtrail_events_raw
  * ```
  */
-export interface SampleWriter {
-  /** Writes the sample: the line `lakeq sample` prints, and the short one `npm start` prints. */
-  write(request: SampleRequest): Promise<{ readonly summary: string; readonly brief: string }>;
-  /** Whether `input` holds data already (`npm start` writes a sample only where there is none), and a line to print about it. */
-  inspect(input: string): Promise<{ readonly found: boolean; readonly message?: string }>;
+export type LocalRawRelationsFactory = (options: LocalRawOptions) => LocalRawRelations;
+
+/** A folder lister: a local folder, or an S3 prefix listed with a `/` delimiter. Paths are the lister's own. */
+export interface FolderLister {
+  join(dir: string, ...names: string[]): string;
+  /** The names of the sub-folders of `dir`; none when it does not exist. */
+  folders(dir: string): Promise<string[]>;
+  /** The files directly in `dir` whose name `keep` accepts; none when it does not exist. */
+  files(
+    dir: string,
+    keep: (name: string) => boolean,
+  ): Promise<{ readonly name: string; readonly size: number; readonly mtimeMs: number }[]>;
 }
 
-/** What lakeq's AWS side needs of a source. */
-export interface SourceAws {
-  /**
-   * For a delivered source read in place on AWS: the Lambda reads its root from
-   * `LAKEQ_<NAME>_ROOT` (which deploy sets), required when the Lambda keeps its state in S3;
-   * `describe` says what it must be ("the trail's s3://bucket[/prefix]").
-   */
-  readonly root?: { readonly describe: string };
+/** What the planner asks a source's listing for (see `SourceListing`). */
+export interface ListRequest {
+  /** The raw source a table reads. */
+  readonly raw: RawSourceName;
+  /** The source's raw root: a local folder or an `s3://bucket/prefix` URI (`rawRootOf`, or the AWS context's). */
+  readonly root: string;
+  /** The hours to load of the tables that read `raw`, sorted, each the start of an hour. */
+  readonly hours: readonly Date[];
+  /** How long after an event its file may be delivered, in hours. */
+  readonly latenessHours: number;
+  /** How an `s3://` root is listed (the AWS context's S3 client); default: one with the default configuration. */
+  readonly lister?: FolderLister;
+}
+
+/**
+ * A source's listing for the planner: the raw files that can hold each hour's rows, with size and
+ * mtime for the fingerprints (a file's change reloads the hours it may hold).
+ *
+ * @example
+ * ```ts
+ * const byHour = await (await cloudtrailSource.list?.())?.filesByHour({ raw: 'cloudtrail', root, hours, latenessHours: 3 });
+ * byHour?.get('2026-11-27T13') // [{ path: '…_20261127T1305Z_….json.gz', size: 812, mtimeMs: …, deliveredAt: … }, …]
+ * ```
+ */
+export interface SourceListing {
+  /** Keyed by hour (`2026-11-27T13`); an hour without a file has no entry. */
+  filesByHour(request: ListRequest): Promise<Map<string, SourceFile[]>>;
 }
 
 /** The window a collect task collects (an hourly run's hour and lookback, a backfill's range) and the run's clock. */
@@ -188,83 +225,109 @@ export interface AwsCollectOptions {
 /** A source's collector on AWS (`collect-aws.ts`, named in src/orchestration/aws/aws-collectors.ts). */
 export type AwsCollect = (options: AwsCollectOptions, window: CollectWindow) => Promise<CollectResult>;
 
-/** A folder lister: a local folder, or an S3 prefix listed with a `/` delimiter. Paths are the lister's own. */
-export interface FolderLister {
-  join(dir: string, ...names: string[]): string;
-  /** The names of the sub-folders of `dir`; none when it does not exist. */
-  folders(dir: string): Promise<string[]>;
-  /** The files directly in `dir` whose name `keep` accepts; none when it does not exist. */
-  files(
-    dir: string,
-    keep: (name: string) => boolean,
-  ): Promise<{ readonly name: string; readonly size: number; readonly mtimeMs: number }[]>;
+/**
+ * What lakeq's AWS side needs of a source (`raw-athena.ts`): its raw tables and views on Athena
+ * (deploy, `lakeq ddl`), the settings they need (a section of lakeq.deploy.json, `lakeq ddl`'s
+ * flags), where its raw inputs are read in place (IAM, the Lambda's environment).
+ */
+export interface SourceAws {
+  /**
+   * The source's section of lakeq.deploy.json (`trail` for CloudTrail), when reading it on AWS
+   * needs settings. It is checked with the rest of the file (required when the schema is); its
+   * parsed value is what `fromSection` gets. A `startDate` in it is the first day every
+   * source's raw tables project (the Glue tables' too).
+   */
+  readonly section?: { readonly key: string; readonly schema: z.ZodType };
+  /** The flags of `lakeq ddl` that give the same settings as the section, in usage order. */
+  readonly ddlFlags?: readonly DdlFlag[];
+  /** What `lakeq ddl` prints for it, for its usage ("the raw cloudtrail_logs table (…), the cloudtrail_events_raw view"). */
+  readonly ddlDescribe: string;
+  /**
+   * For a delivered source read in place on AWS: the Lambda reads its root from
+   * `LAKEQ_<NAME>_ROOT` (deploy sets it from `SourceOnAws.root`), required when the Lambda keeps
+   * its state in S3; `describe` says what it must be ("the trail's s3://bucket[/prefix]").
+   */
+  readonly root?: { readonly describe: string };
+  /** The word of the IAM statements that read its raw inputs in place (`Trail`: `S3TrailRead`, `S3ListTrail`). */
+  readonly iamName?: string;
+  /** The source on AWS as lakeq.deploy.json configures it (`section` is its parsed section, if it has one). */
+  fromSection(section: unknown, common: AwsCommon): SourceOnAws;
+  /** The source on AWS as `lakeq ddl`'s flags configure it (values by flag name, `trail-bucket`). */
+  fromFlags(flags: Readonly<Record<string, string | undefined>>, common: AwsCommon): SourceOnAws;
 }
 
-/** What the planner asks a source's listing for (see `SourceListing`). */
-export interface ListRequest {
-  /** The raw source a table reads. */
-  readonly raw: RawSourceName;
-  /** The source's raw root: a local folder or an `s3://bucket/prefix` URI (`rawRootOf`, or the AWS context's). */
-  readonly root: string;
-  /** The hours to load of the tables that read `raw`, sorted, each the start of an hour. */
-  readonly hours: readonly Date[];
-  /** How long after an event its file may be delivered, in hours. */
-  readonly latenessHours: number;
-  /** How an `s3://` root is listed (the AWS context's S3 client); default: one with the default configuration. */
-  readonly lister?: FolderLister;
+/** A flag of `lakeq ddl` (`--trail-bucket B`). */
+export interface DdlFlag {
+  readonly flag: string;
+  /** What its value looks like in the usage: `B`, `111122223333,...`. */
+  readonly placeholder: string;
+  readonly required?: boolean;
+}
+
+/** What every source on AWS shares. */
+export interface AwsCommon {
+  /** The data bucket and prefix (a collected source's hour files are under `raw/<name>/`) and the Glue database. */
+  readonly target: { readonly bucket: string; readonly prefix: string; readonly database: string };
+  /** The first day the raw tables project, `YYYY-MM-DD` or `YYYY/MM/DD` (UTC). */
+  readonly startDate: string;
 }
 
 /**
- * A source's listing for the planner: the raw files that can hold each hour's rows, with size and
- * mtime for the fingerprints (a file's change reloads the hours it may hold).
+ * A source on AWS, its settings applied.
  *
  * @example
  * ```ts
- * const byHour = await (await cloudtrailSource.list?.())?.filesByHour({ raw: 'cloudtrail', root, hours, latenessHours: 3 });
- * byHour?.get('2026-11-27T13') // [{ path: '…_20261127T1305Z_….json.gz', size: 812, mtimeMs: …, deliveredAt: … }, …]
+ * const onAws = cloudtrailSource.aws?.fromSection(config.sources.cloudtrail, common);
+ * onAws?.tableInputs().map((t) => t.Name) // ['cloudtrail_logs']
+ * onAws?.views().map((v) => v.name)       // ['cloudtrail_events_raw']
+ * onAws?.root                             // 's3://org-trail'
  * ```
  */
-export interface SourceListing {
-  /** Keyed by hour (`2026-11-27T13`); an hour without a file has no entry. */
-  filesByHour(request: ListRequest): Promise<Map<string, SourceFile[]>>;
+export interface SourceOnAws {
+  /** The Glue `TableInput`s of its raw tables, in creation order (deploy creates or updates them). */
+  tableInputs(): readonly GlueTableInput[];
+  /** The same tables as Athena DDL (`lakeq ddl`). */
+  tableDdl(): readonly string[];
+  /** The views over them (`CREATE OR REPLACE VIEW`), made after every table. */
+  views(): readonly { readonly name: string; readonly sql: string }[];
+  /** Where its raw inputs are read in place, `s3://bucket/prefix/`: Athena and the Lambda may read and list there. */
+  readonly readScope?: string;
+  /** Its root for the Lambda (`LAKEQ_<NAME>_ROOT`), `s3://bucket[/prefix]`. */
+  readonly root?: string;
 }
 
-/** Where a DuckDB view reports a file it skipped (`SOURCE_FILE_SKIPPED`) and other warnings. */
-export type WarnFn = (warning: EngineWarning) => void;
-
-/** How the local engine opens a source's raw relations. */
-export interface LocalRawOptions {
-  /** The source's raw root (`rawRootOf`); undefined when none is set: its views then read nothing. */
-  readonly root: string | undefined;
-  /** Read every file under the root (queries over the raw views), or start empty and read only what `useFiles` gives (loads; queries over curated tables only). */
-  readonly scan: boolean;
+/** A source's sample generator (`sample.ts`), as `lakeq sample <name>` and `npm start` use it. */
+export interface SourceSample {
+  /** The options of `lakeq sample <name>` besides `--out`, `--from`, `--to`, `--seed`: positive integers, with their defaults. */
+  readonly options: readonly { readonly name: string; readonly default: number }[];
+  /** The generator, imported when a sample is written. */
+  readonly writer: () => Promise<SampleWriter>;
 }
 
-/**
- * A source's DuckDB views over its raw files, in one engine. A file DuckDB cannot read is left
- * out and named in a `SOURCE_FILE_SKIPPED` warning, and the query runs again over the rest.
- */
-export interface LocalRawRelations {
-  /** Creates the views (an empty view, with the same columns, when there is no file). */
-  setup(run: DuckDbRun, warn: WarnFn): Promise<void>;
-  /** Points the views of `raw` at a load batch's `files`; the source's other views (all of them when `raw` is not one of its own) read nothing meanwhile. */
-  useFiles(
-    raw: RawSourceName | undefined,
-    files: readonly string[],
-    run: DuckDbRun,
-    warn: WarnFn,
-  ): Promise<void>;
-  /** Leaves out the file a failed query names, when it is one of its own; true when it did (the query is run again). */
-  recover(error: unknown, run: DuckDbRun, warn: WarnFn): Promise<boolean>;
+/** What `lakeq sample` asks a source's generator to write. */
+export interface SampleRequest {
+  readonly out: string;
+  readonly from: Date;
+  readonly to: Date;
+  readonly seed: number;
+  /** Its own options by name (`accounts`); an absent one takes the generator's default. */
+  readonly options: Readonly<Record<string, number>>;
 }
 
 /**
- * Makes a source's local raw relations (`SourceDefinition.local`).
+ * Writes a source's deterministic sample, and tells whether an input already has data.
  *
  * @example
  * ```ts
- * const relations = (await cloudtrailSource.local())({ root: './lakeq-data/raw/cloudtrail', scan: true });
- * await relations.setup(run, warn); // cloudtrail_raw, cloudtrail_logs, cloudtrail_events_raw
+ * const writer = await cloudtrailSource.sample?.writer();
+ * const found = await writer?.inspect('./lakeq-data/raw/cloudtrail'); // { found: false, message: 'No CloudTrail logs in …' }
+ * const written = await writer?.write({ out, from, to, seed: 1, options: {} });
+ * written?.summary // 'wrote 12345 events in 3024 files to … (3 accounts, …)'
  * ```
  */
-export type LocalRawRelationsFactory = (options: LocalRawOptions) => LocalRawRelations;
+export interface SampleWriter {
+  /** Writes the sample: the line `lakeq sample` prints, and the short one `npm start` prints. */
+  write(request: SampleRequest): Promise<{ readonly summary: string; readonly brief: string }>;
+  /** Whether `input` holds data already (`npm start` writes a sample only where there is none), and a line to print about it. */
+  inspect(input: string): Promise<{ readonly found: boolean; readonly message?: string }>;
+}

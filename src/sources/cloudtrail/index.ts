@@ -1,4 +1,5 @@
 import type { SourceDefinition } from '../source-definition.ts';
+import { cloudTrailAws } from './raw-athena.ts';
 import { cloudtrailEvents } from './tables/cloudtrail-events.ts';
 import { identityCenterInstanceChurnHourly } from './tables/identity-center-instance-churn-hourly.ts';
 
@@ -17,7 +18,7 @@ export const cloudtrailSource: SourceDefinition = {
   tables: [cloudtrailEvents, identityCenterInstanceChurnHourly],
   local: async () => (await import('./raw-duckdb.ts')).localCloudTrailRelations,
   list: async () => (await import('./list-hours.ts')).cloudTrailListing,
-  aws: { root: { describe: "the trail's s3://bucket[/prefix]" } },
+  aws: cloudTrailAws,
   sample: {
     options: [
       { name: 'accounts', default: 3 },

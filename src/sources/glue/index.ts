@@ -1,4 +1,5 @@
 import type { SourceDefinition } from '../source-definition.ts';
+import { glueAws } from './raw-athena.ts';
 import { COLLECTED_RELATIONS } from './schema.ts';
 import { glueJobMetrics } from './tables/glue-job-metrics.ts';
 import { glueJobRuns } from './tables/glue-job-runs.ts';
@@ -21,5 +22,6 @@ export const glueSource: SourceDefinition = {
   local: async () => (await import('./raw-duckdb.ts')).localGlueRelations,
   list: async () => (await import('./list.ts')).glueListing,
   collect: async () => (await import('./collect-local.ts')).collectLocalGlue,
+  aws: glueAws,
   sample: { options: [], writer: async () => (await import('./sample.ts')).glueSampleWriter },
 };
