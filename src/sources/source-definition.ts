@@ -26,6 +26,11 @@ import type { ObjectStore } from '../storage/object-store.ts';
  *   rawSources: ['glue-job-runs', 'glue-job-metrics'],
  *   rawRelations: ['glue_job_runs_collected', 'glue_job_metrics_collected'],
  *   tables: [glueJobRuns, glueJobMetrics],
+ *   local: async () => (await import('./raw-duckdb.ts')).localGlueRelations,
+ *   list: async () => (await import('./list.ts')).glueListing,
+ *   collect: async () => (await import('./collect-local.ts')).collectLocalGlue,
+ *   aws: glueAws,
+ *   sample: { options: [], writer: async () => (await import('./sample.ts')).glueSampleWriter },
  * };
  * ```
  */
