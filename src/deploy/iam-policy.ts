@@ -1,4 +1,5 @@
-import type { DeployConfig } from './deploy-config.ts';
+import { SOURCES } from '../sources/index.ts';
+import { type DeployConfig, sourcesOnAws } from './deploy-config.ts';
 import { stateMachineName } from './state-machine-resources.ts';
 
 /**
@@ -27,7 +28,8 @@ export interface PolicyValues {
   readonly workGroup: string;
   readonly data: S3Scope;
   readonly results: S3Scope;
-  readonly trail: S3Scope;
+  /** Where sources' raw inputs are read in place, by source name (`cloudtrail`: the trail's `AWSLogs/`). */
+  readonly raw: Readonly<Record<string, S3Scope>>;
   readonly lambdaFunction: string;
   readonly stateMachinePrefix: string;
   readonly scheduledStateMachine: string;
@@ -116,6 +118,17 @@ const listPrefixOnly = (scope: S3Scope): PolicyCondition | undefined =>
   scope.keyPrefix === '' ? undefined : { StringLike: { 's3:prefix': [`${scope.keyPrefix}*`] } };
 const RESULTS_RW = ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
 
+/** The sources whose raw inputs are read in place on S3, with the word their statements are named with. */
+const RAW_READERS = SOURCES.flatMap((s) => (s.aws?.iamName ? [{ name: s.name, sid: s.aws.iamName }] : []));
+const rawScopes = (v: PolicyValues, name?: string): S3Scope[] =>
+  Object.entries(v.raw).flatMap(([source, scope]) => (name === undefined || source === name ? [scope] : []));
+/** `S3TrailRead`: Athena reads the trail's log files where CloudTrail delivers them. */
+const rawReadGrants: Grant[] = RAW_READERS.map((r) => ({
+  sid: `S3${r.sid}Read`,
+  actions: ['s3:GetObject'],
+  resources: (v) => rawScopes(v, r.name).map((scope) => objects(v, scope)),
+}));
+
 /** Athena runs queries with its caller's permissions: the catalog, the tables' files, the results. */
 const athenaQueryGrants = (tables: 'read' | 'write'): Grant[] => [
   { sid: 'AthenaQueries', actions: ATHENA_RUN, resources: workGroup },
@@ -129,10 +142,10 @@ const athenaQueryGrants = (tables: 'read' | 'write'): Grant[] => [
   {
     sid: 'S3Buckets',
     actions: [...BUCKET_READ, 's3:ListBucketMultipartUploads'],
-    resources: (v) => [v.data, v.results, v.trail].map((b) => s3(v, b.bucket)),
+    resources: (v) => [v.data, v.results, ...rawScopes(v)].map((b) => s3(v, b.bucket)),
   },
   { sid: 'S3QueryResults', actions: RESULTS_RW, resources: (v) => [objects(v, v.results)] },
-  { sid: 'S3TrailRead', actions: ['s3:GetObject'], resources: (v) => [objects(v, v.trail)] },
+  ...rawReadGrants,
   {
     sid: tables === 'write' ? 'S3LakeReadWrite' : 'S3LakeRead',
     actions: tables === 'write' ? [...RESULTS_RW, 's3:DeleteObject'] : ['s3:GetObject'],
@@ -200,7 +213,9 @@ export const POLICY_GRANTS: Readonly<Record<PolicyPrincipal, readonly Grant[]>> 
   // refreshes are the state machine's.
   lambda: [
     // Athena's reads, but S3 as below: the lake's objects and listings held to its prefix.
-    ...athenaQueryGrants('read').filter((g) => !['S3LakeRead', 'S3Buckets', 'S3TrailRead'].includes(g.sid)),
+    ...athenaQueryGrants('read').filter(
+      (g) => !['S3LakeRead', 'S3Buckets', ...rawReadGrants.map((r) => r.sid)].includes(g.sid),
+    ),
     { sid: 'S3ResultsBucket', actions: BUCKET_READ, resources: (v) => [s3(v, v.results.bucket)] },
     {
       sid: 'Logs',
@@ -218,12 +233,18 @@ export const POLICY_GRANTS: Readonly<Record<PolicyPrincipal, readonly Grant[]>> 
       resources: (v) => [s3(v, v.data.bucket)],
       condition: (v) => listPrefixOnly(v.data),
     },
-    {
-      sid: 'S3ListTrail',
-      actions: ['s3:ListBucket'],
-      resources: (v) => [s3(v, v.trail.bucket)],
-      condition: (v) => listPrefixOnly(v.trail),
-    },
+    // `S3ListTrail`: the Lambda lists the trail's folders (the planner), under its prefix only.
+    ...RAW_READERS.map(
+      (r): Grant => ({
+        sid: `S3List${r.sid}`,
+        actions: ['s3:ListBucket'],
+        resources: (v) => rawScopes(v, r.name).map((scope) => s3(v, scope.bucket)),
+        condition: (v) => {
+          const [scope] = rawScopes(v, r.name);
+          return scope ? listPrefixOnly(scope) : undefined;
+        },
+      }),
+    ),
     { sid: 'SpiceIngestionsList', actions: ['quicksight:ListIngestions'], resources: dataSets },
     {
       sid: 'GlueJobRunsRead',
@@ -370,7 +391,11 @@ const s3Scope = (uri: string): S3Scope => {
 
 /** The scope values of the policies, from the deploy settings. */
 export function policyValues(config: DeployConfig): PolicyValues {
-  const trailPrefix = [config.trail.prefix, 'AWSLogs'].filter(Boolean).join('/');
+  const raw = Object.fromEntries(
+    sourcesOnAws(config).flatMap(({ source, aws }) =>
+      aws.readScope === undefined ? [] : [[source.name, s3Scope(aws.readScope)]],
+    ),
+  );
   return {
     partition: config.partition,
     region: config.region,
@@ -380,7 +405,7 @@ export function policyValues(config: DeployConfig): PolicyValues {
     workGroup: config.workGroup,
     data: s3Scope(`s3://${config.data.bucket}/${config.data.prefix}`),
     results: s3Scope(config.resultsLocation),
-    trail: s3Scope(`s3://${config.trail.bucket}/${trailPrefix}/`),
+    raw,
     lambdaFunction: config.lambda.functionName,
     stateMachinePrefix: config.stateMachines.namePrefix,
     scheduledStateMachine: stateMachineName(config, config.schedule.stateMachine),

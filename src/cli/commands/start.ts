@@ -9,8 +9,8 @@ export const SAMPLE_TO = '2026-11-08';
 const LAST_SAMPLE_DAY = '2026-11-07';
 
 /**
- * `lakeq start` (`npm start`): the embedded default end to end. Writes sample CloudTrail logs
- * into the data folder when it has none, runs the backfill and hourly state machines over them
+ * `lakeq start` (`npm start`): the embedded default end to end. Writes each source's sample
+ * (CloudTrail logs, captured Glue API responses) into its input folder when that has none, runs the backfill and hourly state machines over them
  * (Parquet tables, ledger, local SPICE snapshots; only what changed), then prints the Identity
  * Center instance churn from the tables.
  */
@@ -18,32 +18,23 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const { values } = parseCommon(args);
   const maxWidth = parseMaxWidth(values['max-width']);
   const settings = await settingsFrom({ ...values, engine: 'duckdb' });
-  const { scanCloudTrailFolder } = await import('../../sources/cloudtrail/raw-duckdb-files.ts');
-  const existing = await scanCloudTrailFolder(settings.sources.cloudtrail);
-  if (existing.files.length === 0) {
-    const { writeCloudTrailSample } = await import('../../sources/cloudtrail/sample.ts');
-    io.err(`No CloudTrail logs in ${settings.sources.cloudtrail}: writing a sample estate there…`);
-    const summary = await writeCloudTrailSample({
-      out: settings.sources.cloudtrail,
+  // Each source with a sample generator gets one where its input has no data yet.
+  const { SOURCES } = await import('../../sources/index.ts');
+  for (const source of SOURCES) {
+    const input = settings.sources[source.name];
+    if (!source.sample || input === undefined) continue;
+    const writer = await source.sample.writer();
+    const found = await writer.inspect(input);
+    if (found.message) io.err(found.message);
+    if (found.found) continue;
+    const written = await writer.write({
+      out: input,
       from: new Date(`${SAMPLE_FROM}T00:00:00Z`),
       to: new Date(`${SAMPLE_TO}T00:00:00Z`),
       seed: 1,
+      options: {},
     });
-    io.err(`  ${summary.events} events in ${summary.files} files, ${summary.accounts.length} accounts`);
-  } else {
-    io.err(`Reading ${existing.files.length} CloudTrail log files in ${settings.sources.cloudtrail}`);
-  }
-  const { stat } = await import('node:fs/promises');
-  if (!(await stat(settings.sources.glue).catch(() => undefined))) {
-    const { writeGlueSample } = await import('../../sources/glue/sample.ts');
-    io.err(`No captured Glue API responses in ${settings.sources.glue}: writing a sample there…`);
-    const glue = await writeGlueSample({
-      out: settings.sources.glue,
-      from: new Date(`${SAMPLE_FROM}T00:00:00Z`),
-      to: new Date(`${SAMPLE_TO}T00:00:00Z`),
-      seed: 1,
-    });
-    io.err(`  ${glue.jobs} Glue jobs, ${glue.runs} runs, ${glue.metricPoints} metric datapoints`);
+    io.err(written.brief);
   }
   // The same state machines as on AWS: a backfill of the sample week (only what changed is
   // loaded), then the hourly run of its last hour; each refreshes the local SPICE snapshots.
