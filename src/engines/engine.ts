@@ -59,6 +59,11 @@ export interface ExecuteOptions {
   readonly tag?: QueryTag;
   /** Aborting stops the query on the engine (Athena StopQueryExecution, Lake CancelQuery). */
   readonly signal?: AbortSignal;
+  /**
+   * Called with the SQL the engine is about to run when it is not the query's text: the local engine
+   * rewrites Trino SQL for DuckDB (`lakeq sql --show-local-sql` prints it).
+   */
+  readonly onLocalSql?: (sql: string) => void;
 }
 
 /** Rows are plain JSON-safe values: numbers, strings, booleans, null, arrays and objects. */

@@ -18,6 +18,7 @@ import { tagSql } from '../trino/trino-literals.ts';
 import { DUCKDB_CAPABILITIES } from './duckdb-capabilities.ts';
 import { DuckDbDialect } from './duckdb-dialect.ts';
 import type { DuckDbEngineConfig, DuckDbRun } from './duckdb-dialect-config.ts';
+import { localSqlCandidates } from './duckdb-local-sql.ts';
 import { installTrinoCompat } from './duckdb-trino-compat.ts';
 import { type PlainValue, plainValueConverter, toDuckDbParameter } from './duckdb-types.ts';
 
@@ -91,13 +92,39 @@ export class DuckDbEngine implements Engine {
     this.#warnings.push(warning);
   }
 
+  /**
+   * Runs a statement. Its text is Trino SQL (the library's one dialect): it is rewritten for DuckDB first
+   * (see duckdb-trino-rewrite.ts); DuckDB's own syntax, which the Trino parser rejects, runs as written.
+   */
   async execute<R = Record<string, unknown>>(
     query: CompiledQuery,
     options: ExecuteOptions = {},
   ): Promise<EngineResult<R>> {
-    const sql = tagSql(query.sql, options.tag);
-    const params = query.parameters.map(toDuckDbParameter);
     const started = performance.now();
+    const candidates = localSqlCandidates(query);
+    let firstError: unknown;
+    for (const [index, candidate] of candidates.entries()) {
+      const sql = tagSql(candidate.sql, options.tag);
+      if (candidate.sql !== query.sql) options.onLocalSql?.(candidate.sql);
+      const params = candidate.parameters.map(toDuckDbParameter);
+      try {
+        return await this.#run<R>(sql, params, options, started);
+      } catch (error) {
+        // Another reading of an ambiguous UNNEST (map or array of rows) may bind where this one did not.
+        const retry = index + 1 < candidates.length && isBinderError(error);
+        if (!retry) throw firstError === undefined ? error : firstError;
+        firstError ??= error;
+      }
+    }
+    throw firstError;
+  }
+
+  async #run<R>(
+    sql: string,
+    params: ReturnType<typeof toDuckDbParameter>[],
+    options: ExecuteOptions,
+    started: number,
+  ): Promise<EngineResult<R>> {
     for (let attempt = 0; ; attempt++) {
       try {
         const reader = await this.#withConnection((con) => runWithSignal(con, sql, params, options.signal));
@@ -191,6 +218,10 @@ function toResult<R>(reader: DuckDBResultReader, elapsedMs: number): EngineResul
       ...(changed === undefined ? {} : { rowsAffected: changed }),
     },
   };
+}
+
+function isBinderError(error: unknown): boolean {
+  return /Binder Error/.test(errorMessage(error));
 }
 
 function errorMessage(error: unknown): string {
