@@ -15,6 +15,7 @@ import {
   type ResultColumn,
 } from '../engine.ts';
 import { tagSql } from '../trino/trino-literals.ts';
+import { TrinoNotSupportedError } from '../trino/trino-not-supported.ts';
 import { DUCKDB_CAPABILITIES } from './duckdb-capabilities.ts';
 import { DuckDbDialect } from './duckdb-dialect.ts';
 import type { DuckDbEngineConfig, DuckDbRun } from './duckdb-dialect-config.ts';
@@ -138,7 +139,7 @@ export class DuckDbEngine implements Engine {
           (await this.#withConnection((con) =>
             this.#config.recover!(error, runner(con), (w) => this.#warnings.push(w)),
           ));
-        if (!recovered) throw new QueryFailedError('duckdb', 'FAILED', errorMessage(error), undefined, error);
+        if (!recovered) throw localError(error);
       }
     }
   }
@@ -165,8 +166,13 @@ export class DuckDbEngine implements Engine {
     if (idle) return idle;
     if (this.#all.length < (this.#config.maxConnections ?? 4)) {
       const con = await this.#instance.connect();
+      try {
+        await installTrinoCompat(runner(con));
+      } catch (error) {
+        con.closeSync();
+        throw error;
+      }
       this.#all.push(con);
-      await installTrinoCompat(runner(con));
       return con;
     }
     return new Promise((resolve) => this.#waiting.push(resolve));
@@ -218,6 +224,18 @@ function toResult<R>(reader: DuckDBResultReader, elapsedMs: number): EngineResul
       ...(changed === undefined ? {} : { rowsAffected: changed }),
     },
   };
+}
+
+/** DuckDB's error, or lakeq's when a Trino construct is what DuckDB could not take. */
+function localError(error: unknown): LakeqError {
+  const message = errorMessage(error);
+  if (/TRY can not be used in combination with a volatile function/.test(message)) {
+    return new TrinoNotSupportedError(
+      'try() around a function that can fail in lakeq’s emulation',
+      'the emulated function raises its error with a volatile DuckDB function, which TRY rejects',
+    );
+  }
+  return new QueryFailedError('duckdb', 'FAILED', message, undefined, error);
 }
 
 function isBinderError(error: unknown): boolean {

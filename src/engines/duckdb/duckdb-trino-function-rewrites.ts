@@ -73,7 +73,14 @@ const rewrites: Record<string, FunctionRewrite> = {
     arity(call, 4);
     const input = e.lambdaArg(call, 2, 2);
     const output = e.lambdaArg(call, 3, 1);
-    const reduced = `list_reduce(${e.emit(call.args[0] as SqlNode)}, ${e.lambda(input)}, ${e.emit(call.args[1] as SqlNode)})`;
+    const array = e.emit(call.args[0] as SqlNode);
+    const initial = e.emit(call.args[1] as SqlNode);
+    // DuckDB's list_reduce keeps the state in the list's element type; Trino's state has a type of its own.
+    // So fold a list of copies of the initial state, reading the real element by its index.
+    const [i, skip] = [e.fresh(), e.fresh()];
+    const state = input.params[0] as string;
+    const step = e.inline(input, [state, `(${array})[${i}]`]);
+    const reduced = `list_reduce(list_transform(${array}, lambda ${skip}: ${initial}), lambda ${state}, ${skip}, ${i}: ${step}, ${initial})`;
     const identity = output.body.kind === 'ident' && output.body.name === output.params[0];
     if (identity) return reduced;
     // Trino applies the output function to the final state: one more lambda over a one-element list.
@@ -189,6 +196,58 @@ const rewrites: Record<string, FunctionRewrite> = {
     },
   ),
   map_union: aggregate('list', (s) => `_lakeq_map_union(${s})`),
+
+  // Java's Formatter → DuckDB's printf, when the format is a literal: %s takes any type (printed as
+  // Trino prints it), positional %n$ arguments are put in order, %b prints true/false.
+  format: (call, e) => {
+    const [fmt, ...rest] = call.args;
+    if (fmt?.kind !== 'literal' || fmt.type !== 'string') return undefined;
+    const args = rest.map((a) => e.emit(a));
+    const out: string[] = [];
+    let text = '';
+    let next = 0;
+    const spec = /%(?:(\d+)\$)?([-#+ 0,(<]*)(\d+)?(\.\d+)?([a-zA-Z%])/g;
+    let last = 0;
+    for (let m = spec.exec(fmt.value); m; m = spec.exec(fmt.value)) {
+      text += fmt.value.slice(last, m.index).replace(/%/g, '%%');
+      last = m.index + m[0].length;
+      const [, position, flags = '', width = '', precision = '', conversion = ''] = m;
+      if (conversion === '%') {
+        text += '%%';
+        continue;
+      }
+      if (conversion === 'n') {
+        text += '\n';
+        continue;
+      }
+      if (
+        flags.includes(',') ||
+        flags.includes('(') ||
+        flags.includes('<') ||
+        'tTcCeEaAgGhHoxX'.includes(conversion)
+      )
+        throw new TrinoNotSupportedError(
+          `format() specifier ${m[0]}`,
+          'lakeq passes %s, %d, %f and %b to DuckDB printf',
+        );
+      const index = position ? Number(position) - 1 : next++;
+      const arg = args[index];
+      if (arg === undefined)
+        throw new TrinoNotSupportedError(`format() specifier ${m[0]}`, 'it has no argument');
+      if (conversion === 's' || conversion === 'S') {
+        out.push(conversion === 'S' ? `upper(_lakeq_to_varchar(${arg}))` : `_lakeq_to_varchar(${arg})`);
+        text += `%${flags}${width}${precision}s`;
+      } else if (conversion === 'b' || conversion === 'B') {
+        out.push(`CASE WHEN ${arg} IS NULL THEN 'false' WHEN ${arg} THEN 'true' ELSE 'false' END`);
+        text += `%${flags}${width}${precision}s`;
+      } else {
+        out.push(arg);
+        text += `%${flags}${width}${precision}${conversion}`;
+      }
+    }
+    text += fmt.value.slice(last).replace(/%/g, '%%');
+    return `printf('${text.replace(/'/g, "''")}'${out.map((a) => `, ${a}`).join('')})`;
+  },
 
   // ---- conditional, types ---------------------------------------------------------------------------------
   if: (call, e) => {

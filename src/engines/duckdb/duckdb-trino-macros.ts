@@ -13,9 +13,6 @@
 const macro = (name: string, ...overloads: string[]): string =>
   `CREATE OR REPLACE TEMP MACRO ${name}${overloads.join(', ')}`;
 
-const notLocal = (what: string): string =>
-  `error('Trino ${what} is not supported on the local engine (DuckDB)')`;
-
 const EXACT_NUMERIC = `('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT')`;
 
 // Joda-Time patterns (format_datetime, parse_datetime) → strftime. Runs of a letter are one field.
@@ -136,6 +133,13 @@ export const TRINO_MORE_MACROS_SQL: readonly string[] = [
     `(a, b) AS CASE WHEN typeof(a) IN ${EXACT_NUMERIC} AND typeof(b) IN ${EXACT_NUMERIC} AND b = 0
       THEN error('Division by zero') ELSE a / b END`,
   ),
+  ...(['divide', 'modulus'] as const).map((op) =>
+    macro(
+      `_lakeq_${op}_or_null`,
+      `(a, b) AS CASE WHEN typeof(a) IN ${EXACT_NUMERIC} AND typeof(b) IN ${EXACT_NUMERIC} AND b = 0
+        THEN NULL ELSE a ${op === 'divide' ? '/' : '%'} b END`,
+    ),
+  ),
   macro(
     '_lakeq_modulus',
     `(a, b) AS CASE WHEN typeof(a) IN ${EXACT_NUMERIC} AND typeof(b) IN ${EXACT_NUMERIC} AND b = 0
@@ -206,11 +210,13 @@ export const TRINO_MORE_MACROS_SQL: readonly string[] = [
       WHEN x = 0 OR (abs(x) >= 1e-3 AND abs(x) < 1e7) THEN CAST(x AS VARCHAR)
       ELSE _lakeq_sci_text(CAST(abs(x) AS VARCHAR), x < 0) END`,
   ),
+  // Trino prints a day-to-second interval as 'D HH:MM:SS.mmm' and a year-to-month one as 'Y-M'.
   macro(
     '_lakeq_interval_text',
     `(i) AS CASE WHEN datepart('month', i) <> 0 OR datepart('year', i) <> 0
       THEN CAST(datepart('year', i) AS VARCHAR) || '-' || CAST(datepart('month', i) AS VARCHAR)
-      ELSE CAST(datepart('day', i) AS VARCHAR) || ' ' || strftime(TIMESTAMP '2000-01-01' + to_microseconds(epoch_us(i) - datepart('day', i) * 86400000000), '%H:%M:%S.%g') END`,
+      ELSE CAST(epoch_us(i) // 86400000000 AS VARCHAR) || ' '
+        || strftime(TIMESTAMP '2000-01-01' + to_microseconds(epoch_us(i) % 86400000000), '%H:%M:%S.%g') END`,
   ),
   // Trino's CAST(json AS varchar): a scalar's value, NULL for null; arrays and objects do not cast.
   macro(
@@ -231,6 +237,7 @@ export const TRINO_MORE_MACROS_SQL: readonly string[] = [
       WHEN 'DOUBLE' THEN _lakeq_double_text(CAST(x AS DOUBLE))
       WHEN 'FLOAT' THEN _lakeq_double_text(CAST(x AS FLOAT))
       WHEN 'INTERVAL' THEN _lakeq_interval_text(CAST(x AS INTERVAL))
+      WHEN 'TIME' THEN strftime(DATE '2000-01-01' + CAST(x AS TIME), '%H:%M:%S.%g')
       ELSE CAST(x AS VARCHAR) END`,
     ),
   ),
@@ -287,20 +294,21 @@ export const TRINO_MORE_MACROS_SQL: readonly string[] = [
         WHEN starts_with(t, '''') THEN replace(t[2:-2], '%', '%%')
         WHEN regexp_matches(t, '^[a-zA-Z]') THEN CASE t ${jodaCases}
           WHEN 'SSSSSSSSS' THEN CASE WHEN parse THEN '%n' ELSE '%n' END
-          ELSE CASE WHEN regexp_matches(t, '^S+$') THEN '%g' ELSE ${notLocal('Joda pattern letter in format_datetime')} END END
+          ELSE CASE WHEN regexp_matches(t, '^S+$') THEN '%g' ELSE t END END
         ELSE replace(t, '%', '%%') END), '')`,
   ),
   macro(
     '_lakeq_teradata_format',
     `(f) AS array_to_string(list_transform(regexp_extract_all(lower(f), 'yyyy|yy|mm|dd|hh24|hh|mi|ss|[^a-z]+|[a-z]+'),
-      lambda t: CASE t ${teradataCases} ELSE CASE WHEN regexp_matches(t, '^[a-z]') THEN ${notLocal('Teradata format specifier')}
-      ELSE replace(t, '%', '%%') END END), '')`,
+      lambda t: CASE t ${teradataCases} ELSE replace(t, '%', '%%') END), '')`,
   ),
 
   // ---- conversion -----------------------------------------------------------------------------------------
+  // Three significant digits, half up, no trailing zeros (Trino: 123456 → 123K, 1234 → 1.23K).
   macro(
     '_lakeq_scaled',
-    `(v) AS rtrim(rtrim(printf('%.2f', CAST(round(CAST(v AS DECIMAL(38, 6)), 2) AS DOUBLE)), '0'), '.')`,
+    `(v) AS rtrim(rtrim(printf('%.' || CAST(greatest(0, 2 - CAST(floor(log10(greatest(abs(v), 1e-9))) AS INTEGER)) AS VARCHAR) || 'f',
+      CAST(round(CAST(v AS DECIMAL(38, 6)), greatest(0, 2 - CAST(floor(log10(greatest(abs(v), 1e-9))) AS INTEGER))) AS DOUBLE)), '0'), '.')`,
   ),
   macro(
     'format_number',
@@ -313,11 +321,17 @@ export const TRINO_MORE_MACROS_SQL: readonly string[] = [
     'parse_data_size',
     String.raw`(s) AS CASE WHEN NOT regexp_matches(trim(s), '^\d+(\.\d+)?\s*[kMGTPEZY]?B$') THEN error('Invalid data size: ''' || s || '''')
       ELSE CAST(floor(CAST(regexp_extract(trim(s), '^(\d+(\.\d+)?)', 1) AS DECIMAL(38, 10))
-      * CAST(1024 AS DECIMAL(38, 0)) ** (strpos('kMGTPEZY', regexp_extract(trim(s), '([kMGTPEZY]?)B$', 1)))) AS DECIMAL(38, 0)) END`,
+      * CAST(1024 AS DECIMAL(38, 0)) ** (CASE regexp_extract(trim(s), '([kMGTPEZY]?)B$', 1) WHEN '' THEN 0
+        ELSE strpos('kMGTPEZY', regexp_extract(trim(s), '([kMGTPEZY]?)B$', 1)) END)) AS DECIMAL(38, 0)) END`,
   ),
 
   // ---- mathematical ---------------------------------------------------------------------------------------
   macro('e', '() AS exp(1)'),
+  // Exact for perfect cubes, as Java's Math.cbrt.
+  macro(
+    'cbrt',
+    '(x) AS CASE WHEN round(system.main.cbrt(x)) ** 3 = x THEN round(system.main.cbrt(x)) ELSE system.main.cbrt(x) END',
+  ),
   macro('infinity', "() AS CAST('Infinity' AS DOUBLE)"),
   macro('nan', "() AS CAST('NaN' AS DOUBLE)"),
   macro('is_finite', '(x) AS isfinite(x)'),
@@ -351,7 +365,7 @@ export const TRINO_MORE_MACROS_SQL: readonly string[] = [
     `(x, radix) AS CASE WHEN radix < 2 OR radix > 36 THEN error('Radix must be between 2 and 36') WHEN x = 0 THEN '0'
       ELSE CASE WHEN x < 0 THEN '-' ELSE '' END || array_to_string(list_reverse(list_transform(
         range(0, CAST(floor(log(radix, abs(CAST(x AS DOUBLE))) + 1e-9) AS BIGINT) + 1),
-        lambda i: substr('0123456789abcdefghijklmnopqrstuvwxyz', CAST((abs(CAST(x AS HUGEINT)) // CAST(radix AS HUGEINT) ** i) % radix AS INTEGER) + 1, 1))), '') END`,
+        lambda i: substr('0123456789abcdefghijklmnopqrstuvwxyz', CAST((abs(CAST(x AS HUGEINT)) // CAST(pow(radix, i) AS HUGEINT)) % radix AS INTEGER) + 1, 1))), '') END`,
   ),
   macro('cosine_similarity', '(a, b) AS list_cosine_similarity(a, b)'),
   macro('cosine_distance', '(a, b) AS 1 - list_cosine_similarity(a, b)'),
@@ -370,9 +384,9 @@ export const TRINO_MORE_MACROS_SQL: readonly string[] = [
   macro(
     'bit_count',
     `(x, bits) AS CASE WHEN bits < 2 OR bits > 64 THEN error('Bits specified in bit_count must be between 2 and 64')
-      WHEN bits < 64 AND (x >= CAST(1 AS BIGINT) << (bits - 1) OR x < -(CAST(1 AS BIGINT) << (bits - 1)))
+      WHEN bits < 64 AND (x >= CAST(1 AS BIGINT) << least(bits - 1, 62) OR x < -(CAST(1 AS BIGINT) << least(bits - 1, 62)))
         THEN error('Number must be representable with the bits specified. ' || x || ' cannot be represented with ' || bits || ' bits')
-      ELSE CAST(system.main.bit_count(CASE WHEN bits = 64 THEN CAST(x AS BIGINT) ELSE CAST(x AS BIGINT) & ((CAST(1 AS BIGINT) << bits) - 1) END) AS BIGINT) END`,
+      ELSE CAST(system.main.bit_count(CASE WHEN bits = 64 THEN CAST(x AS BIGINT) ELSE CAST(x AS BIGINT) & ((CAST(1 AS BIGINT) << least(bits, 62)) - 1) END) AS BIGINT) END`,
   ),
   macro('bitwise_and', '(x, y) AS CAST(x AS BIGINT) & CAST(y AS BIGINT)'),
   macro('bitwise_or', '(x, y) AS CAST(x AS BIGINT) | CAST(y AS BIGINT)'),
@@ -386,17 +400,18 @@ export const TRINO_MORE_MACROS_SQL: readonly string[] = [
   macro(
     '_lakeq_signed',
     `(x, bits) AS CASE WHEN bits = 64 THEN x ELSE CASE WHEN (x & (CAST(1 AS BIGINT) << (bits - 1))) <> 0
-      THEN (x & ((CAST(1 AS BIGINT) << bits) - 1)) - (CAST(1 AS BIGINT) << bits) ELSE x & ((CAST(1 AS BIGINT) << bits) - 1) END END`,
+      THEN (x & ((CAST(1 AS BIGINT) << least(bits, 62)) - 1)) - (CAST(1 AS BIGINT) << least(bits, 62)) ELSE x & ((CAST(1 AS BIGINT) << least(bits, 62)) - 1) END END`,
   ),
   macro(
     'bitwise_left_shift',
     `(v, s) AS CASE WHEN s >= _lakeq_bits(v) THEN 0 ELSE _lakeq_signed(CAST(v AS BIGINT) << s, _lakeq_bits(v)) END`,
   ),
+  // Logical: the value's bits as unsigned (of its type's width), shifted; a negative BIGINT loses its sign bit first.
   macro(
     'bitwise_right_shift',
     `(v, s) AS CASE WHEN s >= _lakeq_bits(v) THEN 0 WHEN s = 0 THEN CAST(v AS BIGINT)
-      ELSE (CAST(v AS BIGINT) & CASE WHEN _lakeq_bits(v) = 64 THEN -1 ELSE (CAST(1 AS BIGINT) << _lakeq_bits(v)) - 1 END) >> s
-        & ((CAST(1 AS BIGINT) << (64 - s)) - 1) END`,
+      WHEN _lakeq_bits(v) < 64 THEN (CAST(v AS BIGINT) & ((CAST(1 AS BIGINT) << least(_lakeq_bits(v), 62)) - 1)) >> s
+      WHEN v >= 0 THEN CAST(v AS BIGINT) >> s ELSE ((CAST(v AS BIGINT) >> 1) & 9223372036854775807) >> (s - 1) END`,
   ),
   macro(
     'bitwise_right_shift_arithmetic',
@@ -461,6 +476,10 @@ export const TRINO_MORE_MACROS_SQL: readonly string[] = [
   ),
   macro('index', '(s, sub) AS system.main.strpos(s, sub)'),
   macro(
+    'title_case',
+    "(s) AS array_to_string(list_transform(regexp_extract_all(s, '[[:alnum:]]+|[^[:alnum:]]+'), lambda w: upper(w[1]) || lower(w[2:])), '')",
+  ),
+  macro(
     'char2hexint',
     "(s) AS array_to_string(list_transform(string_split(s, ''), lambda c: lpad(upper(printf('%x', unicode(c))), 4, '0')), '')",
   ),
@@ -472,7 +491,12 @@ export const TRINO_MORE_MACROS_SQL: readonly string[] = [
     `(s, p) AS CASE WHEN regexp_matches(s, p) THEN length(system.main.regexp_replace(s, '(?s)(' || p || ').*$', '')) + 1 ELSE -1 END`,
     `(s, p, st) AS CASE WHEN st < 1 THEN error('start position cannot be smaller than 1')
       WHEN regexp_matches(substr(s, st), p) THEN length(system.main.regexp_replace(substr(s, st), '(?s)(' || p || ').*$', '')) + st ELSE -1 END`,
-    `(s, p, st, n) AS ${notLocal('regexp_position() with an occurrence')}`,
+    // The n-th match from st: the pieces between matches and the matches before it add up to its offset.
+    `(s, p, st, n) AS CASE WHEN st < 1 THEN error('start position cannot be smaller than 1')
+      WHEN n < 1 THEN error('occurrence must be a positive integer')
+      WHEN len(regexp_extract_all(substr(s, st), p)) < n THEN -1
+      ELSE st + list_sum(list_transform(string_split_regex(substr(s, st), p)[1:n], lambda x: length(x)))
+        + coalesce(list_sum(list_transform(regexp_extract_all(substr(s, st), p)[1:n - 1], lambda x: length(x))), 0) END`,
   ),
   macro('regexp_split', '(s, p) AS string_split_regex(s, p)'),
 
@@ -494,12 +518,13 @@ export const TRINO_MORE_MACROS_SQL: readonly string[] = [
   macro(
     'from_big_endian_64',
     `(b) AS CASE WHEN octet_length(b) <> 8 THEN error('expected 8-byte input, but got instead: ' || octet_length(b))
-      ELSE CAST(CAST(CAST('0x' || hex(b) AS UBIGINT) AS HUGEINT) - CASE WHEN get_bit(b, 0) = 1 THEN CAST(2 AS HUGEINT) ** 64 ELSE 0 END AS BIGINT) END`,
+      ELSE CAST(CAST(CAST('0x' || hex(b) AS UBIGINT) AS HUGEINT) - CASE WHEN substr(hex(b), 1, 1) >= '8'
+        THEN CAST('18446744073709551616' AS HUGEINT) ELSE 0 END AS BIGINT) END`,
   ),
   macro(
     'from_big_endian_32',
     `(b) AS CASE WHEN octet_length(b) <> 4 THEN error('expected 4-byte input, but got instead: ' || octet_length(b))
-      ELSE CAST(CAST('0x' || hex(b) AS BIGINT) - CASE WHEN get_bit(b, 0) = 1 THEN CAST(4294967296 AS BIGINT) ELSE 0 END AS INTEGER) END`,
+      ELSE CAST(CAST('0x' || hex(b) AS BIGINT) - CASE WHEN substr(hex(b), 1, 1) >= '8' THEN CAST(4294967296 AS BIGINT) ELSE 0 END AS INTEGER) END`,
   ),
 
   // ---- JSON -----------------------------------------------------------------------------------------------
@@ -517,9 +542,14 @@ export const TRINO_MORE_MACROS_SQL: readonly string[] = [
         ELSE json_type(e) IN ('UBIGINT', 'BIGINT', 'DOUBLE') AND CAST(e AS DOUBLE) = CAST(v AS DOUBLE) END)), false) END`,
   ),
   macro(
+    '_lakeq_json_element_text',
+    "(e) AS CASE WHEN json_type(e) = 'VARCHAR' THEN json_extract_string(e, '$') ELSE CAST(e AS VARCHAR) END",
+  ),
+  macro(
     'json_array_get',
+    // Trino's documented quirk: a string element comes back unquoted.
     `(j, i) AS CASE WHEN NOT json_valid(j) OR json_type(j) <> 'ARRAY' THEN NULL
-      WHEN i >= 0 THEN CAST(json(j) AS JSON[])[i + 1] ELSE CAST(json(j) AS JSON[])[i] END`,
+      ELSE _lakeq_json_element_text(CAST(json(j) AS JSON[])[CASE WHEN i >= 0 THEN i + 1 ELSE i END]) END`,
   ),
   macro(
     'is_json_scalar',
@@ -547,9 +577,9 @@ export const TRINO_MORE_MACROS_SQL: readonly string[] = [
   macro(
     'parse_duration',
     String.raw`(s) AS CASE WHEN NOT regexp_matches(trim(s), '^\d+(\.\d+)?\s*(ns|us|ms|s|m|h|d)$') THEN error('duration is not a valid data duration string: ' || s)
-      ELSE to_microseconds(CAST(round(CAST(regexp_extract(trim(s), '^(\d+(\.\d+)?)', 1) AS DOUBLE) * CASE regexp_extract(trim(s), '(ns|us|ms|s|m|h|d)$', 1)
-        WHEN 'ns' THEN 0.001 WHEN 'us' THEN 1 WHEN 'ms' THEN 1000 WHEN 's' THEN 1000000 WHEN 'm' THEN 60000000
-        WHEN 'h' THEN 3600000000 ELSE 86400000000 END) AS BIGINT)) END`,
+      ELSE to_microseconds(1000 * CAST(round(CAST(regexp_extract(trim(s), '^(\d+(\.\d+)?)', 1) AS DOUBLE) * CASE regexp_extract(trim(s), '(ns|us|ms|s|m|h|d)$', 1)
+        WHEN 'ns' THEN 0.000001 WHEN 'us' THEN 0.001 WHEN 'ms' THEN 1 WHEN 's' THEN 1000 WHEN 'm' THEN 60000
+        WHEN 'h' THEN 3600000 ELSE 86400000 END) AS BIGINT)) END`,
   ),
   macro(
     'human_readable_seconds',
@@ -627,7 +657,9 @@ export const TRINO_MORE_MACROS_SQL: readonly string[] = [
     'sequence',
     `(a DATE, b DATE) AS CAST(generate_series(CAST(a AS TIMESTAMP), CAST(b AS TIMESTAMP),
       CASE WHEN a <= b THEN INTERVAL 1 DAY ELSE -INTERVAL 1 DAY END) AS DATE[])`,
-    '(a DATE, b DATE, s) AS CAST(generate_series(CAST(a AS TIMESTAMP), CAST(b AS TIMESTAMP), s) AS DATE[])',
+    // start + k·step, as Trino does (DuckDB steps from the previous element: Jan 31, Feb 29, Mar 29).
+    `(a DATE, b DATE, s) AS list_filter(list_transform(range(0, len(generate_series(CAST(a AS TIMESTAMP), CAST(b AS TIMESTAMP), s)) + 1),
+      lambda k: CAST(CAST(a AS TIMESTAMP) + k * s AS DATE)), lambda d: CASE WHEN a <= b THEN d <= b ELSE d >= b END)`,
     '(a, b) AS generate_series(a, b, CASE WHEN a <= b THEN 1 ELSE -1 END)',
     "(a, b, s) AS CASE WHEN s = 0 AND typeof(s) <> 'INTERVAL' THEN error('step must not be zero') ELSE generate_series(a, b, s) END",
   ),

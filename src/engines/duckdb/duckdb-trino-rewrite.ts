@@ -106,6 +106,8 @@ export class Emitter {
   readonly #unnestAsRows: readonly boolean[];
   /** Lambda parameters in scope: name → the SQL that stands for it (itself, or an element of a zip). */
   readonly #scopes: Map<string, string>[] = [];
+  /** Inside try(…): Trino's errors become NULL, and DuckDB's TRY rejects error() (a volatile function). */
+  #inTry = 0;
   #names = 0;
   ambiguous = 0;
 
@@ -155,7 +157,7 @@ export class Emitter {
         if (node.type === 'number') return this.#number(node.value, node.start, node.end);
         if (node.type === 'binary') return `unhex('${node.value.replace(/\s+/g, '')}')`;
         if (node.type === 'string' && this.#sql[node.start] !== "'")
-          return `'${node.value.replace(/'/g, "''")}'`; // U&'…'
+          return `'${decodeUnicodeEscapes(node.value).replace(/'/g, "''")}'`; // U&'…'
         break;
       case 'extract':
         return this.#extract(node.field, node.expr, node.start);
@@ -268,6 +270,14 @@ export class Emitter {
 
   #call(call: FunctionCall): string {
     if (call.qualified) return this.splice(call);
+    if (call.name === 'try') {
+      this.#inTry++;
+      try {
+        return this.splice(call);
+      } finally {
+        this.#inTry--;
+      }
+    }
     const support = TRINO_FUNCTIONS[call.name];
     if (support?.how === 'unsupported')
       throw new TrinoNotSupportedError(`function ${call.name}()`, support.note);
@@ -391,8 +401,14 @@ export class Emitter {
     while (inner.kind === 'expr' && inner.form === 'paren') inner = inner.kids[0] as SqlNode;
     if (inner.kind === 'atTimeZone' && inner.zone)
       return { expr: this.emit(inner.expr), zone: this.emit(inner.zone) };
-    if (inner.kind === 'call' && !inner.qualified && inner.name === 'at_timezone' && inner.args.length === 2)
-      return { expr: this.emit(inner.args[0] as SqlNode), zone: this.emit(inner.args[1] as SqlNode) };
+    if (inner.kind === 'call' && !inner.qualified && inner.args.length === 2) {
+      const [ts, zone] = inner.args as [SqlNode, SqlNode];
+      if (inner.name === 'at_timezone') return { expr: this.emit(ts), zone: this.emit(zone) };
+      if (inner.name === 'with_timezone') {
+        const z = this.emit(zone);
+        return { expr: `_lakeq_with_timezone(${this.emit(ts)}, ${z})`, zone: z };
+      }
+    }
     return undefined;
   }
 
@@ -542,15 +558,15 @@ export class Emitter {
     const { op } = node;
     if (op === '/' || op === '%') {
       // Trino fails on an exact division by zero where DuckDB returns NULL.
-      const fn = op === '/' ? '_lakeq_divide' : '_lakeq_modulus';
+      const fn = (op === '/' ? '_lakeq_divide' : '_lakeq_modulus') + (this.#inTry > 0 ? '_or_null' : '');
       return `${fn}(${this.emit(node.left)}, ${this.emit(node.right)})`;
     }
     if ((op === '+' || op === '-') && (node.right.kind === 'interval' || node.left.kind === 'interval')) {
       // DATE ± interval is a DATE in Trino, a TIMESTAMP in DuckDB.
       const l = this.emit(node.left);
       const r = this.emit(node.right);
-      if (node.left.kind === 'interval') return `_lakeq_date_plus(${r}, ${l})`;
-      return `_lakeq_date_plus(${l}, ${op === '-' ? `-(${r})` : r})`;
+      if (node.right.kind === 'interval') return `_lakeq_date_plus(${l}, ${op === '-' ? `-(${r})` : r})`;
+      if (op === '+') return `_lakeq_date_plus(${r}, ${l})`;
     }
     return this.splice(node);
   }
@@ -657,6 +673,13 @@ const EXTRACT_FIELDS: Readonly<Record<string, string>> = {
   timezone_hour: 'timezone_hour',
   timezone_minute: 'timezone_minute',
 };
+
+/** The value of Trino's `U&'…'`: `\XXXX` and `\+XXXXXX` are code points, `\\` a backslash. */
+function decodeUnicodeEscapes(value: string): string {
+  return value.replace(/\\(\\|\+[0-9a-fA-F]{6}|[0-9a-fA-F]{4})/g, (_, esc: string) =>
+    esc === '\\' ? '\\' : String.fromCodePoint(Number.parseInt(esc.replace('+', ''), 16)),
+  );
+}
 
 function quoteName(name: string): string {
   return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;

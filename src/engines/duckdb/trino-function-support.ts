@@ -129,8 +129,13 @@ add('string', 'macro', 'codepoint hamming_distance levenshtein_distance luhn_che
 add('string', 'macro', 'replace', 'the two-argument form removes the search string');
 add('string', 'macro', 'reverse', 'strings and arrays');
 add('string', 'macro', 'split split_part split_to_map split_to_multimap substr substring');
-add('string', 'macro', 'soundex title_case', '');
-add('string', 'unsupported', 'word_stem', 'DuckDB ships no stemmer without the fts extension');
+add('string', 'macro', 'title_case', 'words are runs of letters and digits');
+add(
+  'string',
+  'unsupported',
+  'word_stem soundex',
+  'DuckDB ships no stemmer or phonetic codes without extensions',
+);
 
 // Regular expressions (RE2 on DuckDB, Joni on Trino: no look-around, no back-references)
 add('regexp', 'macro', 'regexp_like regexp_extract regexp_replace regexp_count regexp_position regexp_split');
@@ -142,12 +147,12 @@ add(
   'macro',
   'to_utf8 from_utf8 to_hex from_hex md5 sha1 sha256 to_base64 from_base64 to_base64url from_base64url',
 );
-add('binary', 'macro', 'to_big_endian_32 from_big_endian_32 to_big_endian_64 from_big_endian_64 crc32');
+add('binary', 'macro', 'to_big_endian_32 from_big_endian_32 to_big_endian_64 from_big_endian_64');
 add(
   'binary',
   'unsupported',
   `sha512 xxhash64 murmur3 spooky_hash_v2_32 spooky_hash_v2_64 hmac_md5 hmac_sha1 hmac_sha256 hmac_sha512
-  to_base32 from_base32 to_ieee754_32 from_ieee754_32 to_ieee754_64 from_ieee754_64`,
+  crc32 to_base32 from_base32 to_ieee754_32 from_ieee754_32 to_ieee754_64 from_ieee754_64`,
   'DuckDB has no builtin for this hash or encoding; compute it in the ETL',
 );
 
@@ -228,7 +233,8 @@ add(
 );
 
 // Array
-add('array', 'native', 'flatten element_at', '');
+add('array', 'native', 'flatten', '');
+add('array', 'macro', 'element_at', 'negative indexes from the end, NULL out of range');
 add(
   'array',
   'macro',
@@ -253,7 +259,7 @@ add(
 // UUID, session, system
 add('uuid', 'native', 'uuid');
 add('session', 'native', 'current_user');
-add('system', 'macro', 'version');
+add('system', 'native', 'version', 'DuckDB’s version');
 
 // Teradata
 add('teradata', 'macro', 'index char2hexint to_char to_date to_timestamp');
