@@ -297,6 +297,18 @@ const rewrites: Record<string, FunctionRewrite> = {
     arity(call, 1);
     return `_lakeq_to_milliseconds(${e.emit(call.args[0] as SqlNode)})`;
   },
+  normalize: (call, e) => {
+    arity(call, 1, 2);
+    const form = call.args[1];
+    const name = form?.kind === 'ident' ? form.name.toUpperCase() : 'NFC';
+    if (name !== 'NFC')
+      throw new TrinoNotSupportedError(`normalize(…, ${name})`, 'DuckDB normalizes to NFC only');
+    return `nfc_normalize(${e.emit(call.args[0] as SqlNode)})`;
+  },
+  timezone: (call) => {
+    if (call.args.length !== 1) return undefined; // DuckDB's timezone(zone, ts), in lakeq's own SQL
+    throw new TrinoNotSupportedError('function timezone()', 'a DuckDB TIMESTAMPTZ keeps no zone to return');
+  },
   timezone_hour: (call, e) => zoneOffset('hour', call, e),
   timezone_minute: (call, e) => zoneOffset('minute', call, e),
 };

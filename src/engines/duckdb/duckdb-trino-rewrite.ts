@@ -171,7 +171,6 @@ export class Emitter {
             'table function TABLE(...)',
             'DuckDB has no Trino table functions',
           );
-        if (node.form === 'normalize') return `nfc_normalize(${this.emit(node.kids[0] as SqlNode)})`;
         if (node.form === 'values') return this.#values(node);
         break;
       case 'select':

@@ -95,7 +95,7 @@ add(
   radians sign sin sqrt tan tanh`,
 );
 add('math', 'native', 'round', 'half away from zero, as in Trino');
-add('math', 'macro', 'log', 'log(b, x)');
+add('math', 'native', 'log', 'log(b, x)');
 add('math', 'macro', 'e infinity nan is_finite is_infinite is_nan rand random truncate width_bucket');
 add(
   'math',
@@ -125,7 +125,8 @@ add(
 );
 add('string', 'macro', 'concat', 'NULL when any argument is NULL');
 add('string', 'macro', 'concat_ws', 'skips NULLs; the array form too');
-add('string', 'macro', 'codepoint hamming_distance levenshtein_distance luhn_check normalize');
+add('string', 'macro', 'codepoint hamming_distance levenshtein_distance luhn_check');
+add('string', 'rewrite', 'normalize', 'nfc_normalize; the NFD, NFKC and NFKD forms are unsupported');
 add('string', 'macro', 'replace', 'the two-argument form removes the search string');
 add('string', 'macro', 'reverse', 'strings and arrays');
 add('string', 'macro', 'split split_part split_to_map split_to_multimap substr substring');
@@ -142,11 +143,8 @@ add('regexp', 'macro', 'regexp_like regexp_extract regexp_replace regexp_count r
 add('regexp', 'native', 'regexp_extract_all');
 
 // Binary
-add(
-  'binary',
-  'macro',
-  'to_utf8 from_utf8 to_hex from_hex md5 sha1 sha256 to_base64 from_base64 to_base64url from_base64url',
-);
+add('binary', 'native', 'to_base64 from_base64');
+add('binary', 'macro', 'to_utf8 from_utf8 to_hex from_hex md5 sha1 sha256 to_base64url from_base64url');
 add('binary', 'macro', 'to_big_endian_32 from_big_endian_32 to_big_endian_64 from_big_endian_64');
 add(
   'binary',
@@ -188,7 +186,12 @@ add(
   'to_milliseconds',
   'epoch_ms(interval) (DuckDB’s to_milliseconds builds an interval)',
 );
-add('datetime', 'unsupported', 'timezone', 'a DuckDB TIMESTAMPTZ carries no zone name');
+add(
+  'datetime',
+  'rewrite',
+  'timezone',
+  'one argument (the zone of a value): unsupported, a DuckDB TIMESTAMPTZ has no zone; two: DuckDB’s own',
+);
 
 // Aggregate
 add(

@@ -879,15 +879,6 @@ class Parser {
       case 'trim':
         if (this.#isOp('(', next)) return this.#trim();
         break;
-      case 'normalize':
-        if (this.#isOp('(', next)) {
-          this.#i += 2;
-          const kids = [this.#valueExpression()];
-          if (this.#acceptOp(',')) this.#identifier();
-          this.#expectOp(')');
-          return { kind: 'expr', form: 'normalize', start, end: this.#last, kids };
-        }
-        break;
       default:
         break;
     }
