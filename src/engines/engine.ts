@@ -60,8 +60,8 @@ export interface ExecuteOptions {
   /** Aborting stops the query on the engine (Athena StopQueryExecution, Lake CancelQuery). */
   readonly signal?: AbortSignal;
   /**
-   * Called with the SQL the engine is about to run when it is not the query's text: the local engine
-   * rewrites Trino SQL for DuckDB (`lakeq sql --show-local-sql` prints it).
+   * Called with the SQL the local engine is about to run: Trino SQL rewritten for DuckDB (`lakeq sql
+   * --show-local-sql` prints it). Called again for each further reading it tries.
    */
   readonly onLocalSql?: (sql: string) => void;
 }

@@ -1,15 +1,32 @@
+import { parseArgs } from 'node:util';
 import { LakeqError } from '../../engines/engine.ts';
 import type { CliIO } from '../io.ts';
-import { parseCommon, parseFormat, parsePositiveInt, settingsFrom } from '../options.ts';
+import {
+  COMMON_OPTIONS,
+  type CommonValues,
+  parseFormat,
+  parsePositiveInt,
+  settingsFrom,
+} from '../options.ts';
 import { writeRows } from '../output.ts';
 import { printWarnings } from '../warnings.ts';
 
 /** `lakeq sql "<SQL>"`: ad-hoc SQL on the embedded engine, with the local views in place. */
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseCommon(args);
+  const parsed = parseArgs({
+    args,
+    options: { ...COMMON_OPTIONS, 'show-local-sql': { type: 'boolean' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const values = parsed.values as CommonValues & { 'show-local-sql'?: boolean };
+  const { positionals } = parsed;
   if (values.help) {
     io.out(
-      'Usage: lakeq sql "<SQL>" [--format F] [--out FILE] [--max-rows N | --all] [--data-dir DIR] [--source cloudtrail=DIR]',
+      'Usage: lakeq sql "<SQL>" [--format F] [--out FILE] [--max-rows N | --all] [--data-dir DIR] [--source cloudtrail=DIR] [--show-local-sql]',
+    );
+    io.out(
+      '  The SQL is Trino SQL (as Athena runs it); --show-local-sql prints the DuckDB SQL it ran as, on stderr.',
     );
     return 0;
   }
@@ -34,7 +51,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const { CompiledQuery } = await import('kysely');
   const engine = await openEngine(settings, 'duckdb');
   try {
-    const result = await engine.execute(CompiledQuery.raw(text), { signal: io.signal });
+    const showLocalSql = values['show-local-sql'] === true;
+    const result = await engine.execute(CompiledQuery.raw(text), {
+      signal: io.signal,
+      ...(showLocalSql
+        ? { onLocalSql: (sql: string) => io.err(`-- SQL the local engine (DuckDB) ran:\n${sql}`) }
+        : {}),
+    });
     printWarnings(engine.warnings(), io);
     await writeRows(
       result.rows,

@@ -106,7 +106,7 @@ export class DuckDbEngine implements Engine {
     let firstError: unknown;
     for (const [index, candidate] of candidates.entries()) {
       const sql = tagSql(candidate.sql, options.tag);
-      if (candidate.sql !== query.sql) options.onLocalSql?.(candidate.sql);
+      options.onLocalSql?.(candidate.sql);
       const params = candidate.parameters.map(toDuckDbParameter);
       try {
         return await this.#run<R>(sql, params, options, started);
