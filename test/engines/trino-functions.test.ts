@@ -694,3 +694,36 @@ describe('Trino functions and operators on the local engine, as Trino documents 
     });
   }
 });
+
+describe('result columns carry Trino type names, timestamps with and without time zone apart', () => {
+  it.each([
+    ['1', 'integer'],
+    ["'abc'", 'varchar'],
+    ['CAST(1 AS bigint)', 'bigint'],
+    ['1.5', 'decimal(2,1)'],
+    ['1.5E0', 'double'],
+    ["REAL '1.5'", 'real'],
+    ["DATE '2020-01-01'", 'date'],
+    ["TIMESTAMP '2020-01-01 00:00:00'", 'timestamp(3)'],
+    ["TIMESTAMP '2020-01-01 00:00:00 UTC'", 'timestamp(3) with time zone'],
+    ["from_iso8601_timestamp('2020-01-01T00:00:00Z')", 'timestamp(3) with time zone'],
+    ["date_parse('2020', '%Y')", 'timestamp(3)'],
+    ["to_utf8('a')", 'varbinary'],
+    ["json_parse('[1]')", 'json'],
+    ['ARRAY[ARRAY[1]]', 'array(array(integer))'],
+    ["MAP(ARRAY['a'], ARRAY[1.5E0])", 'map(varchar, double)'],
+    ["CAST(ROW(1, 'a') AS ROW(x bigint, y varchar))", 'row(x bigint, y varchar)'],
+    ['(SELECT sum(x) FROM (VALUES 1, 2) t(x))', 'bigint'],
+    ['(SELECT count(*) FROM (VALUES 1) t(x))', 'bigint'],
+  ])('%s is %s', async (expr, type) => {
+    const { columns } = await engine.execute(CompiledQuery.raw(`SELECT ${expr} AS v`));
+    expect(columns).toEqual([{ name: 'v', type }]);
+  });
+
+  it('integer overflow fails as in Trino (no silent widening)', async () => {
+    await expect(value('2147483647 + 1')).rejects.toThrow(/Overflow/);
+    await expect(value('9223372036854775807 + 1')).rejects.toThrow(/Overflow/);
+    await expect(value('1 / 0')).rejects.toThrow(/Division by zero/);
+    await expect(value('5 % 0')).rejects.toThrow(/Division by zero/);
+  });
+});

@@ -2,6 +2,7 @@ import {
   type DuckDBConnection,
   DuckDBInstance,
   type DuckDBResultReader,
+  type DuckDBType,
   ResultReturnType,
 } from '@duckdb/node-api';
 import type { CompiledQuery } from 'kysely';
@@ -21,7 +22,7 @@ import { DuckDbDialect } from './duckdb-dialect.ts';
 import type { DuckDbEngineConfig, DuckDbRun } from './duckdb-dialect-config.ts';
 import { localSqlCandidates } from './duckdb-local-sql.ts';
 import { installTrinoCompat } from './duckdb-trino-compat.ts';
-import { type PlainValue, plainValueConverter, toDuckDbParameter } from './duckdb-types.ts';
+import { type PlainValue, plainValueConverter, toDuckDbParameter, trinoTypeName } from './duckdb-types.ts';
 
 /** Repairs (such as excluding a bad file) allowed for one query before its error is final. */
 const MAX_RECOVERIES = 50;
@@ -210,7 +211,10 @@ async function runWithSignal(
 function toResult<R>(reader: DuckDBResultReader, elapsedMs: number): EngineResult<R> {
   const names = reader.deduplicatedColumnNames();
   const types = reader.columnTypes();
-  const columns: ResultColumn[] = names.map((name, i) => ({ name, type: String(types[i]) }));
+  const columns: ResultColumn[] = names.map((name, i) => ({
+    name,
+    type: trinoTypeName(types[i] as DuckDBType),
+  }));
   const rows = reader.convertRowObjects<PlainValue>(plainValueConverter) as R[];
   const isQuery = reader.returnType === ResultReturnType.QUERY_RESULT;
   const changed = isQuery ? undefined : reader.rowsChanged;
