@@ -1,6 +1,6 @@
 import { TrinoNotSupportedError } from '../trino/trino-not-supported.ts';
 import type { FunctionCall, SqlNode } from '../trino/trino-syntax-tree.ts';
-import type { Emitter } from './duckdb-trino-rewrite.ts';
+import type { RewriteEmitter as Emitter } from './duckdb-trino-emitter.ts';
 
 /**
  * A rewrite of one Trino function call into DuckDB SQL, for what a macro cannot do: lambdas, aggregates

@@ -15,6 +15,7 @@ import type {
   TypedLiteral,
   Unnest,
 } from '../trino/trino-syntax-tree.ts';
+import type { RewriteEmitter } from './duckdb-trino-emitter.ts';
 import { FUNCTION_REWRITES } from './duckdb-trino-function-rewrites.ts';
 import { TRINO_FUNCTIONS } from './trino-function-support.ts';
 
@@ -101,7 +102,7 @@ const ARRAY_PRODUCERS = new Set([
 ]);
 
 /** Emits DuckDB SQL for a parse tree, copying the text between the nodes it rewrites. */
-export class Emitter {
+export class Emitter implements RewriteEmitter {
   readonly #sql: string;
   readonly #unnestAsRows: readonly boolean[];
   /** Lambda parameters in scope: name → the SQL that stands for it (itself, or an element of a zip). */
