@@ -194,7 +194,7 @@ export const TRINO_MORE_MACROS_SQL: readonly string[] = [
   ),
   macro(
     '_lakeq_sci_text',
-    String.raw`(s, negative) AS CASE WHEN negative THEN '-' ELSE '' END || CASE
+    `(s, negative) AS CASE WHEN negative THEN '-' ELSE '' END || CASE
       WHEN system.main.contains(s, 'e') THEN
         CASE WHEN system.main.contains(split_part(s, 'e', 1), '.') THEN split_part(s, 'e', 1) ELSE split_part(s, 'e', 1) || '.0' END
         || 'E' || CAST(CAST(split_part(s, 'e', 2) AS INTEGER) AS VARCHAR)
@@ -206,7 +206,7 @@ export const TRINO_MORE_MACROS_SQL: readonly string[] = [
   ),
   macro(
     '_lakeq_double_text',
-    String.raw`(x) AS CASE WHEN isnan(x) THEN 'NaN' WHEN isinf(x) THEN CASE WHEN x > 0 THEN 'Infinity' ELSE '-Infinity' END
+    `(x) AS CASE WHEN isnan(x) THEN 'NaN' WHEN isinf(x) THEN CASE WHEN x > 0 THEN 'Infinity' ELSE '-Infinity' END
       WHEN x = 0 OR (abs(x) >= 1e-3 AND abs(x) < 1e7) THEN CAST(x AS VARCHAR)
       ELSE _lakeq_sci_text(CAST(abs(x) AS VARCHAR), x < 0) END`,
   ),
