@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LakeqError } from '../engines/engine.ts';
@@ -81,9 +81,16 @@ async function linkOrExists(from: string, to: string): Promise<boolean> {
 /** The lock's owner pid (0 when the file does not hold one) and inode; undefined if it is gone. */
 async function readOwner(file: string): Promise<{ pid: number; ino: number } | undefined> {
   try {
-    const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
-    const pid = Number(text.trim());
-    return { pid: Number.isInteger(pid) ? pid : 0, ino: info.ino };
+    // One open file for both: the pid read and the inode judged stale must be the same file's,
+    // or a lock taken over meanwhile could be removed as the dead one.
+    const handle = await open(file, 'r');
+    try {
+      const [text, info] = [await handle.readFile('utf8'), await handle.stat()];
+      const pid = Number(text.trim());
+      return { pid: Number.isInteger(pid) ? pid : 0, ino: info.ino };
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
