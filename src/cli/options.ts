@@ -148,6 +148,18 @@ export async function settingsFrom(values: CommonValues): Promise<LakeqSettings>
   });
   const { stat } = await import('node:fs/promises');
   const info = await stat(settings.dataDir).catch(() => undefined);
+  // A source folder named on the command line must exist: a typo would read as "no data".
+  for (const [name, dir] of Object.entries(parseSources(values.source) ?? {})) {
+    if (dir.startsWith('s3://')) continue;
+    const source = await stat(dir).catch(() => undefined);
+    if (!source?.isDirectory()) {
+      throw new LakeqError(
+        'NO_SOURCE',
+        `--source ${name}=${dir}: ${source ? 'not a folder' : 'no such folder'}`,
+        { usage: true },
+      );
+    }
+  }
   if (info && !info.isDirectory()) {
     throw new LakeqError('BAD_DATA_DIR', `the data folder ${settings.dataDir} is a file, not a folder`);
   }

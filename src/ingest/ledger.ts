@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { storeAt } from '../storage/local-folder-store.ts';
 import type { AppendLog, ObjectStore } from '../storage/object-store.ts';
+import type { DroppedRecords } from './dropped-records.ts';
 
 /** One row per (table, partition, run): what a load did to a partition. */
 export interface LedgerRow {
@@ -22,6 +23,8 @@ export interface LedgerRow {
   readonly checksum?: string;
   readonly sourceFiles: number;
   readonly quarantined: readonly { readonly path: string; readonly reason: string }[];
+  /** Records of the files accounted in this hour that no partition holds, by reason (dropped-records.ts). */
+  readonly dropped?: DroppedRecords;
   readonly queryId: string;
   readonly queryVersion: string;
   readonly engine: string;
@@ -47,6 +50,7 @@ const LEDGER_ROW = z.object({
   checksum: text.optional(),
   sourceFiles: count,
   quarantined: z.array(z.object({ path: text, reason: text })),
+  dropped: z.object({ noTime: count, future: count, outsideHours: count }).optional(),
   queryId: text,
   queryVersion: text,
   engine: text.min(1),

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import type { TableDefinition } from '../catalog/table-definition.ts';
 import { LakeqError } from '../engines/engine.ts';
 import { filesForWindow } from '../sources/cloudtrail/list.ts';
@@ -9,6 +10,13 @@ import { collectedRelation, isCollectedSource } from '../sources/glue/schema.ts'
 import { finishedHoursIn, floorHour, HOUR_MS, type HourPartition, hourKey, partitionOf } from './hours.ts';
 import { type LedgerRow, lastLoads } from './ledger.ts';
 import type { SourceFile } from './source-file.ts';
+
+/**
+ * How long after an event CloudTrail may deliver its file, in hours: an hour's partition reads
+ * the files delivered up to this long after it. CloudTrail delivers within about 15 minutes;
+ * a record later than this is never placed, and is counted as dropped (`outsideHours`).
+ */
+export const DEFAULT_LATENESS_HOURS = 3;
 
 /** Why a partition is in a plan. */
 export type LoadReason = 'new' | 'changed' | 'forced';
@@ -44,6 +52,12 @@ export interface UnchangedPartition {
   readonly partition: HourPartition;
   readonly fingerprint: string;
   readonly sourceFiles: number;
+  /**
+   * Set when the inputs did change but the partition was kept: they disappeared, or fewer than
+   * half of its files remain (a source folder mistyped, emptied by a lifecycle rule or a
+   * `sync --delete`). Loading would replace good rows with fewer; `allowShrink` or `force` does.
+   */
+  readonly kept?: string;
 }
 
 export interface PlanOptions {
@@ -75,6 +89,8 @@ export interface PlanOptions {
   /** How long after an event its log file may be delivered, in hours (default 3). */
   readonly latenessHours?: number;
   readonly force?: boolean;
+  /** Replace a partition with one built from far fewer input files, or none (see `UnchangedPartition.kept`). */
+  readonly allowShrink?: boolean;
   readonly now?: Date;
   readonly runId?: string;
 }
@@ -95,7 +111,7 @@ export interface PlanOptions {
 export async function planLoad(options: PlanOptions): Promise<LoadPlan> {
   const now = options.now ?? new Date();
   const windowHours = finishedHoursIn(options.from, options.to, now);
-  const lateness = options.latenessHours ?? 3;
+  const lateness = options.latenessHours ?? DEFAULT_LATENESS_HOURS;
   const max = options.maxPartitionsPerBatch;
   if (!(max >= 1)) throw new LakeqError('BAD_PLAN', `maxPartitionsPerBatch must be at least 1 (got ${max})`);
   const hoursOf = tableHours(options.tables, windowHours, options.extraHours, floorHour(now).getTime());
@@ -149,6 +165,22 @@ export async function planLoad(options: PlanOptions): Promise<LoadPlan> {
       inputHours.add(key);
       if (!options.force && last?.fingerprint === fingerprint) {
         unchanged.push({ table: table.name, partition, fingerprint, sourceFiles: hourFiles.length });
+        continue;
+      }
+      const shrink =
+        'source' in table.input && !options.force && !options.allowShrink
+          ? shrunk(last, hourFiles)
+          : undefined;
+      if (shrink && last) {
+        // What is in place stays, and so does what downstream tables were built from.
+        own.set(key, last.fingerprint);
+        unchanged.push({
+          table: table.name,
+          partition,
+          fingerprint,
+          sourceFiles: hourFiles.length,
+          kept: shrink,
+        });
         continue;
       }
       const reason: LoadReason =
@@ -210,6 +242,7 @@ async function cloudTrailFilesByHour(
     }
   }
   if (first === undefined || last === undefined) return new Map();
+  await assertSourceRoot('cloudtrail', options.cloudtrailRoot);
   const files = await filesForWindow(
     options.cloudtrailRoot,
     new Date(first),
@@ -218,6 +251,22 @@ async function cloudTrailFilesByHour(
     options.cloudtrailLister,
   );
   return indexByHour(files, lateness);
+}
+
+/**
+ * A local source folder that does not exist is a mistake (a typo, an unmounted disk), never
+ * "no events": planning it would empty every loaded hour of the window.
+ */
+async function assertSourceRoot(source: string, root: string): Promise<void> {
+  if (root.startsWith('s3://')) return;
+  const info = await stat(root).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new LakeqError(
+      'NO_SOURCE',
+      `the ${source} source folder ${root} ${info ? 'is not a folder' : 'does not exist'}: set sources.${source} in lakeq.config.json or --source ${source}=DIR`,
+      { usage: true },
+    );
+  }
 }
 
 async function collectedLister(options: PlanOptions): Promise<CollectedFolderLister> {
@@ -254,6 +303,21 @@ function indexByHour(files: readonly SourceFile[], latenessHours: number): Map<s
     }
   }
   return out;
+}
+
+/**
+ * Why a partition must not be rebuilt from `files`: its last load read some files and had rows,
+ * and now none or fewer than half of that many are there. Undefined when it may be.
+ */
+function shrunk(last: LedgerRow | undefined, files: readonly SourceFile[]): string | undefined {
+  if (!last || last.rows === 0 || last.sourceFiles === 0) return undefined;
+  if (files.length === 0) {
+    return `its ${last.sourceFiles} source files are gone: kept its ${last.rows} rows (--allow-shrink replaces it)`;
+  }
+  if (files.length * 2 < last.sourceFiles) {
+    return `${files.length} of its ${last.sourceFiles} source files remain: kept its ${last.rows} rows (--allow-shrink replaces it)`;
+  }
+  return undefined;
 }
 
 function contiguousBatches(table: TableDefinition, planned: PlannedPartition[], max: number): LoadBatch[] {

@@ -6,9 +6,10 @@ import type { DuckDbEngine } from '../engines/duckdb/duckdb-engine.ts';
 import { compileQuery } from '../query/compile-query.ts';
 import type { LibraryQuery } from '../query/define-query.ts';
 import { loadQuery } from '../query/registry.ts';
+import { countDroppedRecords } from './dropped-records.ts';
 import { partitionPath } from './hours.ts';
 import { appendLedger, type LedgerRow } from './ledger.ts';
-import type { LoadBatch, LoadPlan } from './load-plan.ts';
+import { DEFAULT_LATENESS_HOURS, type LoadBatch, type LoadPlan } from './load-plan.ts';
 import { cleanStaging, writePartition } from './local-partition-writer.ts';
 
 /** Progress of a run, reported after each batch. */
@@ -43,6 +44,8 @@ export interface ExecuteOptions {
   readonly threads?: number;
   readonly onProgress?: (progress: LoadProgress) => void;
   readonly signal?: AbortSignal;
+  /** The planner's lateness bound (default DEFAULT_LATENESS_HOURS): records beyond it are counted. */
+  readonly latenessHours?: number;
 }
 
 const BATCH_TABLE = 'lakeq_load_batch';
@@ -158,6 +161,16 @@ async function loadBatch(
       .filter((w) => w.code === 'SOURCE_FILE_SKIPPED' && w.path !== undefined)
       .map((w) => ({ path: w.path as string, reason: w.message.replace(/^skipped .*?: /, '') }));
     const counts = await rowsPerPartition(engine);
+    // Every record read is loaded or counted: those no partition can hold, by reason.
+    const dropped =
+      'source' in batch.table.input && batch.table.input.source === 'cloudtrail'
+        ? await countDroppedRecords(
+            engine,
+            batch.partitions,
+            options.latenessHours ?? DEFAULT_LATENESS_HOURS,
+            new Date(),
+          )
+        : new Map();
     const rows: LedgerRow[] = [];
     for (const partition of batch.partitions) {
       const expected = counts.get(`${partition.dt}/${partition.hour}`) ?? 0;
@@ -182,6 +195,9 @@ async function loadBatch(
         ...(written.checksum ? { checksum: written.checksum } : {}),
         sourceFiles: partition.files.length,
         quarantined: skipped.filter((s) => own.has(s.path)),
+        ...(dropped.has(`${partition.dt}/${partition.hour}`)
+          ? { dropped: dropped.get(`${partition.dt}/${partition.hour}`) }
+          : {}),
         engineQueryIds: [],
         startedAt,
         finishedAt: new Date().toISOString(),
@@ -237,6 +253,7 @@ async function skippedRows(plan: LoadPlan): Promise<LedgerRow[]> {
       engineQueryIds: [],
       startedAt: at,
       finishedAt: at,
+      ...(u.kept ? { error: u.kept } : {}),
     });
   }
   return rows;

@@ -19,6 +19,7 @@ export interface RunLoadOptions {
   /** Table names (default all), loaded with the tables they read. */
   readonly tables?: readonly string[];
   readonly force?: boolean;
+  readonly allowShrink?: boolean;
   readonly latenessHours?: number;
   readonly concurrency?: number;
   readonly batchHours?: number;
@@ -60,6 +61,7 @@ export async function runLoad(options: RunLoadOptions): Promise<{ plan: LoadPlan
       ),
       ...(options.latenessHours !== undefined ? { latenessHours: options.latenessHours } : {}),
       ...(options.force ? { force: true } : {}),
+      ...(options.allowShrink ? { allowShrink: true } : {}),
       ...(options.now ? { now: options.now } : {}),
     });
     options.onPlan?.(plan);
@@ -70,6 +72,7 @@ export async function runLoad(options: RunLoadOptions): Promise<{ plan: LoadPlan
       ...(options.glueRoot !== undefined ? { glueRoot: options.glueRoot } : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.latenessHours !== undefined ? { latenessHours: options.latenessHours } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     return { plan, summary };

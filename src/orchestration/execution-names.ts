@@ -72,8 +72,9 @@ export function hourlyExecutionName(hour: Date): string {
 }
 
 /**
- * The name of a backfill run: its window, its tables (hashed) and the second it was started, so
- * a backfill can be run again later but two identical starts in one second collapse.
+ * The name of a backfill run: its window, its tables and options (hashed) and the second it was
+ * started, so a backfill can be run again later but two identical starts in one second collapse
+ * (and two different ones, say with and without `allowShrink`, do not).
  *
  * @example
  * ```ts
@@ -86,15 +87,17 @@ export function backfillExecutionName(
   to: Date,
   tables: readonly string[] | undefined,
   now: Date,
+  flags: { readonly force?: boolean; readonly allowShrink?: boolean } = {},
 ): string {
   const stamp = now
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '');
+  const set = [flags.force ? 'force' : '', flags.allowShrink ? 'allow-shrink' : ''].filter(Boolean);
   const scope =
-    tables && tables.length > 0
+    (tables && tables.length > 0) || set.length > 0
       ? `-${createHash('sha256')
-          .update([...tables].sort().join(','))
+          .update([...(tables ?? [])].sort().join(',') + (set.length > 0 ? `|${set.join(',')}` : ''))
           .digest('hex')
           .slice(0, 8)}`
       : '';

@@ -215,5 +215,8 @@ function defaultName(name: 'hourly' | 'backfill', input: HourlyInput | BackfillI
   if (name === 'hourly')
     return hourlyExecutionName(loadedHour(parseInputTime('time', (input as HourlyInput).time)));
   const b = input as BackfillInput;
-  return backfillExecutionName(parseInputTime('from', b.from), parseInputTime('to', b.to), b.tables, now);
+  return backfillExecutionName(parseInputTime('from', b.from), parseInputTime('to', b.to), b.tables, now, {
+    ...(b.force ? { force: true } : {}),
+    ...(b.allowShrink ? { allowShrink: true } : {}),
+  });
 }

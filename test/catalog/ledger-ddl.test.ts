@@ -25,6 +25,7 @@ describe('the run ledger on AWS', () => {
       checksum: 'c',
       sourceFiles: 1,
       quarantined: [],
+      dropped: { noTime: 0, future: 0, outsideHours: 0 },
       queryId: 'q',
       queryVersion: '1.0.0',
       engine: 'athena',

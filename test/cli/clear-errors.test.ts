@@ -91,11 +91,11 @@ describe('ordinary errors are one line: what and where', () => {
   it('system errors of other kinds, as the code says them', () => {
     const sys = (code: string, syscall: string, extra: object = {}) =>
       systemErrorLine(Object.assign(new Error(`${code}: x`), { code, syscall, ...extra }));
-    expect(sys('EROFS', 'open', { path: '/mnt/ro/x.csv' })).toBe(
-      'cannot open /mnt/ro/x.csv: the file system is read-only',
+    expect(sys('EROFS', 'open', { path: 'ro-mount/x.csv' })).toBe(
+      'cannot open ro-mount/x.csv: the file system is read-only',
     );
-    expect(sys('EACCES', 'mkdir', { path: '/root/d' })).toBe(
-      'cannot create the folder /root/d: permission denied',
+    expect(sys('EACCES', 'mkdir', { path: 'private/d' })).toBe(
+      'cannot create the folder private/d: permission denied',
     );
     expect(sys('ENOSPC', 'write')).toBe('cannot write: no space left on device');
     expect(systemErrorLine(new Error('plain'))).toBeUndefined();

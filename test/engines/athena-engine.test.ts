@@ -589,6 +589,7 @@ describe('athena engine: shape', () => {
       supportsWrites: true,
       supportsExplain: true,
       hourPartitionedTables: true,
+      readsDataFolder: false,
     });
     expect(e.capabilities).toBe(ATHENA_CAPABILITIES);
     expect(e.tableNames).toEqual({ cloudtrail_events: 'cloudtrail_logs_org' });

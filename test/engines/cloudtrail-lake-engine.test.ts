@@ -352,6 +352,7 @@ describe('cloudtrail-lake engine: shape', () => {
       supportsWrites: false,
       supportsExplain: false,
       hourPartitionedTables: false,
+      readsDataFolder: false,
     });
     expect(engine().capabilities).toBe(CLOUDTRAIL_LAKE_CAPABILITIES);
     expect(engine().name).toBe('cloudtrail-lake');

@@ -20,22 +20,31 @@ function deadPid(): number {
   return Number(child.stdout.toString());
 }
 
-/** Starts a process that, at `startAt`, tries to take the load lock, holds it 400 ms, and says what happened. */
-function contender(dataDir: string, startAt: number): Promise<string> {
+/**
+ * Starts a process that, at `startAt`, tries to take the load lock and says what happened; a
+ * winner holds the lock until `release()` (its stdin closes), so a late starter cannot take it
+ * after the winner let go, however slowly the processes start.
+ */
+function contender(
+  dataDir: string,
+  startAt: number,
+): { said: Promise<string>; release: () => Promise<void> } {
   const script = `
     const { acquireLoadLock } = await import(${JSON.stringify(LOCK_MODULE)});
     await new Promise((r) => setTimeout(r, Math.max(0, ${startAt} - Date.now())));
+    let release;
     try {
-      const release = await acquireLoadLock(${JSON.stringify(dataDir)});
-      await new Promise((r) => setTimeout(r, 400));
-      await release();
+      release = await acquireLoadLock(${JSON.stringify(dataDir)});
       process.stdout.write('got');
-    } catch (e) { process.stdout.write('busy: ' + e.message); }`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script]);
-    let out = '';
+    } catch (e) { process.stdout.write('busy: ' + e.message); }
+    process.stdin.resume();
+    process.stdin.on('end', async () => { if (release) await release(); process.exit(0); });`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script]);
+  let out = '';
+  const said = new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (d) => {
       out += d;
+      resolve(out);
     });
     child.stderr.on('data', (d) => {
       out += d;
@@ -43,6 +52,14 @@ function contender(dataDir: string, startAt: number): Promise<string> {
     child.on('error', reject);
     child.on('close', () => resolve(out));
   });
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  return {
+    said,
+    release: async () => {
+      child.stdin.end();
+      await closed;
+    },
+  };
 }
 
 describe('the load lock', () => {
@@ -83,7 +100,9 @@ describe('the load lock', () => {
       await acquireLoadLock(dir).then((release) => release());
       await writeFile(path.join(dir, '.lakeq-load.lock'), String(deadPid()));
       const startAt = Date.now() + 1500;
-      const results = await Promise.all([0, 1, 2, 3].map(() => contender(dir, startAt)));
+      const contenders = [0, 1, 2, 3].map(() => contender(dir, startAt));
+      const results = await Promise.all(contenders.map((c) => c.said));
+      await Promise.all(contenders.map((c) => c.release()));
       expect(
         results.filter((r) => r === 'got'),
         results.join(' | '),

@@ -89,14 +89,7 @@ describe('a load that fills the disk', () => {
     const sampleArgs = ['sample', 'cloudtrail', '--out', trail, '--from', '2026-11-01', '--to', '2026-11-03'];
     expect(await main([...sampleArgs, '--seed', '7'], sampled)).toBe(0);
     const dataDir = path.join(disk, 'data');
-    const common = [
-      '--data-dir',
-      dataDir,
-      '--source',
-      `cloudtrail=${trail}`,
-      '--source',
-      `glue=${path.join(root, 'no-glue')}`,
-    ];
+    const common = ['--data-dir', dataDir, '--source', `cloudtrail=${trail}`];
     const day = (from: string, to: string) => ['load', '--from', from, '--to', to, ...common];
 
     const first = captureIO();

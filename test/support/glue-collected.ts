@@ -290,6 +290,7 @@ export async function loadGlue(options: {
   to: string;
   extraHours?: ReadonlyMap<string, readonly Date[]>;
   now?: Date;
+  allowShrink?: boolean;
 }): Promise<{ plan: LoadPlan; summary: LoadSummary }> {
   const tables = [glueJobRuns, glueJobMetrics];
   const versions = new Map<string, string>();
@@ -306,6 +307,7 @@ export async function loadGlue(options: {
     maxPartitionsPerBatch: 24,
     now: options.now ?? new Date('2100-01-01T00:00:00Z'),
     ...(options.extraHours ? { extraHours: options.extraHours } : {}),
+    ...(options.allowShrink ? { allowShrink: true } : {}),
   });
   const summary = await executeLocalPlan(plan, {
     dataDir: options.dataDir,

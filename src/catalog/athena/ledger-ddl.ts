@@ -17,6 +17,7 @@ export const LEDGER_COLUMNS: readonly { readonly name: string; readonly type: st
   { name: 'checksum', type: 'string' },
   { name: 'sourceFiles', type: 'int' },
   { name: 'quarantined', type: 'array<struct<path:string,reason:string>>' },
+  { name: 'dropped', type: 'struct<noTime:bigint,future:bigint,outsideHours:bigint>' },
   { name: 'queryId', type: 'string' },
   { name: 'queryVersion', type: 'string' },
   { name: 'engine', type: 'string' },

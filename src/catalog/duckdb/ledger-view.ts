@@ -4,7 +4,7 @@ import { LEDGER_COLUMNS, LEDGER_TABLE } from '../athena/ledger-ddl.ts';
 import { parseHiveType, toDuckDbType } from '../hive-types.ts';
 
 /** The ledger columns only some rows have; every other one is in every row a load writes. */
-const OPTIONAL = new Set(['checksum', 'bytesScanned', 'error']);
+const OPTIONAL = new Set(['checksum', 'bytesScanned', 'error', 'dropped']);
 const REQUIRED = LEDGER_COLUMNS.map((c) => c.name).filter((n) => !OPTIONAL.has(n));
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;

@@ -9,10 +9,10 @@ import type { CliIO } from '../io.ts';
 import { localRunSources, parsePositiveInt, settingsFrom } from '../options.ts';
 import { formatBytes, progressReporter } from '../progress.ts';
 
-const LOAD_USAGE = `Usage: lakeq load --from TIME --to TIME [--tables a,b] [--force]
+const LOAD_USAGE = `Usage: lakeq load --from TIME --to TIME [--tables a,b] [--force] [--allow-shrink]
        lakeq load --hour TIME [--lookback N]     the hourly load: the hour and the N before it (default 2)`;
 const BACKFILL_USAGE =
-  'Usage: lakeq backfill --from TIME --to TIME [--tables a,b] [--concurrency N] [--dry-run] [--force]';
+  'Usage: lakeq backfill --from TIME --to TIME [--tables a,b] [--concurrency N] [--dry-run] [--force] [--allow-shrink]';
 
 const OPTIONS = {
   from: { type: 'string' },
@@ -21,6 +21,7 @@ const OPTIONS = {
   lookback: { type: 'string' },
   tables: { type: 'string' },
   force: { type: 'boolean' },
+  'allow-shrink': { type: 'boolean' },
   concurrency: { type: 'string' },
   'dry-run': { type: 'boolean' },
   'batch-hours': { type: 'string' },
@@ -94,6 +95,7 @@ export async function runLoadCommand(kind: 'load' | 'backfill', args: string[], 
       to,
       ...(tables ? { tables } : {}),
       ...(values.force ? { force: true } : {}),
+      ...(values['allow-shrink'] ? { allowShrink: true } : {}),
       ...(batchHours ? { batchHours } : {}),
       dryRun: true,
     });
@@ -125,7 +127,11 @@ export async function runLoadCommand(kind: 'load' | 'backfill', args: string[], 
       });
     },
   };
-  const common = { ...(tables ? { tables } : {}), ...(values.force ? { force: true } : {}) };
+  const common = {
+    ...(tables ? { tables } : {}),
+    ...(values.force ? { force: true } : {}),
+    ...(values['allow-shrink'] ? { allowShrink: true } : {}),
+  };
   const result =
     values.hour !== undefined
       ? await runStateMachine(
@@ -150,6 +156,13 @@ export async function runLoadCommand(kind: 'load' | 'backfill', args: string[], 
       `${summary.quarantined.size} source files skipped; ${result.refreshedDatasets.length} datasets refreshed`,
   );
   for (const [file, reason] of summary.quarantined) io.err(`  skipped ${file}: ${reason}`);
+  const { describeDropped } = await import('../../ingest/dropped-records.ts');
+  const { DEFAULT_LATENESS_HOURS } = await import('../../ingest/load-plan.ts');
+  const dropped = describeDropped(summary.dropped, DEFAULT_LATENESS_HOURS);
+  if (dropped) io.err(`  records not loaded: ${dropped} (lakeq runs shows them per partition)`);
+  for (const r of result.ledgerRows) {
+    if (r.status === 'skipped' && r.error) io.err(`  kept ${r.table} ${r.dt}/${r.hour}: ${r.error}`);
+  }
   if (result.error) {
     const { describeRunError } = await import('../../orchestration/named-error.ts');
     io.err(`  failed: ${describeRunError(result.error)}`);
@@ -165,8 +178,14 @@ function summarize(rows: readonly LedgerRow[]) {
     rows: 0,
     bytes: 0,
     quarantined: new Map<string, string>(),
+    dropped: { noTime: 0, future: 0, outsideHours: 0 },
   };
   for (const r of rows) {
+    if (r.dropped) {
+      out.dropped.noTime += r.dropped.noTime;
+      out.dropped.future += r.dropped.future;
+      out.dropped.outsideHours += r.dropped.outsideHours;
+    }
     if (r.status === 'loaded') {
       out.loaded++;
       out.rows += r.rows;

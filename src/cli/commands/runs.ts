@@ -46,6 +46,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       bytes: r.bytes,
       source_files: r.sourceFiles,
       quarantined: r.quarantined.length,
+      dropped: r.dropped ? r.dropped.noTime + r.dropped.future + r.dropped.outsideHours : 0,
       query: `${r.queryId}@${r.queryVersion}`,
       error: r.error ?? null,
     }));

@@ -45,6 +45,8 @@ export interface StoredPlan {
     readonly hour: string;
     readonly fingerprint: string;
     readonly sourceFiles: number;
+    /** Why a partition whose inputs shrank was kept (UnchangedPartition.kept). */
+    readonly kept?: string;
   }[];
 }
 
@@ -123,6 +125,7 @@ export function storedPlan(
       hour: u.partition.hour,
       fingerprint: u.fingerprint,
       sourceFiles: u.sourceFiles,
+      ...(u.kept ? { kept: u.kept } : {}),
     })),
   };
 }

@@ -17,6 +17,8 @@ export interface HourlyInput {
   readonly lookbackHours?: number;
   readonly tables?: readonly string[];
   readonly force?: boolean;
+  /** Replace partitions whose inputs disappeared or shrank by more than half (see planLoad). */
+  readonly allowShrink?: boolean;
   /** Set by the state machine's collect task: the collected hours that changed (see collectSources). */
   readonly collected?: { readonly touchedHours?: readonly string[] };
 }
@@ -27,6 +29,8 @@ export interface BackfillInput {
   readonly to: string;
   readonly tables?: readonly string[];
   readonly force?: boolean;
+  /** Replace partitions whose inputs disappeared or shrank by more than half (see planLoad). */
+  readonly allowShrink?: boolean;
   /** Set by the state machine's collect task: the collected hours that changed (see collectSources). */
   readonly collected?: { readonly touchedHours?: readonly string[] };
 }
@@ -129,7 +133,7 @@ async function planRun(
   to: Date,
   input: HourlyInput | BackfillInput,
 ): Promise<PlannedRun> {
-  const { tables: tableNames, force } = input;
+  const { tables: tableNames, force, allowShrink } = input;
   const touched = collectedHours(input.collected?.touchedHours);
   if (tableNames !== undefined && !Array.isArray(tableNames)) {
     throw new LakeqError('BAD_INPUT', '"tables" must be a list of table names');
@@ -152,6 +156,7 @@ async function planRun(
     maxPartitionsPerBatch: max,
     now: context.now,
     ...(force ? { force: true } : {}),
+    ...(allowShrink ? { allowShrink: true } : {}),
     ...(context.cloudtrailLister ? { cloudtrailLister: context.cloudtrailLister } : {}),
     // Without a Glue source the Glue tables stay out of the plan (never planned as empty).
     ...(context.glue ? { glueRoot: context.glue.root } : {}),

@@ -171,6 +171,7 @@ async function recordSkipped(
       engineQueryIds: [],
       startedAt: at,
       finishedAt: at,
+      ...(p.kept ? { error: p.kept } : {}),
     });
   }
   await appendLedger(context.store, out);

@@ -71,14 +71,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-const common = () => [
-  '--data-dir',
-  dataDir,
-  '--source',
-  `cloudtrail=${trail}`,
-  '--source',
-  `glue=${path.join(root, 'no-glue')}`,
-];
+const common = () => ['--data-dir', dataDir, '--source', `cloudtrail=${trail}`];
 
 describe('odd entries named like CloudTrail logs', () => {
   it('a load reads each real file once, names every odd entry once with its reason, and goes on', async () => {

@@ -140,7 +140,7 @@ describe('loading the collected Glue job runs', () => {
     ]);
   });
 
-  it("plans the collector's touched hours outside the window, and an hour whose file disappeared loads empty", async () => {
+  it("plans the collector's touched hours outside the window; an hour whose file disappeared is kept, unless shrinking is allowed", async () => {
     const old = jobRun({ ...running, job_run_id: 'jr_old', started_on: '2026-11-02T05:10:00Z' });
     await writeCollectedRuns(glueRoot, [old], { mtime: new Date('2026-11-02T06:00:00Z') });
     await loadGlue({ dataDir, glueRoot, from: '2026-11-02T05:00:00Z', to: '2026-11-02T06:00:00Z' });
@@ -161,9 +161,18 @@ describe('loading the collected Glue job runs', () => {
       ['jr_old', 'SUCCEEDED'],
     ]);
 
-    // The collector no longer has the hour: it loads as an empty partition (no file), like a CloudTrail hour without logs.
+    // The collector no longer has the hour: the loaded runs are kept (an input that went
+    // missing never replaces good rows with none), and the plan says why.
     await removeCollectedRunsHour(glueRoot, new Date('2026-11-02T05:00:00Z'));
-    const emptied = await loadGlue({ dataDir, glueRoot, ...window, extraHours: touched });
+    const kept = await loadGlue({ dataDir, glueRoot, ...window, extraHours: touched });
+    expect(kept.plan.batches).toEqual([]);
+    expect(kept.plan.unchanged.filter((u) => u.kept).map((u) => [u.table, u.partition.hour, u.kept])).toEqual(
+      [['glue_job_runs', '05', 'its 1 source files are gone: kept its 1 rows (--allow-shrink replaces it)']],
+    );
+    expect((await curatedRuns()).map((r) => r.job_run_id)).toEqual(['jr_old']);
+
+    // Allowed to shrink, it loads as an empty partition (no file), like a CloudTrail hour without logs.
+    const emptied = await loadGlue({ dataDir, glueRoot, ...window, extraHours: touched, allowShrink: true });
     expect(emptied.plan.batches.flatMap((b) => b.partitions.map((p) => [p.reason, p.files.length]))).toEqual([
       ['changed', 0],
     ]);
