@@ -12,7 +12,15 @@
  * const input: TableDefinition['input'] = { source: 'glue-job-runs' satisfies RawSourceName };
  * ```
  */
-export type RawSourceName = 'cloudtrail' | 'glue-job-runs' | 'glue-job-metrics';
+export type RawSourceName =
+  | 'cloudtrail'
+  | 'glue-job-runs'
+  | 'glue-job-metrics'
+  // The Identity Center collector's daily snapshot files (src/sources/identity-center/schema.ts).
+  | 'identity-center-instances'
+  | 'identity-center-users'
+  | 'identity-center-applications'
+  | 'identity-center-application-assignments';
 
 /** The hour partition keys, in order: `dt='YYYY-MM-DD'`, `hour='HH'` (UTC). */
 export const PARTITION_KEYS = [

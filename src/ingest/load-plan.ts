@@ -7,6 +7,8 @@ import type { CloudTrailLister } from '../sources/cloudtrail/list-local.ts';
 import { collectedFilesByHour } from '../sources/glue/list.ts';
 import { type CollectedFolderLister, LOCAL_COLLECTED_LISTER } from '../sources/glue/list-local.ts';
 import { collectedRelation, isCollectedSource } from '../sources/glue/schema.ts';
+import { snapshotFilesByHour } from '../sources/identity-center/list.ts';
+import { identityCenterRelation, isIdentityCenterSource } from '../sources/identity-center/schema.ts';
 import { finishedHoursIn, floorHour, HOUR_MS, type HourPartition, hourKey, partitionOf } from './hours.ts';
 import { type LedgerRow, lastLoads } from './ledger.ts';
 import type { SourceFile } from './source-file.ts';
@@ -74,6 +76,13 @@ export interface PlanOptions {
   /** How the Glue root is listed (default: a local folder; for `s3://`, `cloudtrailLister` or the default S3 client). */
   readonly glueLister?: CollectedFolderLister;
   /**
+   * The Identity Center collector's snapshot folder (`instances/dt=…/hour=00/*.json`, …); callers
+   * default it to `<dataDir>/raw/identity-center`. Without it the Identity Center tables are left out.
+   */
+  readonly identityCenterRoot?: string;
+  /** How the Identity Center root is listed (as `glueLister` for the Glue root). */
+  readonly identityCenterLister?: CollectedFolderLister;
+  /**
    * Hours to plan besides the window's, per table name, such as the hours whose collected files
    * the Glue collector changed (a run started 5 h ago that finished now changes that hour's file).
    * A table reading another table gets that table's extra hours too. Unfinished hours are left out.
@@ -133,8 +142,13 @@ export async function planLoad(options: PlanOptions): Promise<LoadPlan> {
     const planned: PlannedPartition[] = [];
     const collected =
       'source' in table.input && isCollectedSource(table.input.source) ? table.input.source : undefined;
-    // Without the Glue root its tables are left alone: planning them would empty loaded hours.
-    if (collected !== undefined && options.glueRoot === undefined) {
+    const snapshot =
+      'source' in table.input && isIdentityCenterSource(table.input.source) ? table.input.source : undefined;
+    // Without the Glue (Identity Center) root its tables are left alone: planning them would empty loaded hours.
+    if (
+      (collected !== undefined && options.glueRoot === undefined) ||
+      (snapshot !== undefined && options.identityCenterRoot === undefined)
+    ) {
       for (const [key, row] of previous) own.set(`${key.slice(0, 10)}T${key.slice(11)}`, row.fingerprint);
       withInput.delete(table.name);
       continue;
@@ -142,7 +156,14 @@ export async function planLoad(options: PlanOptions): Promise<LoadPlan> {
     const sourceFiles =
       collected !== undefined && options.glueRoot !== undefined
         ? await collectedFilesByHour(options.glueRoot, collectedRelation(collected), hours, glueLister)
-        : filesByHour;
+        : snapshot !== undefined && options.identityCenterRoot !== undefined
+          ? await snapshotFilesByHour(
+              options.identityCenterRoot,
+              identityCenterRelation(snapshot),
+              hours,
+              await folderLister(options.identityCenterRoot, options.identityCenterLister, options),
+            )
+          : filesByHour;
     for (const start of hours) {
       const key = hourKey(start);
       const partition = partitionOf(start);
@@ -270,8 +291,17 @@ async function assertSourceRoot(source: string, root: string): Promise<void> {
 }
 
 async function collectedLister(options: PlanOptions): Promise<CollectedFolderLister> {
-  if (options.glueLister) return options.glueLister;
-  if (!options.glueRoot?.startsWith('s3://')) return LOCAL_COLLECTED_LISTER;
+  return folderLister(options.glueRoot, options.glueLister, options);
+}
+
+/** A collected root's lister: the one given, else a local folder's, else (`s3://`) CloudTrail's or the default S3 one. */
+async function folderLister(
+  root: string | undefined,
+  given: CollectedFolderLister | undefined,
+  options: PlanOptions,
+): Promise<CollectedFolderLister> {
+  if (given) return given;
+  if (!root?.startsWith('s3://')) return LOCAL_COLLECTED_LISTER;
   if (options.cloudtrailLister) return options.cloudtrailLister;
   // Loaded only for an S3 root, so local loads do not load the AWS SDK.
   const { defaultS3CloudTrailLister } = await import('../sources/cloudtrail/list-s3.ts');

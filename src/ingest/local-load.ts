@@ -39,6 +39,8 @@ export interface ExecuteOptions {
   readonly cloudtrailRoot: string;
   /** The Glue collector's folder (default `<dataDir>/raw/glue`); a batch reads only its planned files there. */
   readonly glueRoot?: string;
+  /** The Identity Center collector's snapshot folder (default `<dataDir>/raw/identity-center`). */
+  readonly identityCenterRoot?: string;
   /** Batches run at once (each on its own DuckDB instance). Default 1. */
   readonly concurrency?: number;
   readonly threads?: number;
@@ -77,6 +79,9 @@ export async function executeLocalPlan(plan: LoadPlan, options: ExecuteOptions):
             sources: {
               cloudtrail: options.cloudtrailRoot,
               ...(options.glueRoot !== undefined ? { glueCollected: options.glueRoot } : {}),
+              ...(options.identityCenterRoot !== undefined
+                ? { identityCenterCollected: options.identityCenterRoot }
+                : {}),
             },
             dataDir: options.dataDir,
           },

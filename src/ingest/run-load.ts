@@ -14,6 +14,8 @@ export interface RunLoadOptions {
   readonly cloudtrailRoot: string;
   /** The Glue collector's hour files (`<dataDir>/raw/glue`); without it the Glue tables are left out. */
   readonly glueRoot?: string;
+  /** The Identity Center collector's snapshot files (`<dataDir>/raw/identity-center`); without it its tables are left out. */
+  readonly identityCenterRoot?: string;
   readonly from: Date;
   readonly to: Date;
   /** Table names (default all), loaded with the tables they read. */
@@ -51,6 +53,7 @@ export async function runLoad(options: RunLoadOptions): Promise<{ plan: LoadPlan
       tables,
       cloudtrailRoot: options.cloudtrailRoot,
       ...(options.glueRoot !== undefined ? { glueRoot: options.glueRoot } : {}),
+      ...(options.identityCenterRoot !== undefined ? { identityCenterRoot: options.identityCenterRoot } : {}),
       from: options.from,
       to: options.to,
       ledger,
@@ -70,6 +73,7 @@ export async function runLoad(options: RunLoadOptions): Promise<{ plan: LoadPlan
       dataDir: options.dataDir,
       cloudtrailRoot: options.cloudtrailRoot,
       ...(options.glueRoot !== undefined ? { glueRoot: options.glueRoot } : {}),
+      ...(options.identityCenterRoot !== undefined ? { identityCenterRoot: options.identityCenterRoot } : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.latenessHours !== undefined ? { latenessHours: options.latenessHours } : {}),

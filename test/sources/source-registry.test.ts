@@ -93,7 +93,14 @@ describe('the source registry', () => {
         s.tables.filter((t) => 'source' in t.input).map((t) => t.name),
       ),
     );
-    expect(collected).toEqual(['glue_job_runs', 'glue_job_metrics']);
+    expect(collected).toEqual([
+      'glue_job_runs',
+      'glue_job_metrics',
+      'identity_center_instances',
+      'identity_center_users',
+      'identity_center_applications',
+      'identity_center_application_assignments',
+    ]);
   });
 
   it('the raw relations are the local catalog’s views besides the curated tables and the ledger', async () => {

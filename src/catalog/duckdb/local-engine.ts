@@ -4,6 +4,7 @@ import { createDuckDbEngine, type DuckDbEngine } from '../../engines/duckdb/duck
 import { LocalCloudTrailSource } from '../../sources/cloudtrail/raw-duckdb.ts';
 import { LocalGlueSource } from '../../sources/glue/raw-duckdb.ts';
 import { isCollectedSource } from '../../sources/glue/schema.ts';
+import { LocalIdentityCenterSource } from '../../sources/identity-center/raw-duckdb.ts';
 import { SOURCES } from '../../sources/index.ts';
 import type { RawSourceName, TableDefinition } from '../table-definition.ts';
 import { TABLES } from '../tables/index.ts';
@@ -18,6 +19,8 @@ export interface LocalSources {
    * settings: that is the collector's input (captured API responses).
    */
   readonly glueCollected?: string;
+  /** The Identity Center collector's snapshot files (default `<dataDir>/raw/identity-center`). */
+  readonly identityCenterCollected?: string;
 }
 
 /** What the local catalog needs of the settings. */
@@ -62,6 +65,20 @@ export function glueRootOf(settings: LocalCatalogSettings): string | undefined {
 }
 
 /**
+ * The Identity Center snapshot root of the settings: `sources.identityCenterCollected`, else
+ * `<dataDir>/raw/identity-center`.
+ *
+ * @example
+ * ```ts
+ * identityCenterRootOf({ sources: { cloudtrail: '/t' }, dataDir: '/d' }) // '/d/raw/identity-center'
+ * ```
+ */
+export function identityCenterRootOf(settings: LocalCatalogSettings): string | undefined {
+  if (settings.sources.identityCenterCollected !== undefined) return settings.sources.identityCenterCollected;
+  return settings.dataDir === undefined ? undefined : path.join(settings.dataDir, 'raw', 'identity-center');
+}
+
+/**
  * The embedded engine with the local catalog: `cloudtrail_logs` and `cloudtrail_events_raw`
  * over the CloudTrail folder, `glue_job_runs_collected` and `glue_job_metrics_collected` over
  * the Glue collector's files, and a view per curated table over its Parquet partitions.
@@ -81,6 +98,8 @@ export async function openLocalEngine(
   const cloudtrail = new LocalCloudTrailSource(settings.sources.cloudtrail, files);
   const glueRoot = glueRootOf(settings);
   const glue = new LocalGlueSource(glueRoot ?? '', { scan: raw && glueRoot !== undefined });
+  const idcRoot = identityCenterRootOf(settings);
+  const identityCenter = new LocalIdentityCenterSource(idcRoot ?? '', { scan: raw && idcRoot !== undefined });
   const tables = options.tables ?? TABLES;
   return createDuckDbEngine({
     ...(options.threads ? { threads: options.threads } : {}),
@@ -88,10 +107,13 @@ export async function openLocalEngine(
     setup: async (run, warn) => {
       await cloudtrail.setup(run, warn);
       await glue.setup(run, warn);
+      await identityCenter.setup(run, warn);
       if (settings.dataDir !== undefined) await createCuratedViews(run, settings.dataDir, tables);
     },
     recover: async (error, run, warn) =>
-      (await cloudtrail.recover(error, run, warn)) || glue.recover(error, run, warn),
+      (await cloudtrail.recover(error, run, warn)) ||
+      (await glue.recover(error, run, warn)) ||
+      identityCenter.recover(error, run, warn),
   });
 }
 
@@ -118,16 +140,20 @@ export async function openLocalLoadEngine(
 ): Promise<LocalLoadEngine> {
   const cloudtrail = new LocalCloudTrailSource(settings.sources.cloudtrail, []);
   const glue = new LocalGlueSource(glueRootOf(settings) ?? '', { scan: false });
+  const identityCenter = new LocalIdentityCenterSource(identityCenterRootOf(settings) ?? '', { scan: false });
   const engine = await createDuckDbEngine({
     ...(options.threads ? { threads: options.threads } : {}),
     maxConnections: 1,
     setup: async (run, warn) => {
       await cloudtrail.setup(run, warn);
       await glue.setup(run, warn);
+      await identityCenter.setup(run, warn);
       await createCuratedViews(run, settings.dataDir, TABLES);
     },
     recover: async (error, run, warn) =>
-      (await cloudtrail.recover(error, run, warn)) || glue.recover(error, run, warn),
+      (await cloudtrail.recover(error, run, warn)) ||
+      (await glue.recover(error, run, warn)) ||
+      identityCenter.recover(error, run, warn),
   });
   return {
     engine,
@@ -142,6 +168,7 @@ export async function openLocalLoadEngine(
           run,
           warn,
         );
+        await identityCenter.useFiles(source, files, run, warn);
       });
     },
   };
