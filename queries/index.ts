@@ -17,6 +17,7 @@ export const QUERY_MODULES: Readonly<Record<string, () => Promise<{ default: unk
   'glue/week-over-week': () => import('./glue/week-over-week.ts'),
   'identity-center/account-instances-outside-allowlist': () =>
     import('./identity-center/account-instances-outside-allowlist.ts'),
+  'identity-center/application-assignments': () => import('./identity-center/application-assignments.ts'),
   'identity-center/applications': () => import('./identity-center/applications.ts'),
   'identity-center/duplicate-users': () => import('./identity-center/duplicate-users.ts'),
   'identity-center/failed-instance-calls': () => import('./identity-center/failed-instance-calls.ts'),

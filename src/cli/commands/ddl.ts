@@ -7,7 +7,8 @@ const USAGE = `Usage: lakeq ddl --trail-bucket B --accounts 111122223333,... --r
 Prints the Athena DDL of the catalog: the raw cloudtrail_logs table (partition projection over the
 trail's bucket), the cloudtrail_events_raw view, the raw Glue collector tables
 (glue_job_runs_collected, glue_job_metrics_collected over s3://<data-bucket>/<data-prefix>/raw/glue/,
-projected from --start-date), the curated hour-partitioned tables and the run ledger (lakeq_runs).`;
+projected from --start-date), the raw Identity Center snapshot tables (identity_center_*_collected over
+s3://<data-bucket>/<data-prefix>/raw/identity-center/), the curated tables and the run ledger (lakeq_runs).`;
 
 /** `lakeq ddl`: the statements that create lakeq's tables in Athena, to run once per database. */
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -47,6 +48,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   );
   const { curatedTableDdl } = await import('../../catalog/athena/curated-table-ddl.ts');
   const { collectedTablesDdl } = await import('../../sources/glue/raw-athena.ts');
+  const { snapshotTablesDdl } = await import('../../sources/identity-center/raw-athena.ts');
   const { TABLES } = await import('../../catalog/tables/index.ts');
   const { ledgerTableDdl } = await import('../../catalog/athena/ledger-ddl.ts');
   const statements: string[] = [];
@@ -68,6 +70,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       database: values.database ?? 'lakeq',
     };
     statements.push(...collectedTablesDdl(target, { startDate: values['start-date'] as string }));
+    statements.push(...snapshotTablesDdl(target, { startDate: values['start-date'] as string }));
     for (const table of TABLES) statements.push(curatedTableDdl(table, target));
     statements.push(ledgerTableDdl(target));
   } catch (error) {

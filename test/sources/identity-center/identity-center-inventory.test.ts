@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CompiledQuery } from 'kysely';
@@ -11,6 +11,7 @@ import inventoryVsChurn, {
   type InventoryVsChurnRow,
 } from '../../../queries/identity-center/inventory-vs-churn.ts';
 import { openLocalEngine } from '../../../src/catalog/duckdb/local-engine.ts';
+import { main } from '../../../src/cli/main.ts';
 import { runLoad } from '../../../src/ingest/run-load.ts';
 import { runQuery } from '../../../src/query/run-query.ts';
 import { createSampleContext, writeCloudTrailSample } from '../../../src/sources/cloudtrail/sample.ts';
@@ -19,6 +20,7 @@ import { hashEmail } from '../../../src/sources/identity-center/collect/records.
 import { collectIdentityCenter } from '../../../src/sources/identity-center/collect.ts';
 import { identityCenterSampleEstate } from '../../../src/sources/identity-center/sample/estate.ts';
 import { writeIdentityCenterSample } from '../../../src/sources/identity-center/sample.ts';
+import { captureIO } from '../../support/capture-io.ts';
 
 const FROM = new Date('2026-11-01T00:00:00Z');
 const TO = new Date('2026-11-08T00:00:00Z');
@@ -200,6 +202,70 @@ describe('the Identity Center inventory on the sample estate', () => {
     );
     expect(outside.some).toHaveLength(outside.all.length - 1);
     expect(outside.some.some((r) => r.owner_account_id === outside.allowed)).toBe(false);
+  });
+
+  it("lakeq report identity-center: the blog post's three CSVs of the latest snapshot", async () => {
+    const out = dirs('report');
+    const io = captureIO();
+    const code = await main(
+      [
+        'report',
+        'identity-center',
+        '--out',
+        out,
+        '--data-dir',
+        dirs('data'),
+        '--source',
+        `cloudtrail=${dirs('cloudtrail')}`,
+      ],
+      io,
+    );
+    expect(io.stderr()).toBe('');
+    expect(code).toBe(0);
+    const idc = identityCenterSampleEstate({ from: FROM, to: TO, accounts: 3, seed: 1 });
+    const csv = async (name: string) => (await readFile(path.join(out, name), 'utf8')).trimEnd().split('\n');
+    const instances = await csv('instances.csv');
+    expect(instances[0]).toBe(
+      'account_id,identity_store_id,instance_arn,owner_account_id,instance_type,status,created_date,region,name,users,applications,snapshot_day',
+    );
+    expect(instances).toHaveLength(idc.instances.length + 1);
+    const dup = await csv('duplicate-users.csv');
+    expect(dup[0]).toBe(
+      'kind,email,identity_stores,users,identity_store_ids,instance_arns,account_ids,user_names,snapshot_day',
+    );
+    // The estate's own count: addresses (lower-cased) in two identity stores or more; users without one.
+    const stores = new Map<string, Set<string>>();
+    for (const i of idc.instances)
+      for (const u of i.users)
+        for (const e of u.emails) {
+          const email = e.value.toLowerCase();
+          stores.set(email, new Set([...(stores.get(email) ?? []), i.identityStoreId]));
+        }
+    const shared = [...stores.values()].filter((s) => s.size > 1).length;
+    const none = idc.instances.flatMap((i) => i.users).filter((u) => u.emails.length === 0).length;
+    expect(shared).toBeGreaterThan(2);
+    expect(dup.filter((l) => l.startsWith('duplicate,'))).toHaveLength(shared);
+    expect(dup.filter((l) => l.startsWith('no_email,,1,1,'))).toHaveLength(none);
+    const assignments = await csv('application-assignments.csv');
+    const total = idc.instances.flatMap((i) => i.applications).reduce((n, a) => n + a.assignments.length, 0);
+    expect(assignments).toHaveLength(total + 1);
+    expect(io.stdout()).toMatch(
+      new RegExp(
+        `^wrote the Identity Center report of the snapshot of ${DAY}: .*instances\\.csv \\(${idc.instances.length} rows\\)`,
+      ),
+    );
+
+    // No snapshot loaded: one line saying so, exit 1.
+    const empty = captureIO();
+    await mkdir(dirs('empty-data'), { recursive: true });
+    expect(
+      await main(
+        ['report', 'identity-center', '--out', dirs('report-2'), '--data-dir', dirs('empty-data')],
+        empty,
+      ),
+    ).toBe(1);
+    expect(empty.stderr().trim().split('\n')).toHaveLength(1);
+    expect(empty.stderr()).toContain('no Identity Center snapshot is loaded');
   });
 
   it('a later collection the same day replaces the day, never duplicates it; an unchanged one reloads nothing', async () => {
