@@ -1,21 +1,11 @@
 import { CompiledQuery } from 'kysely';
 import type { Engine } from '../engines/engine.ts';
 import { HOUR_MS } from './hours.ts';
+import type { DroppedRecords } from './ledger.ts';
 import type { PlannedPartition } from './load-plan.ts';
 import type { SourceFile } from './source-file.ts';
 
-/** Records a load read but could not place in any partition, by reason. */
-export interface DroppedRecords {
-  /** No `eventTime`, or one that is not a time (`"not-a-time"`, `"10:61"`). */
-  readonly noTime: number;
-  /** An `eventTime` after the load ran. */
-  readonly future: number;
-  /**
-   * An `eventTime` in an hour its file is never read for: more than the lateness bound before
-   * the file's delivery, or after it. Such a record reaches no partition.
-   */
-  readonly outsideHours: number;
-}
+export type { DroppedRecords };
 
 /**
  * The hour a file is accounted in (its delivery hour, or the first hour of its day folder for a

@@ -2,7 +2,19 @@ import path from 'node:path';
 import { z } from 'zod';
 import { storeAt } from '../storage/local-folder-store.ts';
 import type { AppendLog, ObjectStore } from '../storage/object-store.ts';
-import type { DroppedRecords } from './dropped-records.ts';
+
+/** Records a load read but could not place in any partition, by reason. */
+export interface DroppedRecords {
+  /** No `eventTime`, or one that is not a time (`"not-a-time"`, `"10:61"`). */
+  readonly noTime: number;
+  /** An `eventTime` after the load ran. */
+  readonly future: number;
+  /**
+   * An `eventTime` in an hour its file is never read for: more than the lateness bound before
+   * the file's delivery, or after it. Such a record reaches no partition.
+   */
+  readonly outsideHours: number;
+}
 
 /** One row per (table, partition, run): what a load did to a partition. */
 export interface LedgerRow {

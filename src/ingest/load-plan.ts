@@ -30,7 +30,16 @@ export interface PlannedPartition extends HourPartition {
   readonly fingerprint: string;
   /** The raw files that can hold the hour's rows (source tables only): CloudTrail logs or the hour's collected file. */
   readonly files: readonly SourceFile[];
+  /**
+   * The partition holds this many rows now, and a rebuild with fewer than half of them is
+   * refused (kept, named, recorded): a file damaged or emptied in place must not shrink good
+   * data. Absent with `force` or `allowShrink`, or for a partition too small to judge.
+   */
+  readonly keepAbove?: number;
 }
+
+/** A partition with fewer rows than this is not guarded against shrinking by half. */
+export const SHRINK_GUARD_MIN_ROWS = 10;
 
 /** Hours of one table within a span of at most `maxPartitionsPerBatch` hours, written by one transform run. */
 export interface LoadBatch {
@@ -206,7 +215,15 @@ export async function planLoad(options: PlanOptions): Promise<LoadPlan> {
       }
       const reason: LoadReason =
         options.force && last?.fingerprint === fingerprint ? 'forced' : last ? 'changed' : 'new';
-      planned.push({ ...partition, start, reason, fingerprint, files: hourFiles });
+      const guard = !options.force && !options.allowShrink && last && last.rows >= SHRINK_GUARD_MIN_ROWS;
+      planned.push({
+        ...partition,
+        start,
+        reason,
+        fingerprint,
+        files: hourFiles,
+        ...(guard ? { keepAbove: last.rows } : {}),
+      });
     }
     batches.push(...contiguousBatches(table, planned, max));
   }

@@ -94,7 +94,7 @@ export async function executeLocalPlan(plan: LoadPlan, options: ExecuteOptions):
             totals.loaded++;
             totals.rows += row.rows;
             totals.bytes += row.bytes;
-          } else {
+          } else if (row.status === 'failed') {
             totals.failed++;
             if (row.error && !errors.includes(row.error)) errors.push(row.error);
           }
@@ -179,6 +179,25 @@ async function loadBatch(
     const rows: LedgerRow[] = [];
     for (const partition of batch.partitions) {
       const expected = counts.get(`${partition.dt}/${partition.hour}`) ?? 0;
+      if (partition.keepAbove !== undefined && expected * 2 < partition.keepAbove) {
+        // Rebuilt, it would hold less than half its rows: keep what is there and say why.
+        rows.push({
+          ...common,
+          dt: partition.dt,
+          hour: partition.hour,
+          status: 'skipped',
+          rows: 0,
+          bytes: 0,
+          fingerprint: partition.fingerprint,
+          sourceFiles: partition.files.length,
+          quarantined: skipped.filter((s) => partition.files.some((f) => f.path === s.path)),
+          engineQueryIds: [],
+          startedAt,
+          finishedAt: new Date().toISOString(),
+          error: `rebuilt from its files it would drop from ${partition.keepAbove} to ${expected} rows: kept its ${partition.keepAbove} rows (--allow-shrink replaces it)`,
+        });
+        continue;
+      }
       const written = await writePartition(
         engine,
         options.dataDir,

@@ -178,7 +178,9 @@ export async function runLocally(machine: AslMachine, options: LocalRunOptions):
     },
   });
   const onAbort = () => execution.abort();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
+  // An abort that came while the run was being set up (claimed, locked) stops it too.
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const output = (await execution.result) as Json;
     return { status: 'SUCCEEDED', output, attempts };

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +29,11 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
+/** Backfill runs are named by the second they start: two identical loads in one second collapse. */
+const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1005 - (Date.now() % 1000)));
+
 const load = async (source: string, ...extra: string[]) => {
+  await nextSecond();
   const io = captureIO();
   const code = await main(
     [
@@ -100,5 +104,63 @@ describe('a load never replaces good data with less because inputs went missing'
     expect(replaced.code).toBe(0);
     expect(replaced.err).not.toContain('kept ');
     expect(await rowsOf()).toEqual([{ hour: '10', n: 2 }]);
+  });
+
+  it('keeps a partition that a damaged file would shrink by more than half; --allow-shrink replaces it', async () => {
+    const own = path.join(root, 'damaged');
+    const ownTrail = path.join(own, 'trail');
+    const ownData = path.join(own, 'data');
+    const times = Array.from({ length: 12 }, (_, i) => `2026-11-02T12:${String(i * 4).padStart(2, '0')}:00Z`);
+    const [only] = await writeRecordsInS3Layout(
+      ownTrail,
+      times.map((time) =>
+        ssoCall({ time, eventName: 'CreateInstance', account: '111122223333', actorArn: ADMIN_ROLE_ARN }),
+      ),
+    );
+    const run = async (...extra: string[]) => {
+      await nextSecond();
+      const io = captureIO();
+      const args = [
+        'load',
+        '--from',
+        '2026-11-02T12',
+        '--to',
+        '2026-11-02T13',
+        '--data-dir',
+        ownData,
+        '--source',
+        `cloudtrail=${ownTrail}`,
+      ];
+      return { code: await main([...args, ...extra], io), err: io.stderr() };
+    };
+    expect((await run()).code).toBe(0);
+    // The file is still there, but overwritten in place with something unreadable.
+    await writeFile(only ?? '', 'not gzip at all');
+    const kept = await run();
+    expect(kept.code, kept.err).toBe(0);
+    expect(kept.err).toContain(
+      'kept cloudtrail_events 2026-11-02/12: rebuilt from its files it would drop from 12 to 0 rows',
+    );
+    const count = async () => {
+      const io = captureIO();
+      await main(
+        [
+          'sql',
+          'select count(*) as n from cloudtrail_events',
+          '--format',
+          'csv',
+          '--data-dir',
+          ownData,
+          '--source',
+          `cloudtrail=${ownTrail}`,
+        ],
+        io,
+      );
+      return io.stdout();
+    };
+    expect(await count()).toBe('n\n12\n');
+    const replaced = await run('--allow-shrink');
+    expect(replaced.code, replaced.err).toBe(0);
+    expect(await count()).not.toBe('n\n12\n');
   });
 });

@@ -19,6 +19,7 @@ export interface StoredPartition {
   readonly reason: LoadReason;
   readonly fingerprint: string;
   readonly files: readonly { path: string; size: number; mtimeMs: number; deliveredAt?: string }[];
+  readonly keepAbove?: number;
 }
 
 /** One batch: consecutive hours of one table, written by one UNLOAD (or one local transform). */
@@ -107,6 +108,7 @@ export function storedPlan(
           mtimeMs: f.mtimeMs,
           ...(f.deliveredAt ? { deliveredAt: f.deliveredAt.toISOString() } : {}),
         })),
+        ...(p.keepAbove !== undefined ? { keepAbove: p.keepAbove } : {}),
       });
     }
     flush();
@@ -295,6 +297,7 @@ export function toLoadBatch(batch: StoredBatch): LoadBatch {
           ...(f.deliveredAt ? { deliveredAt: new Date(f.deliveredAt) } : {}),
         }),
       ),
+      ...(p.keepAbove !== undefined ? { keepAbove: p.keepAbove } : {}),
     })),
   };
 }
