@@ -38,12 +38,39 @@ export interface SdkIdentityCenterApiOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-interface Sdk {
-  readonly organizations: typeof import('@aws-sdk/client-organizations');
-  readonly ssoAdmin: typeof import('@aws-sdk/client-sso-admin');
-  readonly identitystore: typeof import('@aws-sdk/client-identitystore');
-  readonly sts: typeof import('@aws-sdk/client-sts');
+/** The SDK's clients and commands the source uses, imported at the first call. */
+async function loadSdk() {
+  // Destructured by name, so the IAM policy test sees which client each command comes from.
+  const { OrganizationsClient, ListAccountsCommand } = await import('@aws-sdk/client-organizations');
+  const {
+    SSOAdminClient,
+    ListInstancesCommand,
+    DescribeInstanceCommand,
+    ListApplicationsCommand,
+    ListApplicationAssignmentsCommand,
+  } = await import('@aws-sdk/client-sso-admin');
+  const { IdentitystoreClient, ListUsersCommand } = await import('@aws-sdk/client-identitystore');
+  const { STSClient, GetCallerIdentityCommand, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
+  return {
+    OrganizationsClient,
+    SSOAdminClient,
+    IdentitystoreClient,
+    STSClient,
+    listAccounts: (input: { MaxResults: number; NextToken?: string }) => new ListAccountsCommand(input),
+    listInstances: (input: { MaxResults: number; NextToken?: string }) => new ListInstancesCommand(input),
+    describeInstance: (input: { InstanceArn: string }) => new DescribeInstanceCommand(input),
+    listApplications: (input: { InstanceArn: string; MaxResults: number; NextToken?: string }) =>
+      new ListApplicationsCommand(input),
+    listApplicationAssignments: (input: { ApplicationArn: string; MaxResults: number; NextToken?: string }) =>
+      new ListApplicationAssignmentsCommand(input),
+    listUsers: (input: { IdentityStoreId: string; MaxResults: number; NextToken?: string }) =>
+      new ListUsersCommand(input),
+    getCallerIdentity: () => new GetCallerIdentityCommand({}),
+    assumeRole: (input: { RoleArn: string; RoleSessionName: string }) => new AssumeRoleCommand(input),
+  };
 }
+
+type Sdk = Awaited<ReturnType<typeof loadSdk>>;
 
 interface Credentials {
   readonly accessKeyId: string;
@@ -71,15 +98,7 @@ export function createSdkIdentityCenterApi(options: SdkIdentityCenterApiOptions 
   };
   let sdk: Promise<Sdk> | undefined;
   const load = (): Promise<Sdk> => {
-    sdk ??= (async () => {
-      const [organizations, ssoAdmin, identitystore, sts] = await Promise.all([
-        import('@aws-sdk/client-organizations'),
-        import('@aws-sdk/client-sso-admin'),
-        import('@aws-sdk/client-identitystore'),
-        import('@aws-sdk/client-sts'),
-      ]);
-      return { organizations, ssoAdmin, identitystore, sts };
-    })();
+    sdk ??= loadSdk();
     return sdk;
   };
   const retry = <T>(call: () => Promise<T>) =>
@@ -89,7 +108,7 @@ export function createSdkIdentityCenterApi(options: SdkIdentityCenterApiOptions 
   let stsClient: STSClient | undefined;
   const sts = async () => {
     const s = await load();
-    stsClient ??= new s.sts.STSClient(base);
+    stsClient ??= new s.STSClient(base);
     return stsClient;
   };
   let identity: Promise<{ account: string | null; partition: string }> | undefined;
@@ -97,7 +116,7 @@ export function createSdkIdentityCenterApi(options: SdkIdentityCenterApiOptions 
     identity ??= (async () => {
       const s = await load();
       const client = await sts();
-      const out = await retry(() => client.send(new s.sts.GetCallerIdentityCommand({})));
+      const out = await retry(() => client.send(s.getCallerIdentity()));
       const partition = /^arn:([^:]+):/.exec(out.Arn ?? '')?.[1] ?? 'aws';
       return { account: out.Account ?? null, partition };
     })();
@@ -117,8 +136,8 @@ export function createSdkIdentityCenterApi(options: SdkIdentityCenterApiOptions 
             const config = { ...base, region: name, ...(credentials ? { credentials } : {}) };
             return {
               s,
-              sso: new s.ssoAdmin.SSOAdminClient(config),
-              store: new s.identitystore.IdentitystoreClient(config),
+              sso: new s.SSOAdminClient(config),
+              store: new s.IdentitystoreClient(config),
             };
           })();
           return clients;
@@ -127,20 +146,17 @@ export function createSdkIdentityCenterApi(options: SdkIdentityCenterApiOptions 
         regional = {
           async listInstances(nextToken) {
             const c = await get();
-            const command = new c.s.ssoAdmin.ListInstancesCommand({
-              MaxResults: LIST_PAGE_SIZE,
-              ...token(nextToken),
-            });
+            const command = c.s.listInstances({ MaxResults: LIST_PAGE_SIZE, ...token(nextToken) });
             return retry(() => c.sso.send(command));
           },
           async describeInstance(instanceArn) {
             const c = await get();
-            const command = new c.s.ssoAdmin.DescribeInstanceCommand({ InstanceArn: instanceArn });
+            const command = c.s.describeInstance({ InstanceArn: instanceArn });
             return retry(() => c.sso.send(command));
           },
           async listUsers(identityStoreId, nextToken) {
             const c = await get();
-            const command = new c.s.identitystore.ListUsersCommand({
+            const command = c.s.listUsers({
               IdentityStoreId: identityStoreId,
               MaxResults: LIST_PAGE_SIZE,
               ...token(nextToken),
@@ -149,7 +165,7 @@ export function createSdkIdentityCenterApi(options: SdkIdentityCenterApiOptions 
           },
           async listApplications(instanceArn, nextToken) {
             const c = await get();
-            const command = new c.s.ssoAdmin.ListApplicationsCommand({
+            const command = c.s.listApplications({
               InstanceArn: instanceArn,
               MaxResults: LIST_PAGE_SIZE,
               ...token(nextToken),
@@ -158,7 +174,7 @@ export function createSdkIdentityCenterApi(options: SdkIdentityCenterApiOptions 
           },
           async listApplicationAssignments(applicationArn, nextToken) {
             const c = await get();
-            const command = new c.s.ssoAdmin.ListApplicationAssignmentsCommand({
+            const command = c.s.listApplicationAssignments({
               ApplicationArn: applicationArn,
               MaxResults: LIST_PAGE_SIZE,
               ...token(nextToken),
@@ -180,9 +196,9 @@ export function createSdkIdentityCenterApi(options: SdkIdentityCenterApiOptions 
     callerAccount: async () => (await callerIdentity()).account,
     async listAccounts(nextToken) {
       const s = await load();
-      orgClient ??= new s.organizations.OrganizationsClient(base);
+      orgClient ??= new s.OrganizationsClient(base);
       const client = orgClient;
-      const command = new s.organizations.ListAccountsCommand({
+      const command = s.listAccounts({
         MaxResults: LIST_ACCOUNTS_PAGE_SIZE,
         ...(nextToken ? { NextToken: nextToken } : {}),
       });
@@ -202,9 +218,7 @@ export function createSdkIdentityCenterApi(options: SdkIdentityCenterApiOptions 
           const s = await load();
           const client = await sts();
           const out = await retry(() =>
-            client.send(
-              new s.sts.AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: ROLE_SESSION_NAME }),
-            ),
+            client.send(s.assumeRole({ RoleArn: roleArn, RoleSessionName: ROLE_SESSION_NAME })),
           );
           const c = out.Credentials;
           if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
