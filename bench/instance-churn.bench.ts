@@ -193,7 +193,7 @@ export async function runInstanceChurn(): Promise<BenchResult> {
     const load = await timed(() =>
       runLoad({
         dataDir,
-        cloudtrailRoot: folder,
+        roots: { cloudtrail: folder },
         from: new Date(from),
         to: new Date(to),
         // Every hour of the window counts as finished, whatever the machine's clock says.

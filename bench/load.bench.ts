@@ -2,7 +2,7 @@
  * The load: raw CloudTrail files to the hour-partitioned Parquet tables.
  *
  * 1. Throughput over the cached sample (`LAKEQ_BENCH_EVENTS`, default 1,000,000 events):
- *    - lakeq: `runLoad({ dataDir, cloudtrailRoot, from, to })` of the sample's window into a fresh
+ *    - lakeq: `runLoad({ dataDir, roots: { cloudtrail }, from, to })` of the sample's window into a fresh
  *      data folder (both curated tables, as `lakeq load` does);
  *    - baseline: one DuckDB statement over the same files (a glob), `COPY (SELECT <cloudtrail_events'
  *      columns>, dt, hour FROM <read_json with lakeq's record struct type, unnest(Records), the column
@@ -186,7 +186,7 @@ async function lakeqLoad(cloudtrailRoot: string, from: Date, to: Date, now: Date
     const { value, counts } = await countingFs(cloudtrailRoot, () =>
       runLoad({
         dataDir,
-        cloudtrailRoot,
+        roots: { cloudtrail: cloudtrailRoot },
         from,
         to,
         now,

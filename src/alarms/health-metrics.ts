@@ -1,7 +1,7 @@
 import { TABLES } from '../catalog/tables/index.ts';
 import { floorHour, HOUR_MS, hourKey } from '../ingest/hours.ts';
 import type { LedgerRow } from '../ingest/ledger.ts';
-import { readsCollectedFiles } from '../sources/index.ts';
+import { readsCollectedFiles } from '../sources/registry.ts';
 
 /** The names of the health metrics the ETL publishes in namespace `lakeq`. */
 export const HEALTH_METRICS = {

@@ -4,7 +4,16 @@
  */
 
 /**
- * The raw sources a curated table can read: CloudTrail log files, or the collector's hourly
+ * The raw source names curated tables can read, one key per name. Each source declares its own
+ * in its `schema.ts` (`declare module '../../catalog/table-definition.ts' { interface
+ * RawSourceNames { cloudtrail: true } }`), so a new source adds names without editing this file
+ * and a misspelt `input: { source }` still fails to compile.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in each source's schema.ts
+export interface RawSourceNames {}
+
+/**
+ * A raw source a curated table can read: the CloudTrail log files, or the collector's hourly
  * NDJSON files of Glue job runs and metrics (see src/sources/glue/schema.ts).
  *
  * @example
@@ -12,15 +21,7 @@
  * const input: TableDefinition['input'] = { source: 'glue-job-runs' satisfies RawSourceName };
  * ```
  */
-export type RawSourceName =
-  | 'cloudtrail'
-  | 'glue-job-runs'
-  | 'glue-job-metrics'
-  // The Identity Center collector's daily snapshot files (src/sources/identity-center/schema.ts).
-  | 'identity-center-instances'
-  | 'identity-center-users'
-  | 'identity-center-applications'
-  | 'identity-center-application-assignments';
+export type RawSourceName = keyof RawSourceNames;
 
 /** The hour partition keys, in order: `dt='YYYY-MM-DD'`, `hour='HH'` (UTC). */
 export const PARTITION_KEYS = [

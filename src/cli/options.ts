@@ -167,8 +167,9 @@ export async function settingsFrom(values: CommonValues): Promise<LakeqSettings>
 }
 
 /**
- * What a local state machine run reads, from the settings: the data folder, the CloudTrail
- * folder and the Glue collector's input (captured API responses) with its prices.
+ * What a local state machine run reads, from the settings: the data folder, each source's input
+ * (the CloudTrail folder, the Glue collector's captured API responses), the prices and the Region
+ * its collectors use.
  *
  * @example
  * ```ts
@@ -178,11 +179,9 @@ export async function settingsFrom(values: CommonValues): Promise<LakeqSettings>
 export function localRunSources(settings: LakeqSettings) {
   return {
     dataDir: settings.dataDir,
-    cloudtrailRoot: settings.sources.cloudtrail,
-    glue: {
-      captured: settings.sources.glue,
-      prices: settings.pricing.glue,
-      ...(settings.aws.region ? { region: settings.aws.region } : {}),
-    },
+    sources: settings.sources,
+    pricing: settings.pricing,
+    sourceSettings: settings.sourceSettings,
+    ...(settings.aws.region ? { region: settings.aws.region } : {}),
   };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ENGINE_NAMES, type EngineName, LakeqError } from '../engines/engine.ts';
 import { DEFAULT_GLUE_PRICES, type GluePrices, gluePricesSchema } from '../sources/glue/collect/prices.ts';
+import { SOURCES } from '../sources/index.ts';
 
 /** The name of the settings file looked for in the working directory. */
 export const CONFIG_FILE = 'lakeq.config.json';
@@ -11,17 +12,19 @@ const configSchema = z
   .object({
     dataDir: z.string().min(1).optional().describe('local data folder (default ./lakeq-data)'),
     engine: z.enum(ENGINE_NAMES).optional().describe('default engine (default duckdb)'),
+    // One key per registered source (src/sources/index.ts): the folder it is read from.
     sources: z
-      .object({
-        cloudtrail: z.string().min(1).optional().describe('CloudTrail logs in the S3 layout'),
-        glue: z
-          .string()
-          .min(1)
-          .optional()
-          .describe('captured Glue API responses: jobs/, job-runs/, metrics/ (AWS CLI output)'),
-      })
+      .object(
+        Object.fromEntries(
+          SOURCES.map((s) => [s.name, z.string().min(1).optional().describe(s.input.description)]),
+        ),
+      )
       .strict()
       .optional(),
+    // A source's own section (SourceDefinition.settings): `identityCenter`.
+    ...Object.fromEntries(
+      SOURCES.flatMap((s) => (s.settings ? [[s.settings.key, s.settings.schema.optional()]] : [])),
+    ),
     pricing: z
       .object({
         glue: gluePricesSchema.optional().describe('USD per DPU-hour by execution class and Region'),
@@ -67,13 +70,16 @@ export type LakeqConfigFile = z.infer<typeof configSchema>;
 export interface LakeqSettings {
   readonly dataDir: string;
   readonly engine: EngineName;
-  readonly sources: {
-    readonly cloudtrail: string;
-    /** The Glue collector's input locally: captured API responses (default `<dataDir>/raw/glue-api`). */
-    readonly glue: string;
-  };
+  /**
+   * Each registered source's input folder, by source name (default `<dataDir>/raw/<its default
+   * folder>`): CloudTrail's logs in `cloudtrail`, the Glue collector's captured API responses in
+   * `glue` (default `<dataDir>/raw/glue-api`). See `SourceDefinition.input`.
+   */
+  readonly sources: Readonly<Record<string, string>>;
   /** Prices the collectors use for estimated costs. */
   readonly pricing: { readonly glue: GluePrices };
+  /** Each source's own section of the file (`SourceDefinition.settings`), parsed, by source name; absent when the file has none. */
+  readonly sourceSettings: Readonly<Record<string, unknown>>;
   /** Thresholds of the default alarms (src/alarms/alarms.ts). */
   readonly alarms: { readonly glueDailyCostUsd?: number };
   readonly aws: {
@@ -135,15 +141,16 @@ export async function loadSettings(
   const dataDir = overrides.dataDir
     ? path.resolve(cwd, overrides.dataDir)
     : path.resolve(base, parsed.dataDir ?? './lakeq-data');
-  const unknownSource = Object.keys(overrides.sources ?? {}).find((s) => s !== 'cloudtrail' && s !== 'glue');
+  const names = SOURCES.map((s) => s.name);
+  const unknownSource = Object.keys(overrides.sources ?? {}).find((s) => !names.includes(s));
   if (unknownSource) {
     throw new LakeqError(
       'BAD_OPTION',
-      `unknown source "${unknownSource}" in --source (known: cloudtrail, glue)`,
+      `unknown source "${unknownSource}" in --source (known: ${names.join(', ')})`,
       { usage: true },
     );
   }
-  const source = (name: 'cloudtrail' | 'glue', fallback: string) => {
+  const source = (name: string, fallback: string) => {
     const override = overrides.sources?.[name];
     if (override) return path.resolve(cwd, override);
     const fromFile = parsed.sources?.[name];
@@ -155,8 +162,14 @@ export async function loadSettings(
   return {
     dataDir,
     engine: overrides.engine ?? parsed.engine ?? 'duckdb',
-    sources: { cloudtrail: source('cloudtrail', 'cloudtrail'), glue: source('glue', 'glue-api') },
+    sources: Object.fromEntries(SOURCES.map((s) => [s.name, source(s.name, s.input.defaultFolder)])),
     pricing: { glue: parsed.pricing?.glue ?? DEFAULT_GLUE_PRICES },
+    sourceSettings: Object.fromEntries(
+      SOURCES.flatMap((s) => {
+        const section = s.settings ? (parsed as Record<string, unknown>)[s.settings.key] : undefined;
+        return section === undefined ? [] : [[s.name, section]];
+      }),
+    ),
     alarms: parsed.alarms?.glueDailyCostUsd ? { glueDailyCostUsd: parsed.alarms.glueDailyCostUsd } : {},
     aws: {
       ...(region ? { region } : {}),

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { LakeqSettings } from '../config/lakeq-config.ts';
 import { LakeqError } from '../engines/engine.ts';
-import type { CloudTrailLogsOptions } from '../sources/cloudtrail/raw-athena.ts';
+import { SOURCES } from '../sources/index.ts';
+import type { SourceDefinition, SourceOnAws } from '../sources/source-definition.ts';
 
 /** The deploy settings file looked for in the working directory (lakeq.config.json's schema is strict). */
 export const DEPLOY_CONFIG_FILE = 'lakeq.deploy.json';
@@ -26,6 +27,11 @@ const name = (max: number) =>
     .max(max)
     .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, - _ . only');
 
+/** The sources' sections (`trail`), by key: each source with settings on AWS checks its own. */
+const SOURCE_SECTIONS: Readonly<Record<string, z.ZodType>> = Object.fromEntries(
+  SOURCES.flatMap((s) => (s.aws?.section ? [[s.aws.section.key, s.aws.section.schema]] : [])),
+);
+
 const deployFileSchema = z
   .object({
     accountId: z.string().regex(/^\d{12}$/, 'must be 12 digits'),
@@ -36,16 +42,7 @@ const deployFileSchema = z
     resultsLocation: s3Uri.optional(),
     bytesScannedCutoffPerQuery: z.number().int().min(10_000_000).optional(),
     data: z.object({ bucket: z.string().min(3), prefix: z.string().optional() }).strict(),
-    trail: z
-      .object({
-        bucket: z.string().min(3),
-        prefix: z.string().optional(),
-        organizationId: z.string().optional(),
-        accounts: z.array(z.string()).min(1),
-        regions: z.array(z.string()).min(1),
-        startDate: z.string(),
-      })
-      .strict(),
+    ...SOURCE_SECTIONS,
     roles: z
       .object({
         stateMachine: roleArn,
@@ -119,7 +116,13 @@ export interface DeployConfig {
   readonly resultsLocation: string;
   readonly bytesScannedCutoffPerQuery?: number;
   readonly data: { readonly bucket: string; readonly prefix: string };
-  readonly trail: CloudTrailLogsOptions;
+  /**
+   * Each source's section of the file (`SourceAws.section`), as its schema parsed it, by source
+   * name: `cloudtrail` is the `trail` section. `sourcesOnAws` applies them.
+   */
+  readonly sources: Readonly<Record<string, unknown>>;
+  /** The first day the raw tables project: the `startDate` of the first source section that has one (`trail.startDate`). */
+  readonly startDate: string;
   readonly roles: {
     readonly stateMachine: string;
     readonly lambda: string;
@@ -244,7 +247,18 @@ export function resolveDeployConfig(
   const prefix = (f.data.prefix ?? '').replace(/^\/+|\/+$/g, '');
   const dataRoot = `s3://${f.data.bucket}/${prefix ? `${prefix}/` : ''}`;
   const configuredWorkGroup = settings.aws.athena.workGroup;
-  const trailPrefix = (f.trail.prefix ?? '').replace(/^\/+|\/+$/g, '');
+  const sections: Readonly<Record<string, unknown>> = f;
+  const sources = Object.fromEntries(
+    SOURCES.flatMap((s) => (s.aws?.section ? [[s.name, sections[s.aws.section.key]]] : [])),
+  );
+  const startDate = Object.values(sources)
+    .map(startDateOf)
+    .find((d) => d !== undefined);
+  if (startDate === undefined) {
+    throw new LakeqError('BAD_DEPLOY_CONFIG', `${source}: no source section names a startDate`, {
+      usage: true,
+    });
+  }
   return {
     accountId: overrides.accountId ?? f.accountId,
     region,
@@ -259,15 +273,8 @@ export function resolveDeployConfig(
     resultsLocation: f.resultsLocation ?? settings.aws.athena.outputLocation ?? `${dataRoot}athena-results/`,
     ...(f.bytesScannedCutoffPerQuery ? { bytesScannedCutoffPerQuery: f.bytesScannedCutoffPerQuery } : {}),
     data: { bucket: f.data.bucket, prefix },
-    trail: {
-      bucket: f.trail.bucket,
-      // One form for every user of it (DDL, IAM scopes, the Lambda's trail root): no slashes at the ends.
-      ...(trailPrefix ? { prefix: trailPrefix } : {}),
-      ...(f.trail.organizationId ? { organizationId: f.trail.organizationId } : {}),
-      accounts: f.trail.accounts,
-      regions: f.trail.regions,
-      startDate: f.trail.startDate,
-    },
+    sources,
+    startDate,
     roles: f.roles,
     lambda: {
       functionName: f.lambda?.functionName ?? 'lakeq-tasks',
@@ -301,6 +308,32 @@ export function resolveDeployConfig(
       ...(f.alarms?.glueDailyCostUsd ? { glueDailyCostUsd: f.alarms.glueDailyCostUsd } : {}),
     },
   };
+}
+
+/** A section's `startDate`, when it has one. */
+function startDateOf(section: unknown): string | undefined {
+  if (typeof section !== 'object' || section === null || !('startDate' in section)) return undefined;
+  return typeof section.startDate === 'string' ? section.startDate : undefined;
+}
+
+/**
+ * Every registered source with an AWS side, with its settings from the deploy file applied: its
+ * raw tables and views, where it is read in place, its root for the Lambda.
+ *
+ * @example
+ * ```ts
+ * sourcesOnAws(config).map(({ source, aws }) => [source.name, aws.tableInputs().map((t) => t.Name)])
+ * // [['cloudtrail', ['cloudtrail_logs']], ['glue', ['glue_job_runs_collected', 'glue_job_metrics_collected']]]
+ * ```
+ */
+export function sourcesOnAws(config: DeployConfig): { source: SourceDefinition; aws: SourceOnAws }[] {
+  const common = {
+    target: { bucket: config.data.bucket, prefix: config.data.prefix, database: config.database },
+    startDate: config.startDate,
+  };
+  return SOURCES.flatMap((source) =>
+    source.aws ? [{ source, aws: source.aws.fromSection(config.sources[source.name], common) }] : [],
+  );
 }
 
 /** ARNs of the deployed resources, computed from names so no resource waits for another's create. */

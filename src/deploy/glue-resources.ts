@@ -15,10 +15,7 @@ import {
   UpdateTableCommand,
   type UpdateTableCommandOutput,
 } from '@aws-sdk/client-glue';
-import type { CuratedTableTarget } from '../catalog/athena/curated-table-ddl.ts';
 import type { GlueTableInput } from '../catalog/athena/glue-table-input.ts';
-import { type CollectedTableOptions, collectedTableInput } from '../sources/glue/raw-athena.ts';
-import { COLLECTED_RELATIONS } from '../sources/glue/schema.ts';
 import { diffValues } from './diff-values.ts';
 import { absentIfNotFound, type Resource, sdkInput } from './resource.ts';
 
@@ -34,28 +31,6 @@ export interface GlueLike {
 
 const DATABASE_DESCRIPTION =
   'lakeq: the raw CloudTrail table and the curated hour-partitioned Parquet tables';
-
-/**
- * The raw tables over the Glue collector's files (`glue_job_runs_collected`,
- * `glue_job_metrics_collected`), which the `glue_job_runs` / `glue_job_metrics` loads read:
- * JSON, partitions projected on `dt` and `hour` from `startDate`.
- *
- * @example
- * ```ts
- * glueCollectedTableResources(glue, 'lakeq', { bucket: 'lake', prefix: 'lakeq' }, { startDate: config.trail.startDate })
- * // [glue-table lakeq.glue_job_runs_collected, glue-table lakeq.glue_job_metrics_collected]
- * ```
- */
-export function glueCollectedTableResources(
-  glue: GlueLike,
-  database: string,
-  target: Omit<CuratedTableTarget, 'database'>,
-  options: CollectedTableOptions,
-): Resource<Table>[] {
-  return COLLECTED_RELATIONS.map((r) =>
-    glueTableResource(glue, database, collectedTableInput(r, target, options)),
-  );
-}
 
 /**
  * The Glue database. An update changes the description and keeps the database's other settings.
@@ -88,7 +63,7 @@ export function glueDatabaseResource(glue: GlueLike, name: string): Resource<Dat
 }
 
 /**
- * A Glue table from its `TableInput` (raw `cloudtrail_logs`, a collected Glue relation or a curated table). Only the
+ * A Glue table from its `TableInput` (a source's raw table, such as `cloudtrail_logs`, or a curated table). Only the
  * members lakeq sets are compared, so the catalog's own additions (CreateTime, `transient_lastDdlTime`)
  * never cause an update; an update sends the whole TableInput, which replaces the table's definition.
  *

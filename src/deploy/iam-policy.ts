@@ -1,4 +1,5 @@
-import type { DeployConfig } from './deploy-config.ts';
+import { SOURCES } from '../sources/index.ts';
+import { type DeployConfig, sourcesOnAws } from './deploy-config.ts';
 import { stateMachineName } from './state-machine-resources.ts';
 
 /**
@@ -27,7 +28,8 @@ export interface PolicyValues {
   readonly workGroup: string;
   readonly data: S3Scope;
   readonly results: S3Scope;
-  readonly trail: S3Scope;
+  /** Where sources' raw inputs are read in place, by source name (`cloudtrail`: the trail's `AWSLogs/`). */
+  readonly raw: Readonly<Record<string, S3Scope>>;
   readonly lambdaFunction: string;
   readonly stateMachinePrefix: string;
   readonly scheduledStateMachine: string;
@@ -35,7 +37,12 @@ export interface PolicyValues {
   readonly dataSourceId: string;
   readonly dataSetPrefix: string;
   readonly roles: DeployConfig['roles'];
+  /** The role the Identity Center collector assumes in member accounts (`LAKEQ_IDENTITY_CENTER_MEMBER_ROLE`). */
+  readonly identityCenterMemberRole: string;
 }
+
+/** The member role's name when `lambda.environment` names none: what `lakeq iam-policy` prints the trust of. */
+export const DEFAULT_IDENTITY_CENTER_MEMBER_ROLE = 'lakeq-identity-center-read';
 
 /** A bucket and the key prefix (empty, or ending in `/`) lakeq uses in it. */
 export interface S3Scope {
@@ -116,6 +123,17 @@ const listPrefixOnly = (scope: S3Scope): PolicyCondition | undefined =>
   scope.keyPrefix === '' ? undefined : { StringLike: { 's3:prefix': [`${scope.keyPrefix}*`] } };
 const RESULTS_RW = ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
 
+/** The sources whose raw inputs are read in place on S3, with the word their statements are named with. */
+const RAW_READERS = SOURCES.flatMap((s) => (s.aws?.iamName ? [{ name: s.name, sid: s.aws.iamName }] : []));
+const rawScopes = (v: PolicyValues, name?: string): S3Scope[] =>
+  Object.entries(v.raw).flatMap(([source, scope]) => (name === undefined || source === name ? [scope] : []));
+/** `S3TrailRead`: Athena reads the trail's log files where CloudTrail delivers them. */
+const rawReadGrants: Grant[] = RAW_READERS.map((r) => ({
+  sid: `S3${r.sid}Read`,
+  actions: ['s3:GetObject'],
+  resources: (v) => rawScopes(v, r.name).map((scope) => objects(v, scope)),
+}));
+
 /** Athena runs queries with its caller's permissions: the catalog, the tables' files, the results. */
 const athenaQueryGrants = (tables: 'read' | 'write'): Grant[] => [
   { sid: 'AthenaQueries', actions: ATHENA_RUN, resources: workGroup },
@@ -129,10 +147,10 @@ const athenaQueryGrants = (tables: 'read' | 'write'): Grant[] => [
   {
     sid: 'S3Buckets',
     actions: [...BUCKET_READ, 's3:ListBucketMultipartUploads'],
-    resources: (v) => [v.data, v.results, v.trail].map((b) => s3(v, b.bucket)),
+    resources: (v) => [v.data, v.results, ...rawScopes(v)].map((b) => s3(v, b.bucket)),
   },
   { sid: 'S3QueryResults', actions: RESULTS_RW, resources: (v) => [objects(v, v.results)] },
-  { sid: 'S3TrailRead', actions: ['s3:GetObject'], resources: (v) => [objects(v, v.trail)] },
+  ...rawReadGrants,
   {
     sid: tables === 'write' ? 'S3LakeReadWrite' : 'S3LakeRead',
     actions: tables === 'write' ? [...RESULTS_RW, 's3:DeleteObject'] : ['s3:GetObject'],
@@ -200,7 +218,9 @@ export const POLICY_GRANTS: Readonly<Record<PolicyPrincipal, readonly Grant[]>> 
   // refreshes are the state machine's.
   lambda: [
     // Athena's reads, but S3 as below: the lake's objects and listings held to its prefix.
-    ...athenaQueryGrants('read').filter((g) => !['S3LakeRead', 'S3Buckets', 'S3TrailRead'].includes(g.sid)),
+    ...athenaQueryGrants('read').filter(
+      (g) => !['S3LakeRead', 'S3Buckets', ...rawReadGrants.map((r) => r.sid)].includes(g.sid),
+    ),
     { sid: 'S3ResultsBucket', actions: BUCKET_READ, resources: (v) => [s3(v, v.results.bucket)] },
     {
       sid: 'Logs',
@@ -218,12 +238,18 @@ export const POLICY_GRANTS: Readonly<Record<PolicyPrincipal, readonly Grant[]>> 
       resources: (v) => [s3(v, v.data.bucket)],
       condition: (v) => listPrefixOnly(v.data),
     },
-    {
-      sid: 'S3ListTrail',
-      actions: ['s3:ListBucket'],
-      resources: (v) => [s3(v, v.trail.bucket)],
-      condition: (v) => listPrefixOnly(v.trail),
-    },
+    // `S3ListTrail`: the Lambda lists the trail's folders (the planner), under its prefix only.
+    ...RAW_READERS.map(
+      (r): Grant => ({
+        sid: `S3List${r.sid}`,
+        actions: ['s3:ListBucket'],
+        resources: (v) => rawScopes(v, r.name).map((scope) => s3(v, scope.bucket)),
+        condition: (v) => {
+          const [scope] = rawScopes(v, r.name);
+          return scope ? listPrefixOnly(scope) : undefined;
+        },
+      }),
+    ),
     { sid: 'SpiceIngestionsList', actions: ['quicksight:ListIngestions'], resources: dataSets },
     {
       sid: 'GlueJobRunsRead',
@@ -232,6 +258,35 @@ export const POLICY_GRANTS: Readonly<Record<PolicyPrincipal, readonly Grant[]>> 
     },
     // GetMetricData and PutMetricData take no resource; PutMetricData is held to lakeq's namespace.
     { sid: 'GlueMetricsRead', actions: ['cloudwatch:GetMetricData'], resources: () => ['*'] },
+    // The Identity Center inventory (opt-in: LAKEQ_IDENTITY_CENTER_REGIONS): read-only lists and
+    // describes of the organization, instances, applications and users, in any account the
+    // member role is assumed in; the role itself only by its name.
+    // Without resource-level permissions: '*'.
+    {
+      sid: 'IdentityCenterOrganizationRead',
+      actions: ['organizations:ListAccounts', 'sso:ListInstances', 'sts:GetCallerIdentity'],
+      resources: () => ['*'],
+    },
+    {
+      sid: 'IdentityCenterInventoryRead',
+      actions: [
+        'sso:DescribeInstance',
+        'sso:ListApplications',
+        'sso:ListApplicationAssignments',
+        'identitystore:ListUsers',
+      ],
+      resources: (v) => [
+        `arn:${v.partition}:sso:::instance/*`,
+        `arn:${v.partition}:sso::*:application/*`,
+        `arn:${v.partition}:identitystore::*:identitystore/*`,
+        `arn:${v.partition}:identitystore:::user/*`,
+      ],
+    },
+    {
+      sid: 'IdentityCenterMemberRole',
+      actions: ['sts:AssumeRole'],
+      resources: (v) => [`arn:${v.partition}:iam::*:role/${v.identityCenterMemberRole}`],
+    },
     {
       sid: 'HealthMetrics',
       actions: ['cloudwatch:PutMetricData'],
@@ -370,7 +425,11 @@ const s3Scope = (uri: string): S3Scope => {
 
 /** The scope values of the policies, from the deploy settings. */
 export function policyValues(config: DeployConfig): PolicyValues {
-  const trailPrefix = [config.trail.prefix, 'AWSLogs'].filter(Boolean).join('/');
+  const raw = Object.fromEntries(
+    sourcesOnAws(config).flatMap(({ source, aws }) =>
+      aws.readScope === undefined ? [] : [[source.name, s3Scope(aws.readScope)]],
+    ),
+  );
   return {
     partition: config.partition,
     region: config.region,
@@ -380,7 +439,7 @@ export function policyValues(config: DeployConfig): PolicyValues {
     workGroup: config.workGroup,
     data: s3Scope(`s3://${config.data.bucket}/${config.data.prefix}`),
     results: s3Scope(config.resultsLocation),
-    trail: s3Scope(`s3://${config.trail.bucket}/${trailPrefix}/`),
+    raw,
     lambdaFunction: config.lambda.functionName,
     stateMachinePrefix: config.stateMachines.namePrefix,
     scheduledStateMachine: stateMachineName(config, config.schedule.stateMachine),
@@ -388,6 +447,8 @@ export function policyValues(config: DeployConfig): PolicyValues {
     dataSourceId: config.quicksight.dataSourceId,
     dataSetPrefix: 'lakeq-',
     roles: config.roles,
+    identityCenterMemberRole:
+      config.lambda.environment.LAKEQ_IDENTITY_CENTER_MEMBER_ROLE ?? DEFAULT_IDENTITY_CENTER_MEMBER_ROLE,
   };
 }
 
@@ -451,7 +512,8 @@ export function validatePolicyDocument(doc: unknown): string[] {
       if (!/^[a-z0-9-]+:[A-Za-z0-9*]+$/.test(a)) problems.push(`${at}: "${a}" is not service:Action`);
     if (!Array.isArray(s.Resource) || s.Resource.length === 0) problems.push(`${at}: no Resource`);
     for (const r of s.Resource ?? []) {
-      if (r !== '*' && !/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/.test(r))
+      // An account may be `*`: any account (a role of that name in every member account).
+      if (r !== '*' && !/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|\*)?:.+$/.test(r))
         problems.push(`${at}: "${r}" is not an ARN`);
       if (r.includes('${')) problems.push(`${at}: "${r}" has an unresolved placeholder`);
     }

@@ -12,7 +12,8 @@ import {
   type UpdateFunctionConfigurationCommandOutput,
 } from '@aws-sdk/client-lambda';
 import { pollWithBackoff } from '../engines/aws-polling.ts';
-import { arns, type DeployConfig } from './deploy-config.ts';
+import { sourceEnvName } from '../sources/registry.ts';
+import { arns, type DeployConfig, sourcesOnAws } from './deploy-config.ts';
 import { diffValues } from './diff-values.ts';
 import type { LambdaBundle } from './lambda-bundle.ts';
 import { absentIfNotFound, type Resource, type Sleep } from './resource.ts';
@@ -29,7 +30,7 @@ export interface LambdaLike {
 
 /**
  * The environment lambda-entry.ts reads (its AWS context: the data bucket for state and UNLOAD
- * output, the trail to list, the account of the QuickSight datasets), then `lambda.environment`
+ * output, each delivered source's root to list, the account of the QuickSight datasets), then `lambda.environment`
  * from the deploy file (which wins).
  *
  * @example
@@ -43,7 +44,12 @@ export function lambdaEnvironment(config: DeployConfig): Record<string, string> 
     LAKEQ_ATHENA_WORKGROUP: config.workGroup,
     LAKEQ_DATA_BUCKET: config.data.bucket,
     LAKEQ_DATA_PREFIX: config.data.prefix,
-    LAKEQ_CLOUDTRAIL_ROOT: `s3://${config.trail.bucket}${config.trail.prefix ? `/${config.trail.prefix}` : ''}`,
+    // Where the Lambda reads each delivered source in place: LAKEQ_CLOUDTRAIL_ROOT, s3://trail[/prefix].
+    ...Object.fromEntries(
+      sourcesOnAws(config).flatMap(({ source, aws }) =>
+        aws.root === undefined ? [] : [[sourceEnvName(source, 'ROOT'), aws.root]],
+      ),
+    ),
     LAKEQ_AWS_ACCOUNT_ID: config.accountId,
     LAKEQ_HOURLY_STATE_MACHINE_ARN: arns.stateMachine(
       config,

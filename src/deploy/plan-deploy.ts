@@ -8,24 +8,14 @@ import { createAthenaEngine } from '../engines/athena/athena-engine.ts';
 import { LakeqError } from '../engines/engine.ts';
 import type { LibraryQuery } from '../query/define-query.ts';
 import {
-  CLOUDTRAIL_EVENTS_RAW_VIEW,
-  cloudTrailEventsRawViewSql,
-  cloudTrailLogsTableInput,
-} from '../sources/cloudtrail/raw-athena.ts';
-import {
   type AthenaDeployLike,
   namedQueryIndex,
   namedQueryResource,
   workGroupResource,
 } from './athena-resources.ts';
 import { athenaViewResource } from './athena-view-resource.ts';
-import { arns, type DeployConfig } from './deploy-config.ts';
-import {
-  type GlueLike,
-  glueCollectedTableResources,
-  glueDatabaseResource,
-  glueTableResource,
-} from './glue-resources.ts';
+import { arns, type DeployConfig, sourcesOnAws } from './deploy-config.ts';
+import { type GlueLike, glueDatabaseResource, glueTableResource } from './glue-resources.ts';
 import { bundleLambda } from './lambda-bundle.ts';
 import { type LambdaLike, lambdaFunctionResource } from './lambda-resource.ts';
 import { namedQueryDefinitions } from './named-queries.ts';
@@ -119,13 +109,17 @@ export async function planDeploy(
   });
   const index = namedQueryIndex(athena, config.workGroup);
   const target = { bucket: config.data.bucket, prefix: config.data.prefix };
+  // Each source's raw tables (cloudtrail_logs, the collected Glue tables), the curated tables,
+  // then the sources' views over their raw tables (cloudtrail_events_raw).
+  const sources = sourcesOnAws(config).map((s) => s.aws);
   const resources: Resource[] = [
     glueDatabaseResource(glue, database),
     workGroupResource(athena, config),
-    glueTableResource(glue, database, cloudTrailLogsTableInput(config.trail)),
-    ...glueCollectedTableResources(glue, database, target, { startDate: config.trail.startDate }),
+    ...sources.flatMap((s) => s.tableInputs().map((t) => glueTableResource(glue, database, t))),
     ...tables.map((t) => glueTableResource(glue, database, glueTableInput(t, target))),
-    athenaViewResource(glue, engine, database, CLOUDTRAIL_EVENTS_RAW_VIEW, cloudTrailEventsRawViewSql()),
+    ...sources.flatMap((s) =>
+      s.views().map((v) => athenaViewResource(glue, engine, database, v.name, v.sql)),
+    ),
     ...namedQueryDefinitions(queries, config).map((q) =>
       namedQueryResource(athena, config.workGroup, index, q),
     ),

@@ -1,14 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import type { TableDefinition } from '../catalog/table-definition.ts';
+import type { RawSourceName, TableDefinition } from '../catalog/table-definition.ts';
 import { LakeqError } from '../engines/engine.ts';
-import { filesForWindow } from '../sources/cloudtrail/list.ts';
-import type { CloudTrailLister } from '../sources/cloudtrail/list-local.ts';
-import { collectedFilesByHour } from '../sources/glue/list.ts';
-import { type CollectedFolderLister, LOCAL_COLLECTED_LISTER } from '../sources/glue/list-local.ts';
-import { collectedRelation, isCollectedSource } from '../sources/glue/schema.ts';
-import { snapshotFilesByHour } from '../sources/identity-center/list.ts';
-import { identityCenterRelation, isIdentityCenterSource } from '../sources/identity-center/schema.ts';
+import { sourceOfRaw } from '../sources/registry.ts';
+import type { FolderLister } from '../sources/source-definition.ts';
 import { finishedHoursIn, floorHour, HOUR_MS, type HourPartition, hourKey, partitionOf } from './hours.ts';
 import { type LedgerRow, lastLoads } from './ledger.ts';
 import type { SourceFile } from './source-file.ts';
@@ -73,24 +68,15 @@ export interface UnchangedPartition {
 
 export interface PlanOptions {
   readonly tables: readonly TableDefinition[];
-  /** The CloudTrail folder in the S3 layout. */
-  readonly cloudtrailRoot: string;
   /**
-   * The Glue collector's folder (`job-runs/dt=…/hour=…/*.json`, `job-metrics/…`); callers
-   * default it to `<dataDir>/raw/glue`. Without it the Glue tables are left out of the plan.
+   * Each source's raw root, by source name: a folder or an `s3://bucket/prefix` URI, listed with
+   * the source's `list` hook. `cloudtrail`: the trail folder in the S3 layout; `glue`: the
+   * collector's hour files (`<dataDir>/raw/glue`). A source without a root has its tables left
+   * out of the plan (planning them would empty loaded hours).
    */
-  readonly glueRoot?: string;
-  /** How an `s3://` CloudTrail root is listed (default: a local folder, or the default S3 client). */
-  readonly cloudtrailLister?: CloudTrailLister;
-  /** How the Glue root is listed (default: a local folder; for `s3://`, `cloudtrailLister` or the default S3 client). */
-  readonly glueLister?: CollectedFolderLister;
-  /**
-   * The Identity Center collector's snapshot folder (`instances/dt=…/hour=00/*.json`, …); callers
-   * default it to `<dataDir>/raw/identity-center`. Without it the Identity Center tables are left out.
-   */
-  readonly identityCenterRoot?: string;
-  /** How the Identity Center root is listed (as `glueLister` for the Glue root). */
-  readonly identityCenterLister?: CollectedFolderLister;
+  readonly roots: Readonly<Record<string, string | undefined>>;
+  /** How `s3://` roots are listed (the AWS context's S3 client; default: one with the default configuration). */
+  readonly lister?: FolderLister;
   /**
    * Hours to plan besides the window's, per table name, such as the hours whose collected files
    * the Glue collector changed (a run started 5 h ago that finished now changes that hour's file).
@@ -121,7 +107,7 @@ export interface PlanOptions {
  *
  * @example
  * ```ts
- * const plan = await planLoad({ tables: TABLES, cloudtrailRoot, glueRoot: `${dataDir}/raw/glue`, from, to, ledger,
+ * const plan = await planLoad({ tables: TABLES, roots: { cloudtrail, glue: `${dataDir}/raw/glue` }, from, to, ledger,
  *   versions, maxPartitionsPerBatch: 100, extraHours: new Map([['glue_job_runs', collected.touchedHours]]) });
  * plan.batches.map((b) => [b.table.name, b.partitions.length]) // [['cloudtrail_events', 100], ...]
  * ```
@@ -133,8 +119,7 @@ export async function planLoad(options: PlanOptions): Promise<LoadPlan> {
   const max = options.maxPartitionsPerBatch;
   if (!(max >= 1)) throw new LakeqError('BAD_PLAN', `maxPartitionsPerBatch must be at least 1 (got ${max})`);
   const hoursOf = tableHours(options.tables, windowHours, options.extraHours, floorHour(now).getTime());
-  const filesByHour = await cloudTrailFilesByHour(options, hoursOf, lateness);
-  const glueLister = options.glueRoot === undefined ? LOCAL_COLLECTED_LISTER : await collectedLister(options);
+  const filesOf = rawFilesByHour(options, hoursOf, lateness);
   const fingerprints = new Map<string, Map<string, string>>();
   // Hours with something to read, per table: an hour with no input and no earlier load is not a partition.
   const withInput = new Map<string, Set<string>>();
@@ -149,30 +134,14 @@ export async function planLoad(options: PlanOptions): Promise<LoadPlan> {
     const inputHours = new Set<string>();
     withInput.set(table.name, inputHours);
     const planned: PlannedPartition[] = [];
-    const collected =
-      'source' in table.input && isCollectedSource(table.input.source) ? table.input.source : undefined;
-    const snapshot =
-      'source' in table.input && isIdentityCenterSource(table.input.source) ? table.input.source : undefined;
-    // Without the Glue (Identity Center) root its tables are left alone: planning them would empty loaded hours.
-    if (
-      (collected !== undefined && options.glueRoot === undefined) ||
-      (snapshot !== undefined && options.identityCenterRoot === undefined)
-    ) {
+    const raw = 'source' in table.input ? table.input.source : undefined;
+    // Without its source's root a table is left alone: planning it would empty loaded hours.
+    if (raw !== undefined && rootOf(options, raw) === undefined) {
       for (const [key, row] of previous) own.set(`${key.slice(0, 10)}T${key.slice(11)}`, row.fingerprint);
       withInput.delete(table.name);
       continue;
     }
-    const sourceFiles =
-      collected !== undefined && options.glueRoot !== undefined
-        ? await collectedFilesByHour(options.glueRoot, collectedRelation(collected), hours, glueLister)
-        : snapshot !== undefined && options.identityCenterRoot !== undefined
-          ? await snapshotFilesByHour(
-              options.identityCenterRoot,
-              identityCenterRelation(snapshot),
-              hours,
-              await folderLister(options.identityCenterRoot, options.identityCenterLister, options),
-            )
-          : filesByHour;
+    const sourceFiles = raw === undefined ? new Map<string, SourceFile[]>() : await filesOf(raw);
     for (const start of hours) {
       const key = hourKey(start);
       const partition = partitionOf(start);
@@ -263,32 +232,10 @@ function tableHours(
   return out;
 }
 
-/** CloudTrail files of the hours of the tables that read CloudTrail, by hour. */
-async function cloudTrailFilesByHour(
-  options: PlanOptions,
-  hoursOf: ReadonlyMap<string, readonly Date[]>,
-  lateness: number,
-): Promise<Map<string, SourceFile[]>> {
-  let first: number | undefined;
-  let last: number | undefined;
-  for (const table of options.tables) {
-    if (!('source' in table.input) || table.input.source !== 'cloudtrail') continue;
-    for (const h of hoursOf.get(table.name) ?? []) {
-      const t = h.getTime();
-      first = first === undefined ? t : Math.min(first, t);
-      last = last === undefined ? t : Math.max(last, t);
-    }
-  }
-  if (first === undefined || last === undefined) return new Map();
-  await assertSourceRoot('cloudtrail', options.cloudtrailRoot);
-  const files = await filesForWindow(
-    options.cloudtrailRoot,
-    new Date(first),
-    new Date(last + HOUR_MS),
-    lateness,
-    options.cloudtrailLister,
-  );
-  return indexByHour(files, lateness);
+/** The raw root of the source a raw source name belongs to, if the plan has one. */
+function rootOf(options: PlanOptions, raw: RawSourceName): string | undefined {
+  const source = sourceOfRaw(raw);
+  return source === undefined ? undefined : options.roots[source.name];
 }
 
 /**
@@ -307,49 +254,53 @@ async function assertSourceRoot(source: string, root: string): Promise<void> {
   }
 }
 
-async function collectedLister(options: PlanOptions): Promise<CollectedFolderLister> {
-  return folderLister(options.glueRoot, options.glueLister, options);
-}
-
-/** A collected root's lister: the one given, else a local folder's, else (`s3://`) CloudTrail's or the default S3 one. */
-async function folderLister(
-  root: string | undefined,
-  given: CollectedFolderLister | undefined,
-  options: PlanOptions,
-): Promise<CollectedFolderLister> {
-  if (given) return given;
-  if (!root?.startsWith('s3://')) return LOCAL_COLLECTED_LISTER;
-  if (options.cloudtrailLister) return options.cloudtrailLister;
-  // Loaded only for an S3 root, so local loads do not load the AWS SDK.
-  const { defaultS3CloudTrailLister } = await import('../sources/cloudtrail/list-s3.ts');
-  return defaultS3CloudTrailLister();
-}
-
 /**
- * The files that can hold events of each hour: a file delivered at t holds events of the hours
- * in (t − 1 h − lateness, t]. A file whose name carries no time can hold any hour of its
- * folder's day.
+ * The files of each raw source by hour, listed once per raw source (on first use) for the hours
+ * of every table that reads it, through its source's `list` hook.
  */
-function indexByHour(files: readonly SourceFile[], latenessHours: number): Map<string, SourceFile[]> {
-  const out = new Map<string, SourceFile[]>();
-  const add = (hour: number, f: SourceFile) => {
-    const key = hourKey(new Date(hour));
-    const list = out.get(key) ?? [];
-    list.push(f);
-    out.set(key, list);
-  };
-  for (const f of files) {
-    if (f.deliveredAt) {
-      const t = f.deliveredAt.getTime();
-      const last = Math.floor(t / HOUR_MS) * HOUR_MS;
-      for (let h = last; h > t - (1 + latenessHours) * HOUR_MS; h -= HOUR_MS) add(h, f);
-    } else {
-      const day = /(\d{4})[\\/](\d{2})[\\/](\d{2})[\\/][^\\/]*$/.exec(f.path);
-      const start = day ? Date.parse(`${day[1]}-${day[2]}-${day[3]}T00:00:00Z`) : Number.NaN;
-      if (!Number.isNaN(start)) for (let h = start; h < start + 24 * HOUR_MS; h += HOUR_MS) add(h, f);
+function rawFilesByHour(
+  options: PlanOptions,
+  hoursOf: ReadonlyMap<string, readonly Date[]>,
+  lateness: number,
+): (raw: RawSourceName) => Promise<Map<string, SourceFile[]>> {
+  const listed = new Map<RawSourceName, Promise<Map<string, SourceFile[]>>>();
+  return (raw) => {
+    let files = listed.get(raw);
+    if (!files) {
+      files = listRaw(options, raw, hoursOf, lateness);
+      listed.set(raw, files);
     }
+    return files;
+  };
+}
+
+async function listRaw(
+  options: PlanOptions,
+  raw: RawSourceName,
+  hoursOf: ReadonlyMap<string, readonly Date[]>,
+  lateness: number,
+): Promise<Map<string, SourceFile[]>> {
+  const source = sourceOfRaw(raw);
+  const root = rootOf(options, raw);
+  if (!source?.list || root === undefined)
+    throw new LakeqError('BAD_PLAN', `no source lists the raw source "${raw}" (src/sources/index.ts)`);
+  const times = new Set<number>();
+  for (const table of options.tables) {
+    if ('source' in table.input && table.input.source === raw)
+      for (const h of hoursOf.get(table.name) ?? []) times.add(h.getTime());
   }
-  return out;
+  const hours = [...times].sort((a, b) => a - b).map((t) => new Date(t));
+  // Delivered inputs are read where AWS writes them: their folder must be there. (A collected
+  // source's folder is lakeq's own, made by its first collection.)
+  if (source.inputs === 'delivered' && hours.length > 0) await assertSourceRoot(source.name, root);
+  const listing = await source.list();
+  return listing.filesByHour({
+    raw,
+    root,
+    hours,
+    latenessHours: lateness,
+    ...(options.lister ? { lister: options.lister } : {}),
+  });
 }
 
 /**

@@ -36,11 +36,11 @@ export interface LoadSummary {
 
 export interface ExecuteOptions {
   readonly dataDir: string;
-  readonly cloudtrailRoot: string;
-  /** The Glue collector's folder (default `<dataDir>/raw/glue`); a batch reads only its planned files there. */
-  readonly glueRoot?: string;
-  /** The Identity Center collector's snapshot folder (default `<dataDir>/raw/identity-center`). */
-  readonly identityCenterRoot?: string;
+  /**
+   * The sources' raw roots, by source name (default: a collected source's `<dataDir>/raw/<name>`);
+   * a batch reads only its planned files there.
+   */
+  readonly roots?: Readonly<Record<string, string | undefined>>;
   /** Batches run at once (each on its own DuckDB instance). Default 1. */
   readonly concurrency?: number;
   readonly threads?: number;
@@ -75,16 +75,7 @@ export async function executeLocalPlan(plan: LoadPlan, options: ExecuteOptions):
       await runLimited(batches, options.concurrency ?? 1, async (batch, worker) => {
         if (options.signal?.aborted) return;
         workers[worker] ??= await openLocalLoadEngine(
-          {
-            sources: {
-              cloudtrail: options.cloudtrailRoot,
-              ...(options.glueRoot !== undefined ? { glueCollected: options.glueRoot } : {}),
-              ...(options.identityCenterRoot !== undefined
-                ? { identityCenterCollected: options.identityCenterRoot }
-                : {}),
-            },
-            dataDir: options.dataDir,
-          },
+          { sources: {}, dataDir: options.dataDir, ...(options.roots ? { roots: options.roots } : {}) },
           options.threads ? { threads: options.threads } : {},
         );
         const rows = await loadBatch(plan.runId, batch, query, workers[worker], options);

@@ -11,11 +11,11 @@ export const LOCAL_BATCH_HOURS = 24;
 
 export interface RunLoadOptions {
   readonly dataDir: string;
-  readonly cloudtrailRoot: string;
-  /** The Glue collector's hour files (`<dataDir>/raw/glue`); without it the Glue tables are left out. */
-  readonly glueRoot?: string;
-  /** The Identity Center collector's snapshot files (`<dataDir>/raw/identity-center`); without it its tables are left out. */
-  readonly identityCenterRoot?: string;
+  /**
+   * Each source's raw root, by source name (`cloudtrail`: the trail folder; `glue`: the
+   * collector's hour files, `<dataDir>/raw/glue`). A source without one has its tables left out.
+   */
+  readonly roots: Readonly<Record<string, string | undefined>>;
   readonly from: Date;
   readonly to: Date;
   /** Table names (default all), loaded with the tables they read. */
@@ -38,7 +38,7 @@ export interface RunLoadOptions {
  *
  * @example
  * ```ts
- * const summary = await runLoad({ dataDir, cloudtrailRoot, from: new Date('2026-11-01'), to: new Date('2026-11-02') });
+ * const summary = await runLoad({ dataDir, roots: { cloudtrail }, from: new Date('2026-11-01'), to: new Date('2026-11-02') });
  * summary.loaded // 48: 24 hours × 2 tables
  * ```
  */
@@ -51,9 +51,7 @@ export async function runLoad(options: RunLoadOptions): Promise<{ plan: LoadPlan
     const { rows: ledger } = await readLedger(options.dataDir);
     const plan = await planLoad({
       tables,
-      cloudtrailRoot: options.cloudtrailRoot,
-      ...(options.glueRoot !== undefined ? { glueRoot: options.glueRoot } : {}),
-      ...(options.identityCenterRoot !== undefined ? { identityCenterRoot: options.identityCenterRoot } : {}),
+      roots: options.roots,
       from: options.from,
       to: options.to,
       ledger,
@@ -71,9 +69,7 @@ export async function runLoad(options: RunLoadOptions): Promise<{ plan: LoadPlan
     if (options.dryRun) return { plan };
     const summary = await executeLocalPlan(plan, {
       dataDir: options.dataDir,
-      cloudtrailRoot: options.cloudtrailRoot,
-      ...(options.glueRoot !== undefined ? { glueRoot: options.glueRoot } : {}),
-      ...(options.identityCenterRoot !== undefined ? { identityCenterRoot: options.identityCenterRoot } : {}),
+      roots: options.roots,
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.latenessHours !== undefined ? { latenessHours: options.latenessHours } : {}),

@@ -1,7 +1,9 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LakeqError } from '../engines/engine.ts';
-import { DEFAULT_GLUE_PRICES, parseGluePrices } from '../sources/glue/collect/prices.ts';
+import { SOURCES } from '../sources/index.ts';
+import { sourceEnvName } from '../sources/registry.ts';
+import { AWS_COLLECTORS } from './aws/aws-collectors.ts';
 import { awsHandlerContext } from './aws/aws-handler-context.ts';
 import { ATHENA_MAX_PARTITIONS_PER_BATCH, LOCAL_TARGET } from './handlers/context-defaults.ts';
 import type * as LocalContextModule from './handlers/handler-context.ts';
@@ -22,10 +24,12 @@ const LOCAL_CONTEXT_MODULE = './handlers/handler-context.ts';
  *
  * - `LAKEQ_DATA_BUCKET`, `LAKEQ_DATA_PREFIX`: where UNLOAD writes and, when the bucket is set,
  *   where the ledger, stored plans and run records are kept (`awsHandlerContext`);
- *   `LAKEQ_CLOUDTRAIL_ROOT` (`s3://trail-bucket[/prefix]`), `LAKEQ_AWS_ACCOUNT_ID` (QuickSight)
+ *   `LAKEQ_CLOUDTRAIL_ROOT` (`s3://trail-bucket[/prefix]`; each delivered source's `LAKEQ_<NAME>_ROOT`),
+ *   `LAKEQ_AWS_ACCOUNT_ID` (QuickSight)
  * - `LAKEQ_GLUE_DATABASE`, `LAKEQ_ATHENA_WORKGROUP`: what the Glue inputs and UNLOAD name
  * - `LAKEQ_MAX_PARTITIONS_PER_BATCH` (default 100), `LAKEQ_SPICE_QUOTA_PER_DAY` (default 32)
- * - `LAKEQ_GLUE_COLLECT` (`false` turns the Glue collector off), `LAKEQ_GLUE_PRICES` (the
+ * - `LAKEQ_GLUE_COLLECT` (`false` turns the Glue collector off; each collected source's
+ *   `LAKEQ_<NAME>_COLLECT`), `LAKEQ_GLUE_PRICES` (the
  *   `pricing.glue` JSON of lakeq.config.json; default list prices), `LAKEQ_ALARMS` (`false`: no
  *   PutMetricData after a run), `LAKEQ_GLUE_DAILY_COST_USD`, `LAKEQ_HOURLY_STATE_MACHINE_ARN`
  *   (what the `launchHourly` action starts)
@@ -55,30 +59,33 @@ async function contextFromEnv(env: NodeJS.ProcessEnv): Promise<HandlerContext> {
     ...(env.LAKEQ_SPICE_QUOTA_PER_DAY ? { spiceQuotaPerDay: Number(env.LAKEQ_SPICE_QUOTA_PER_DAY) } : {}),
   };
   if (bucket) {
-    const cloudtrailRoot = env.LAKEQ_CLOUDTRAIL_ROOT;
-    if (!cloudtrailRoot?.startsWith('s3://')) {
-      throw new LakeqError(
-        'BAD_CONFIG',
-        `LAKEQ_CLOUDTRAIL_ROOT must be the trail's s3://bucket[/prefix] when LAKEQ_DATA_BUCKET is set (got ${JSON.stringify(cloudtrailRoot)})`,
-      );
+    const roots: Record<string, string> = {};
+    for (const source of SOURCES) {
+      const describe = source.aws?.root?.describe;
+      if (source.inputs === 'collected' || describe === undefined) continue;
+      const name = sourceEnvName(source, 'ROOT');
+      const root = env[name];
+      if (!root?.startsWith('s3://')) {
+        throw new LakeqError(
+          'BAD_CONFIG',
+          `${name} must be ${describe} when LAKEQ_DATA_BUCKET is set (got ${JSON.stringify(root)})`,
+        );
+      }
+      roots[source.name] = root;
     }
     const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
     const cost = env.LAKEQ_GLUE_DAILY_COST_USD ? Number(env.LAKEQ_GLUE_DAILY_COST_USD) : undefined;
+    // Each collected source with a collector on AWS collects unless LAKEQ_<NAME>_COLLECT is `false`.
+    const collected = SOURCES.filter(
+      (s) =>
+        s.inputs === 'collected' && s.name in AWS_COLLECTORS && env[sourceEnvName(s, 'COLLECT')] !== 'false',
+    ).map((s) => s.name);
     return awsHandlerContext({
       ...common,
-      cloudtrailRoot,
+      roots,
       accountId: env.LAKEQ_AWS_ACCOUNT_ID ?? '',
       ...(env.LAKEQ_DATA_DIR ? { dataDir: env.LAKEQ_DATA_DIR } : {}),
-      ...(env.LAKEQ_GLUE_COLLECT !== 'false'
-        ? {
-            glue: {
-              region,
-              prices: env.LAKEQ_GLUE_PRICES
-                ? parseGluePrices(JSON.parse(env.LAKEQ_GLUE_PRICES), 'LAKEQ_GLUE_PRICES')
-                : DEFAULT_GLUE_PRICES,
-            },
-          }
-        : {}),
+      collect: { sources: collected, region, env },
       ...(env.LAKEQ_ALARMS !== 'false' ? { alarms: cost ? { glueDailyCostUsd: cost } : {} } : {}),
       ...(env.LAKEQ_HOURLY_STATE_MACHINE_ARN
         ? { hourlyStateMachineArn: env.LAKEQ_HOURLY_STATE_MACHINE_ARN }
@@ -96,9 +103,12 @@ async function contextFromEnv(env: NodeJS.ProcessEnv): Promise<HandlerContext> {
     );
   }
   const dataDir = env.LAKEQ_DATA_DIR ?? path.join(tmpdir(), 'lakeq-data');
-  return local.localHandlerContext({
-    ...common,
-    dataDir,
-    cloudtrailRoot: env.LAKEQ_CLOUDTRAIL_ROOT ?? `${dataDir}/raw/cloudtrail`,
-  });
+  // The delivered sources' folders (LAKEQ_<NAME>_ROOT, default under the data folder); nothing is collected.
+  const sources = Object.fromEntries(
+    SOURCES.filter((s) => s.inputs !== 'collected').map((s) => [
+      s.name,
+      env[sourceEnvName(s, 'ROOT')] ?? `${dataDir}/raw/${s.input.defaultFolder}`,
+    ]),
+  );
+  return local.localHandlerContext({ ...common, dataDir, sources });
 }

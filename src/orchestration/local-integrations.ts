@@ -17,7 +17,7 @@ const DESCRIBE_WAIT_MS = 5_000;
  *
  * @example
  * ```ts
- * const integrations = localIntegrations(localHandlerContext({ dataDir, cloudtrailRoot }));
+ * const integrations = localIntegrations(localHandlerContext({ dataDir, sources: { cloudtrail } }));
  * Object.keys(integrations) // ['lambda:invoke:planWindow', ..., 'athena:startQueryExecution.sync', ...]
  * ```
  */
@@ -31,7 +31,7 @@ export function localIntegrations(context: HandlerContext): Integrations {
   }
   const spice = {
     dataDir: context.dataDir,
-    cloudtrailRoot: context.cloudtrailRoot,
+    roots: context.roots,
     now: () => context.now,
     quotaPerDay: context.spiceQuotaPerDay,
   };

@@ -47,7 +47,8 @@ export interface LocalIngestion {
 
 export interface LocalSpiceOptions {
   readonly dataDir: string;
-  readonly cloudtrailRoot: string;
+  /** The delivered sources' raw roots, by source name (`cloudtrail`), for the datasets' SQL. */
+  readonly roots: Readonly<Record<string, string | undefined>>;
   /** The time CreatedTime records and the 24-hour quota counts back from (default: the clock). */
   readonly now?: () => Date;
   /** Full refreshes per dataset per rolling 24 h: 32 (QuickSight Enterprise), 8 (Standard). */
@@ -236,10 +237,7 @@ async function materialize(
   const staging = `${target}.${randomUUID()}.tmp`;
   try {
     await writeStatus(file, { ...record, IngestionStatus: 'RUNNING' });
-    const engine = await openLocalEngine({
-      sources: { cloudtrail: options.cloudtrailRoot },
-      dataDir: options.dataDir,
-    });
+    const engine = await openLocalEngine({ sources: {}, roots: options.roots, dataDir: options.dataDir });
     let rows: number;
     try {
       const select = await datasetSql(dataset, engine);

@@ -3,7 +3,6 @@ import { LakeqError } from '../engines/engine.ts';
 import { type LedgerRow, readLedger } from '../ingest/ledger.ts';
 import { acquireLoadLock } from '../ingest/load-lock.ts';
 import { LOCAL_BATCH_HOURS } from '../ingest/run-load.ts';
-import type { GluePrices } from '../sources/glue/collect/prices.ts';
 import { ensureSpaceReserve } from '../storage/space-reserve.ts';
 import { type AslMachine, type Json, readDefinitionText } from './asl-definition.ts';
 import { backfillExecutionName, hourlyExecutionName, loadedHour, parseInputTime } from './execution-names.ts';
@@ -22,7 +21,18 @@ import { allSettled } from './local-services/serialized.ts';
 
 export interface RunStateMachineOptions {
   readonly dataDir: string;
-  readonly cloudtrailRoot: string;
+  /**
+   * Each source's input, by source name (the settings' `sources`): the CloudTrail folder
+   * (`cloudtrail`), the Glue collector's captured API responses (`glue`). A collected source
+   * without one is neither collected nor loaded.
+   */
+  readonly sources: Readonly<Record<string, string | undefined>>;
+  /** The settings' `pricing`, by source name: the prices collectors use (`glue`: DEFAULT_GLUE_PRICES when absent). */
+  readonly pricing?: Readonly<Record<string, unknown>>;
+  /** The Region collected records are priced in and recorded with (default us-east-1). */
+  readonly region?: string;
+  /** Each source's own section of the settings (`LakeqSettings.sourceSettings`), by source name. */
+  readonly sourceSettings?: Readonly<Record<string, unknown>>;
   /** The run's clock: finished hours, the SPICE quota window and records are measured from it. */
   readonly now?: Date;
   /** Default: derived from the window (`hourly-2026-11-27T13`, `backfill-<from>-<to>-<started>`). */
@@ -39,8 +49,6 @@ export interface RunStateMachineOptions {
   readonly onBatch?: (progress: BatchProgress) => void;
   /** Local load batches run at once (default 1). */
   readonly loadConcurrency?: number;
-  /** The Glue collector's input (captured API responses) and prices; without it Glue is not loaded. */
-  readonly glue?: { readonly captured: string; readonly prices: GluePrices; readonly region?: string };
   /** Evaluate the alarms at the end of an hourly run (default false), with these thresholds. */
   readonly alarms?: boolean | { readonly glueDailyCostUsd?: number };
 }
@@ -79,9 +87,9 @@ export const LOCAL_PLACEHOLDERS: Readonly<Record<string, string>> = {
  *
  * @example
  * ```ts
- * const run = await runStateMachine('hourly', { time: '2026-11-27T14:05:00Z' }, { dataDir, cloudtrailRoot });
+ * const run = await runStateMachine('hourly', { time: '2026-11-27T14:05:00Z' }, { dataDir, sources: { cloudtrail } });
  * run.executionName // 'hourly-2026-11-27T13'; run.status // 'SUCCEEDED'
- * await runStateMachine('backfill', { from: '2026-11-01', to: '2026-11-08' }, { dataDir, cloudtrailRoot });
+ * await runStateMachine('backfill', { from: '2026-11-01', to: '2026-11-08' }, { dataDir, sources: { cloudtrail } });
  * ```
  */
 export async function runStateMachine(
@@ -135,7 +143,10 @@ export async function runStateMachine(
     ) as AslMachine;
     const context = localHandlerContext({
       dataDir: options.dataDir,
-      cloudtrailRoot: options.cloudtrailRoot,
+      sources: options.sources,
+      ...(options.pricing ? { pricing: options.pricing } : {}),
+      ...(options.region ? { region: options.region } : {}),
+      ...(options.sourceSettings ? { sourceSettings: options.sourceSettings } : {}),
       now,
       target: LOCAL_TARGET,
       maxPartitionsPerBatch: options.maxPartitionsPerBatch ?? LOCAL_BATCH_HOURS,
@@ -143,7 +154,6 @@ export async function runStateMachine(
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onBatch ? { onBatch: options.onBatch } : {}),
       ...(options.loadConcurrency ? { loadConcurrency: options.loadConcurrency } : {}),
-      ...(options.glue ? { glue: { ...options.glue } } : {}),
       ...(options.alarms ? { alarms: options.alarms } : {}),
     });
     const result = await runLocally(definition, {

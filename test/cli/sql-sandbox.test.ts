@@ -29,7 +29,7 @@ beforeAll(async () => {
   );
   await runLoad({
     dataDir,
-    cloudtrailRoot: trail,
+    roots: { cloudtrail: trail },
     from: new Date('2026-11-02T10:00:00Z'),
     to: new Date('2026-11-02T11:00:00Z'),
     now: new Date('2026-11-20T00:00:00Z'),

@@ -61,7 +61,11 @@ beforeAll(async () => {
     writeCloudTrailSample({ out: cloudtrailRoot, from, to, seed: 1 }),
     writeGlueSample({ out: captured, from, to, seed: 1 }),
   ]);
-  const options = { dataDir, cloudtrailRoot, glue: { captured, prices: DEFAULT_GLUE_PRICES } };
+  const options = {
+    dataDir,
+    sources: { cloudtrail: cloudtrailRoot, glue: captured },
+    pricing: { glue: DEFAULT_GLUE_PRICES },
+  };
   // A file where the partition folder of glue_job_metrics 2026-11-02 13:00 goes: that day's batch fails.
   const blocker = path.join(dataDir, 'curated', 'glue_job_metrics', 'dt=2026-11-02', 'hour=13');
   await mkdir(path.dirname(blocker), { recursive: true });

@@ -38,7 +38,7 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 const load = (force = false) =>
   runLoad({
     dataDir,
-    cloudtrailRoot: trail,
+    roots: { cloudtrail: trail },
     from: new Date('2026-11-02T10:00:00Z'),
     to: new Date('2026-11-02T12:00:00Z'),
     now: NOW,

@@ -72,14 +72,14 @@ describe('a load killed with SIGKILL at random points', () => {
     const to = new Date(`${TO}:00:00Z`);
     const dataDir = path.join(dir, 'data');
     await writeCloudTrailSample({ out: trail, from, to, accounts: 1, eventsPerHour: 150, seed: 1 });
-    await runLoad({ dataDir, cloudtrailRoot: trail, from, to });
+    await runLoad({ dataDir, roots: { cloudtrail: trail }, from, to });
     const old = (await snapshot(dataDir)).files;
     expect(old.size).toBeGreaterThan(10);
 
     // New deliveries for every hour: every partition has a new version to switch to.
     await writeCloudTrailSample({ out: trail, from, to, accounts: 2, eventsPerHour: 150, seed: 2 });
     const reference = path.join(dir, 'reference');
-    await runLoad({ dataDir: reference, cloudtrailRoot: trail, from, to });
+    await runLoad({ dataDir: reference, roots: { cloudtrail: trail }, from, to });
     const fresh = (await snapshot(reference)).files;
     // (The churn table may not change in an hour without new Identity Center calls.)
     for (const [file, sum] of fresh) {
@@ -114,7 +114,7 @@ describe('a load killed with SIGKILL at random points', () => {
     expect(seen.old).toBeGreaterThan(0);
     expect(seen.new).toBeGreaterThan(0);
 
-    const { summary } = await runLoad({ dataDir, cloudtrailRoot: trail, from, to });
+    const { summary } = await runLoad({ dataDir, roots: { cloudtrail: trail }, from, to });
     expect(summary?.failed).toBe(0);
     const final = await snapshot(dataDir);
     expect(final.files).toEqual(fresh);

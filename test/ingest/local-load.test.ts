@@ -39,7 +39,7 @@ const event = (
 /** `2026-11-02T10` → the start of that UTC hour. */
 const hour = (key: string) => new Date(`${key}:00:00Z`);
 const load = (from: string, to: string, extra: Partial<Parameters<typeof runLoad>[0]> = {}) =>
-  runLoad({ dataDir, cloudtrailRoot: trail, from: hour(from), to: hour(to), now: NOW, ...extra });
+  runLoad({ dataDir, roots: { cloudtrail: trail }, from: hour(from), to: hour(to), now: NOW, ...extra });
 
 /** Every partition file of the data folder with its sha256, keyed by its path in the table. */
 async function partitionChecksums(): Promise<Map<string, string>> {

@@ -232,7 +232,7 @@ describe('the AWS handler context', () => {
   const context = () =>
     awsHandlerContext({
       target: TARGET,
-      cloudtrailRoot: `s3://${TRAIL}`,
+      roots: { cloudtrail: `s3://${TRAIL}` },
       accountId: ACCOUNT,
       clients: { s3: client },
       maxKeys: 3,
@@ -289,7 +289,7 @@ describe('the AWS handler context', () => {
     s3.put(LAKE, 'lakeq/curated/cloudtrail_events/run=r1-b0/batch=0-other/keep.parquet', 'x');
     const ctx = awsHandlerContext({
       target: TARGET,
-      cloudtrailRoot: `s3://${TRAIL}`,
+      roots: { cloudtrail: `s3://${TRAIL}` },
       accountId: ACCOUNT,
       clients: { s3: client },
     });
@@ -320,7 +320,7 @@ describe('the output of an UNLOAD on S3', () => {
   const context = (now = new Date('2026-11-27T14:05:00Z')) =>
     awsHandlerContext({
       target: TARGET,
-      cloudtrailRoot: `s3://${TRAIL}`,
+      roots: { cloudtrail: `s3://${TRAIL}` },
       accountId: ACCOUNT,
       clients: { s3: client },
       maxKeys: 3,

@@ -40,7 +40,7 @@ afterEach(async () => {
 type Ingestion = { IngestionStatus: string; CreatedTime: string };
 /** A handler context whose QuickSight has these ingestions, by dataset id (none for the others). */
 const context = (ingestions: Readonly<Record<string, Ingestion[]>> = {}): HandlerContext => ({
-  ...localHandlerContext({ dataDir, cloudtrailRoot: dataDir, now: NOW }),
+  ...localHandlerContext({ dataDir, sources: { cloudtrail: dataDir }, now: NOW }),
   listIngestions: async (datasetId: string) => ingestions[datasetId] ?? [],
 });
 const changed = (table: string, changedPartitions: number) => [[{ table, changedPartitions }]];
@@ -266,7 +266,7 @@ describe('batch sizes', () => {
       ),
     );
     const ctx = {
-      ...localHandlerContext({ dataDir, cloudtrailRoot: trail, now: NOW }),
+      ...localHandlerContext({ dataDir, sources: { cloudtrail: trail }, now: NOW }),
       maxPartitionsPerBatch: 100,
     };
     const plan = await planBackfill(

@@ -224,6 +224,15 @@ describe('IAM policies cover every call the code and the state machines make', (
         'GetJobsCommand',
         'GetJobRunsCommand',
         'GetMetricDataCommand',
+        // The Identity Center collector (opt-in).
+        'ListAccountsCommand',
+        'ListInstancesCommand',
+        'DescribeInstanceCommand',
+        'ListApplicationsCommand',
+        'ListApplicationAssignmentsCommand',
+        'ListUsersCommand',
+        'GetCallerIdentityCommand',
+        'AssumeRoleCommand',
         // The alarms after an hourly run: query alarms on Athena, values and health to CloudWatch.
         'StartQueryExecutionCommand',
         'GetQueryExecutionCommand',
@@ -367,6 +376,10 @@ describe('the policy documents', () => {
           'lakeformation:GetDataAccess',
           'cloudwatch:GetMetricData',
           'cloudwatch:PutMetricData',
+          // The Identity Center collector's listing of the organization and of the Region's instances.
+          'organizations:ListAccounts',
+          'sso:ListInstances',
+          'sts:GetCallerIdentity',
         ];
         if (!s.Action.every((a) => unscoped.includes(a))) expect(s.Resource).not.toContain('*');
         if (s.Action.includes('cloudwatch:PutMetricData')) {

@@ -31,7 +31,7 @@ beforeEach(async () => {
   clock = new Date('2026-11-27T12:00:00Z');
   spice = {
     dataDir,
-    cloudtrailRoot: path.join(dataDir, 'raw'),
+    roots: { cloudtrail: path.join(dataDir, 'raw') },
     now: () => clock,
     quotaPerDay: 3,
     datasets: [TABLE_DATASET, BROKEN],

@@ -151,7 +151,7 @@ describe.each(STATE_MACHINE_NAMES)('statemachines/%s.asl.json', (name) => {
 
   it('has a local handler for every Task resource', () => {
     const integrations = localIntegrations(
-      localHandlerContext({ dataDir: '/nonexistent', cloudtrailRoot: '/nonexistent' }),
+      localHandlerContext({ dataDir: '/nonexistent', sources: { cloudtrail: '/nonexistent' } }),
     );
     for (const { name: stateName, state } of walkStates(machine)) {
       if (state.Type !== 'Task') continue;

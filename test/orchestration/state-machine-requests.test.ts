@@ -34,7 +34,7 @@ async function runHourly(dataDir: string, trail: string, executionName: string, 
   const local = localIntegrations(
     localHandlerContext({
       dataDir,
-      cloudtrailRoot: trail,
+      sources: { cloudtrail: trail },
       now: new Date('2026-11-21T00:00:00Z'),
       maxPartitionsPerBatch: 24,
     }),

@@ -34,7 +34,11 @@ let captured: string;
 let trail: string;
 let dataDir: string;
 
-const glue = () => ({ captured, prices: DEFAULT_GLUE_PRICES });
+/** The CloudTrail folder and the Glue collector's captured responses, with the default prices. */
+const glue = () => ({
+  sources: { cloudtrail: trail, glue: captured },
+  pricing: { glue: DEFAULT_GLUE_PRICES },
+});
 
 async function capturedRuns(): Promise<CapturedRun[]> {
   const files = (await readdir(path.join(captured, 'job-runs'), { recursive: true }))
@@ -76,7 +80,7 @@ describe('the state machines load the Glue tables from captured API responses', 
     const run = await runStateMachine(
       'backfill',
       { from: FROM, to: TO },
-      { dataDir, cloudtrailRoot: trail, now: new Date('2026-11-03T00:30:00Z'), glue: glue() },
+      { dataDir, now: new Date('2026-11-03T00:30:00Z'), ...glue() },
     );
     expect(run.status).toBe('SUCCEEDED');
     // Independent of the collector: the distinct run ids of the captured pages started in the window.
@@ -120,10 +124,9 @@ describe('the state machines load the Glue tables from captured API responses', 
       { from: FROM, to: TO },
       {
         dataDir,
-        cloudtrailRoot: trail,
         now: new Date('2026-11-03T00:40:00Z'),
         executionName: 'backfill-again',
-        glue: glue(),
+        ...glue(),
       },
     );
     expect(run.status).toBe('SUCCEEDED');
@@ -152,7 +155,7 @@ describe('the state machines load the Glue tables from captured API responses', 
     const first = await runStateMachine(
       'hourly',
       { time: '2026-11-02T21:05:00Z' },
-      { dataDir, cloudtrailRoot: trail, now: new Date('2026-11-02T21:05:00Z'), glue: glue() },
+      { dataDir, now: new Date('2026-11-02T21:05:00Z'), ...glue() },
     );
     expect(first.status).toBe('SUCCEEDED');
     const before = await rows<{ job_run_state: string }>(
@@ -173,7 +176,7 @@ describe('the state machines load the Glue tables from captured API responses', 
     const run = await runStateMachine(
       'hourly',
       { time: '2026-11-03T01:05:00Z' },
-      { dataDir, cloudtrailRoot: trail, now: new Date('2026-11-03T01:05:00Z'), glue: glue(), alarms: true },
+      { dataDir, now: new Date('2026-11-03T01:05:00Z'), ...glue(), alarms: true },
     );
     expect(run.status).toBe('SUCCEEDED');
     const after = await rows<{ job_run_state: string; completed_on: unknown }>(
@@ -203,9 +206,8 @@ describe('the state machines load the Glue tables from captured API responses', 
       { from: FROM, to: '2026-11-01T06:00:00Z' },
       {
         dataDir: fresh,
-        cloudtrailRoot: trail,
         now: new Date('2026-11-03T00:30:00Z'),
-        glue: glue(),
+        ...glue(),
         faults: [{ state: 'ChooseDatasets', error: 'States.TaskFailed', cause: 'injected after the loads' }],
       },
     );
@@ -217,10 +219,9 @@ describe('the state machines load the Glue tables from captured API responses', 
       { from: FROM, to: '2026-11-01T06:00:00Z' },
       {
         dataDir: fresh,
-        cloudtrailRoot: trail,
         now: new Date('2026-11-03T00:40:00Z'),
         executionName: 'backfill-retry',
-        glue: glue(),
+        ...glue(),
       },
     );
     expect(next.status).toBe('SUCCEEDED');

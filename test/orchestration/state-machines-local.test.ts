@@ -60,7 +60,7 @@ afterEach(async () => {
 
 const options = (extra: Partial<Parameters<typeof runStateMachine>[2]> = {}) => ({
   dataDir,
-  cloudtrailRoot: trail,
+  sources: { cloudtrail: trail },
   now: NOW,
   ...extra,
 });
@@ -299,7 +299,7 @@ describe('the backfill state machine, run locally', () => {
     // run, nothing marked pending.
     await runLoad({
       dataDir,
-      cloudtrailRoot: trail,
+      roots: { cloudtrail: trail },
       from: new Date('2026-11-20T00:00:00Z'),
       to: new Date('2026-11-21T00:00:00Z'),
       now: NOW,

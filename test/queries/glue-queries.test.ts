@@ -110,7 +110,8 @@ beforeAll(async () => {
   await writeCollectedMetrics(glueRoot, metrics);
   await loadGlue({ dataDir, glueRoot, from: '2026-10-31', to: '2026-11-17' });
   engine = await openLocalEngine({
-    sources: { cloudtrail: path.join(root, 'none'), glueCollected: glueRoot },
+    sources: { cloudtrail: path.join(root, 'none') },
+    roots: { glue: glueRoot },
     dataDir,
   });
 }, 300_000);

@@ -10,7 +10,9 @@ import { openLocalEngine, readsRawViews } from '../../src/catalog/duckdb/local-e
 import type { TableDefinition } from '../../src/catalog/table-definition.ts';
 import { TABLES } from '../../src/catalog/tables/index.ts';
 import { main } from '../../src/cli/main.ts';
-import { readsCollectedFiles, SOURCES } from '../../src/sources/index.ts';
+import { AWS_COLLECTORS } from '../../src/orchestration/aws/aws-collectors.ts';
+import { SOURCES } from '../../src/sources/index.ts';
+import { readsCollectedFiles } from '../../src/sources/registry.ts';
 import { captureIO } from '../support/capture-io.ts';
 
 const SOURCES_DIR = path.resolve(import.meta.dirname, '../../src/sources');
@@ -101,6 +103,19 @@ describe('the source registry', () => {
       'identity_center_applications',
       'identity_center_application_assignments',
     ]);
+  });
+
+  it('each source has the hooks its kind needs', () => {
+    for (const source of SOURCES) {
+      // The planner lists the raw files of a table that reads them through its source's `list`.
+      if (source.tables.some((t) => 'source' in t.input)) expect(source.list, source.name).toBeDefined();
+      // The collect task collects a collected source locally through `collect`.
+      if (source.inputs === 'collected') expect(source.collect, source.name).toBeDefined();
+      else expect(source.collect, source.name).toBeUndefined();
+    }
+    // The Lambda's collectors (the one list besides SOURCES a source may need a line in) are collected sources'.
+    for (const name of Object.keys(AWS_COLLECTORS))
+      expect(SOURCES.find((s) => s.name === name)?.inputs, name).toBe('collected');
   });
 
   it('the raw relations are the local catalog’s views besides the curated tables and the ledger', async () => {

@@ -298,8 +298,7 @@ export async function loadGlue(options: {
   const { rows: ledger } = await readLedger(options.dataDir);
   const plan = await planLoad({
     tables,
-    cloudtrailRoot: path.join(options.dataDir, 'raw', 'cloudtrail'),
-    glueRoot: options.glueRoot,
+    roots: { cloudtrail: path.join(options.dataDir, 'raw', 'cloudtrail'), glue: options.glueRoot },
     from: new Date(options.from),
     to: new Date(options.to),
     ledger,
@@ -311,8 +310,7 @@ export async function loadGlue(options: {
   });
   const summary = await executeLocalPlan(plan, {
     dataDir: options.dataDir,
-    cloudtrailRoot: path.join(options.dataDir, 'raw', 'cloudtrail'),
-    glueRoot: options.glueRoot,
+    roots: { cloudtrail: path.join(options.dataDir, 'raw', 'cloudtrail'), glue: options.glueRoot },
   });
   if (summary.failed > 0) throw new Error(`glue load failed: ${summary.errors.join('; ')}`);
   return { plan, summary };

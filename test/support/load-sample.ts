@@ -4,7 +4,7 @@ import { runLoad } from '../../src/ingest/run-load.ts';
 export async function loadAll(dataDir: string, cloudtrailRoot: string, from: string, to: string) {
   const { summary } = await runLoad({
     dataDir,
-    cloudtrailRoot,
+    roots: { cloudtrail: cloudtrailRoot },
     from: new Date(from),
     to: new Date(to),
     now: new Date('2100-01-01T00:00:00Z'),

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LakeqError } from '../../engines/engine.ts';
 import type { LedgerRow } from '../../ingest/ledger.ts';
@@ -87,10 +86,10 @@ export async function runLoadCommand(kind: 'load' | 'backfill', args: string[], 
     : undefined;
   if (values['dry-run']) {
     const { runLoad } = await import('../../ingest/run-load.ts');
+    const { rawRoots } = await import('../../sources/registry.ts');
     const { plan } = await runLoad({
       dataDir: settings.dataDir,
-      cloudtrailRoot: settings.sources.cloudtrail,
-      glueRoot: path.join(settings.dataDir, 'raw', 'glue'),
+      roots: rawRoots(settings),
       from,
       to,
       ...(tables ? { tables } : {}),

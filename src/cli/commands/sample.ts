@@ -1,18 +1,32 @@
 import { parseArgs } from 'node:util';
 import { LakeqError } from '../../engines/engine.ts';
 import { isoTime } from '../../query/param-types.ts';
+import { SOURCES } from '../../sources/index.ts';
 import type { CliIO } from '../io.ts';
 import { parsePositiveInt } from '../options.ts';
 
-const USAGE = `Usage: lakeq sample cloudtrail --out DIR --from TIME --to TIME [--accounts N] [--events-per-hour N] [--seed N]
-       lakeq sample glue --out DIR --from TIME --to TIME [--seed N]`;
+/** The sources with a sample generator, in registry order. */
+const SAMPLED = SOURCES.flatMap((s) => (s.sample ? [{ name: s.name, sample: s.sample }] : []));
+
+const USAGE = SAMPLED.map(
+  ({ name, sample }, i) =>
+    `${i === 0 ? 'Usage: ' : '       '}lakeq sample ${name} --out DIR --from TIME --to TIME` +
+    `${sample.options.map((o) => ` [--${o.name} N]`).join('')} [--seed N]`,
+).join('\n');
+
+const COUNTS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+
+/** `a`, `a and b`, `a, b and c`. */
+const listed = (items: readonly string[]) =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 
 /**
- * `lakeq sample cloudtrail`: realistic, deterministic CloudTrail logs in the S3 layout.
- * `lakeq sample glue`: captured Glue and CloudWatch API responses (jobs/, job-runs/, metrics/), the
- * Glue collector's local source.
+ * `lakeq sample <source>`: a registered source's deterministic sample (`SourceDefinition.sample`):
+ * `cloudtrail`, realistic CloudTrail logs in the S3 layout; `glue`, captured Glue and CloudWatch
+ * API responses (jobs/, job-runs/, metrics/), the Glue collector's local source.
  */
 export async function run(args: string[], io: CliIO): Promise<number> {
+  const own = [...new Set(SAMPLED.flatMap((s) => s.sample.options.map((o) => o.name)))];
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -20,8 +34,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       out: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
-      accounts: { type: 'string' },
-      'events-per-hour': { type: 'string' },
+      ...Object.fromEntries(own.map((name) => [name, { type: 'string' as const }])),
       seed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -30,12 +43,19 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.out(USAGE);
     return 0;
   }
-  const kind = positionals[0];
-  if ((kind !== 'cloudtrail' && kind !== 'glue') || positionals.length !== 1) {
-    throw new LakeqError('BAD_COMMAND', `lakeq sample knows two kinds of data: cloudtrail, glue\n${USAGE}`, {
-      usage: true,
-    });
+  const kind = SAMPLED.find((s) => s.name === positionals[0]);
+  if (!kind || positionals.length !== 1) {
+    const count = COUNTS[SAMPLED.length] ?? String(SAMPLED.length);
+    throw new LakeqError(
+      'BAD_COMMAND',
+      `lakeq sample knows ${count} ${SAMPLED.length === 1 ? 'kind' : 'kinds'} of data: ${SAMPLED.map((s) => s.name).join(', ')}\n${USAGE}`,
+      { usage: true },
+    );
   }
+  const text = (name: string): string | undefined => {
+    const value = (values as Record<string, string | boolean | undefined>)[name];
+    return typeof value === 'string' ? value : undefined;
+  };
   if (!values.out || !values.from || !values.to) {
     throw new LakeqError('BAD_OPTION', `--out, --from and --to are required\n${USAGE}`, { usage: true });
   }
@@ -45,34 +65,24 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isInteger(seed))
     throw new LakeqError('BAD_OPTION', `--seed must be an integer (got "${values.seed}")`, { usage: true });
-  if (kind === 'glue') {
-    if (values.accounts !== undefined || values['events-per-hour'] !== undefined) {
-      throw new LakeqError('BAD_OPTION', `--accounts and --events-per-hour are for cloudtrail\n${USAGE}`, {
-        usage: true,
-      });
-    }
-    const { writeGlueSample } = await import('../../sources/glue/sample.ts');
-    const glue = await writeGlueSample({ out: values.out, from, to, seed });
-    io.out(
-      `wrote ${glue.jobs} Glue jobs, ${glue.runs} runs and ${glue.metricPoints} metric datapoints in ` +
-        `${glue.files} files to ${values.out} (${glue.from} to ${glue.to})`,
-    );
-    return 0;
-  }
-  const { writeCloudTrailSample } = await import('../../sources/cloudtrail/sample.ts');
-  const summary = await writeCloudTrailSample({
-    out: values.out,
-    from,
-    to,
-    accounts: parsePositiveInt('accounts', values.accounts, 3),
-    eventsPerHour: parsePositiveInt('events-per-hour', values['events-per-hour'], 40),
-    seed,
-  });
-  io.out(
-    `wrote ${summary.events} events in ${summary.files} files to ${values.out} ` +
-      `(${summary.accounts.length} accounts, ${summary.from} to ${summary.to}; Identity Center: ` +
-      `${summary.identityCenter.created} created, ${summary.identityCenter.deleted} deleted, ${summary.identityCenter.failed} failed calls)`,
+  // Another source's options: say whose they are.
+  const mine = new Set(kind.sample.options.map((o) => o.name));
+  const owners = SAMPLED.filter(
+    (s) => s !== kind && s.sample.options.some((o) => !mine.has(o.name) && text(o.name) !== undefined),
   );
+  if (owners.length > 0) {
+    const whose = owners.map((s) => {
+      const flags = s.sample.options.filter((o) => !mine.has(o.name)).map((o) => `--${o.name}`);
+      return `${listed(flags)} ${flags.length === 1 ? 'is' : 'are'} for ${s.name}`;
+    });
+    throw new LakeqError('BAD_OPTION', `${whose.join('; ')}\n${USAGE}`, { usage: true });
+  }
+  const options = Object.fromEntries(
+    kind.sample.options.map((o) => [o.name, parsePositiveInt(o.name, text(o.name), o.default)]),
+  );
+  const writer = await kind.sample.writer();
+  const written = await writer.write({ out: values.out, from, to, seed, options });
+  io.out(written.summary);
   return 0;
 }
 

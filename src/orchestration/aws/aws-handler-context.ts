@@ -14,7 +14,7 @@ import type {
   RegisteredPartition,
 } from '../../ingest/athena/partition-switch-plan.ts';
 import { s3CloudTrailLister } from '../../sources/cloudtrail/list-s3.ts';
-import type { GluePrices } from '../../sources/glue/collect/prices.ts';
+import { SOURCES } from '../../sources/index.ts';
 import { mapLimited } from '../../storage/map-limited.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 import { parquetRowCountByRange } from '../../storage/parquet-footer.ts';
@@ -25,8 +25,9 @@ import {
   ATHENA_MAX_PARTITIONS_PER_BATCH,
   DEFAULT_SPICE_QUOTA_PER_DAY,
 } from '../handlers/context-defaults.ts';
-import type { GlueSourceContext, HandlerContext, OutputStats } from '../handlers/handler-context.ts';
+import type { HandlerContext, OutputStats, SourceCollector } from '../handlers/handler-context.ts';
 import type { StartExecution } from '../launcher/launch-hourly.ts';
+import { AWS_COLLECTORS } from './aws-collectors.ts';
 
 /** The Glue call the context makes; a real `GlueClient` fits. */
 export interface GlueLike {
@@ -42,8 +43,11 @@ export interface QuickSightLike {
 export interface AwsHandlerContextOptions {
   /** The data bucket and prefix (state under it, UNLOAD outputs in `curated/`), Glue database, work group. */
   readonly target: PartitionSwitchTarget;
-  /** The CloudTrail trail's root, `s3://bucket[/prefix]` (above `AWSLogs/`). */
-  readonly cloudtrailRoot: string;
+  /**
+   * The delivered sources' roots on S3, by source name: `cloudtrail`, the trail's
+   * `s3://bucket[/prefix]` (above `AWSLogs/`). A source without one has its tables left out.
+   */
+  readonly roots: Readonly<Record<string, string>>;
   /** The account of the QuickSight datasets (ListIngestions names it). */
   readonly accountId: string;
   readonly now?: Date;
@@ -59,8 +63,16 @@ export interface AwsHandlerContextOptions {
   };
   /** ListObjectsV2 page size (default S3's 1,000). */
   readonly maxKeys?: number;
-  /** Collect AWS Glue job runs and metrics (GetJobs, GetJobRuns, GetMetricData) into `raw/glue/`. */
-  readonly glue?: { readonly prices: GluePrices; readonly region: string };
+  /**
+   * The collected sources to collect from their APIs into `raw/<name>/` (`glue`: GetJobs,
+   * GetJobRuns, GetMetricData), in `region`; `env` holds the collectors' own settings
+   * (`LAKEQ_GLUE_PRICES`). Each needs its collector in aws-collectors.ts.
+   */
+  readonly collect?: {
+    readonly sources: readonly string[];
+    readonly region: string;
+    readonly env?: Readonly<Record<string, string | undefined>>;
+  };
   /** Publish the ETL's health and the query alarms' values after an hourly run (PutMetricData). */
   readonly alarms?: { readonly glueDailyCostUsd?: number };
   /** The hourly state machine, for the `launchHourly` action the schedule invokes. */
@@ -88,7 +100,7 @@ const DEFAULT_CLIENTS = {
  * ```ts
  * const context = awsHandlerContext({
  *   target: { bucket: 'my-lake', prefix: 'lakeq', database: 'lakeq', workGroup: 'lakeq' },
- *   cloudtrailRoot: 's3://org-trail',
+ *   roots: { cloudtrail: 's3://org-trail' },
  *   accountId: '111122223333',
  * });
  * await dispatchAction({ action: 'planWindow', input: { time: '2026-11-27T14:05:00Z' }, executionName: 'hourly-2026-11-27T13' }, context);
@@ -102,7 +114,10 @@ export function awsHandlerContext(options: AwsHandlerContextOptions): HandlerCon
       `the AWS account id must be 12 digits, not ${JSON.stringify(options.accountId)}`,
     );
   }
-  parseS3Uri(options.cloudtrailRoot, 'the CloudTrail root');
+  for (const source of SOURCES) {
+    const root = options.roots[source.name];
+    if (root !== undefined) parseS3Uri(root, `the ${source.title} root`);
+  }
   const prefix = target.prefix.replace(/^\/+|\/+$/g, '');
   const root = `s3://${target.bucket}/${prefix === '' ? '' : `${prefix}/`}`;
   const s3Client = options.clients?.s3 ?? DEFAULT_CLIENTS.s3;
@@ -119,16 +134,17 @@ export function awsHandlerContext(options: AwsHandlerContextOptions): HandlerCon
     deletePrefix: async (uri) =>
       store.deletePrefix(prefixInside(uri, target).slice(prefix === '' ? 0 : prefix.length + 1)),
     outputStats: (uri) => s3OutputStats(s3Client(), uri, maxKeys),
-    cloudtrailRoot: options.cloudtrailRoot,
-    cloudtrailLister: s3CloudTrailLister({ client: s3Client, ...maxKeys }),
+    roots: options.roots,
+    // CloudTrail's S3 lister lists any prefix: the collected hour files are listed with it too.
+    lister: s3CloudTrailLister({ client: s3Client, ...maxKeys }),
     now,
     target,
     maxPartitionsPerBatch: options.maxPartitionsPerBatch ?? ATHENA_MAX_PARTITIONS_PER_BATCH,
     spiceQuotaPerDay: options.spiceQuotaPerDay ?? DEFAULT_SPICE_QUOTA_PER_DAY,
     registeredPartitions: (table) => gluePartitions(glueClient(), target.database, table),
     listIngestions: (datasetId) => quickSightIngestions(quickSightClient(), options.accountId, datasetId),
-    ...(options.glue
-      ? { glue: awsGlueSource(root, s3Client, options.glue, options.accountId, maxKeys) }
+    ...(options.collect
+      ? { collectors: awsCollectors(root, s3Client, options.collect, options.accountId, maxKeys) }
       : {}),
     ...(options.alarms ? { alarms: () => publishAlarms(options, { store, now, dataDir }) } : {}),
     ...(options.hourlyStateMachineArn
@@ -180,25 +196,32 @@ async function s3OutputStats(
   return { files: files.length, bytes: files.reduce((n, o) => n + o.size, 0), partitions };
 }
 
-/** Glue's own APIs as the source; the hour files go to `s3://<bucket>/<prefix>/raw/glue/`, where the Athena tables read them. */
-function awsGlueSource(
+/**
+ * The collectors of the collected sources on AWS: each source's API collector (aws-collectors.ts)
+ * writing to `s3://<bucket>/<prefix>/raw/<name>/`, where its Athena tables read the hour files.
+ */
+function awsCollectors(
   root: string,
   client: () => S3StoreLike,
-  glue: { readonly prices: GluePrices; readonly region: string },
+  collect: NonNullable<AwsHandlerContextOptions['collect']>,
   accountId: string,
   maxKeys: { maxKeys?: number },
-): GlueSourceContext {
-  const collectedRoot = `${root}raw/glue`;
-  return {
-    api: async () =>
-      (await import('../../sources/glue/collect/sdk-api.ts')).createSdkGlueApi({ region: glue.region }),
-    describe: `the AWS Glue and CloudWatch APIs in ${glue.region}`,
-    root: collectedRoot,
-    collected: s3ObjectStore({ root: `${collectedRoot}/`, client, ...maxKeys }),
-    prices: glue.prices,
-    region: glue.region,
-    accountId,
-  };
+): Record<string, SourceCollector> {
+  const out: Record<string, SourceCollector> = {};
+  for (const name of collect.sources) {
+    const load = AWS_COLLECTORS[name];
+    if (!load) throw new LakeqError('BAD_CONFIG', `the source "${name}" has no collector on AWS`);
+    const collectedRoot = `${root}raw/${name}`;
+    const options = {
+      root: collectedRoot,
+      store: s3ObjectStore({ root: `${collectedRoot}/`, client, ...maxKeys }),
+      region: collect.region,
+      accountId,
+      env: collect.env ?? {},
+    };
+    out[name] = { root: collectedRoot, collect: async (window) => (await load())(options, window) };
+  }
+  return out;
 }
 
 /** After an hourly run on AWS: the health from the S3 ledger and the query alarms on Athena, to CloudWatch. */

@@ -1,3 +1,4 @@
+import { SOURCES } from '../../sources/index.ts';
 import type { HandlerContext } from './handler-context.ts';
 import {
   type BackfillInput,
@@ -6,30 +7,29 @@ import {
   hourlyInputWindow,
 } from './plan-window.ts';
 
-/** What the collect task answers; the planner reads `touchedHours`. */
-export interface CollectedSources {
+/**
+ * What the collect task answers: the planner reads `touchedHours`; each collected source (by
+ * name) says what it collected, or why it collected nothing.
+ */
+export type CollectedSources = {
   /** Hour starts (ISO) whose collected files changed, possibly before the window (a run that finished late). */
   readonly touchedHours: readonly string[];
-  readonly glue:
-    | { readonly collected: false; readonly reason: string }
-    | {
-        readonly collected: true;
-        readonly runs: number;
-        readonly metricPoints: number;
-        readonly files: number;
-        /** The first warnings (malformed captured files, runs without a start time). */
-        readonly warnings: readonly string[];
-      };
-}
+} & {
+  readonly [source: string]: SourceCollected | readonly string[];
+};
 
-const MAX_WARNINGS = 20;
+/** One source's part of the collect task's answer. */
+export type SourceCollected =
+  | { readonly collected: false; readonly reason: string }
+  | ({ readonly collected: true } & Readonly<Record<string, unknown>>);
 
 /**
  * Lambda action `collectSources`: the sources read through an API rather than delivered as
- * files (today AWS Glue job runs and their CloudWatch metrics) → hour files under the collected
- * root, written only where they changed. It runs before the plan, for the same window as the
- * load (an hourly run's hour and lookback, or a backfill's `[from, to)`), so the planner's
- * fingerprints see the new files; the hours it changed outside the window are planned too.
+ * files (the registry's `collected` sources, today AWS Glue job runs and their CloudWatch
+ * metrics) → hour files under each one's collected root, written only where they changed. It
+ * runs before the plan, for the same window as the load (an hourly run's hour and lookback, or a
+ * backfill's `[from, to)`), so the planner's fingerprints see the new files; the hours it changed
+ * outside the window are planned too.
  *
  * @example
  * ```ts
@@ -44,32 +44,24 @@ export async function collectSources(
 ): Promise<CollectedSources> {
   const input = payload.input ?? ({} as HourlyInput);
   const { from, to } = collectWindow(input);
-  if (!context.glue)
-    return { touchedHours: [], glue: { collected: false, reason: 'no Glue source configured' } };
-  const api = await context.glue.api();
-  if (!api) return { touchedHours: [], glue: { collected: false, reason: context.glue.describe } };
-  const { collectGlue } = await import('../../sources/glue/collect.ts');
-  const result = await collectGlue({
-    api,
-    root: context.glue.collected,
-    from,
-    to,
-    prices: context.glue.prices,
-    region: context.glue.region,
-    accountId: context.glue.accountId ?? null,
-    now: context.now,
-    signal: context.signal,
-  });
-  return {
-    touchedHours: result.touchedHours,
-    glue: {
-      collected: true,
-      runs: result.runs,
-      metricPoints: result.metricPoints,
-      files: result.files.length,
-      warnings: result.warnings.slice(0, MAX_WARNINGS),
-    },
-  };
+  const touched = new Set<string>();
+  const out: Record<string, SourceCollected> = {};
+  for (const source of SOURCES) {
+    if (source.inputs !== 'collected') continue;
+    const collector = context.collectors?.[source.name];
+    if (!collector) {
+      out[source.name] = { collected: false, reason: `no ${source.title} source configured` };
+      continue;
+    }
+    const result = await collector.collect({ from, to, now: context.now, signal: context.signal });
+    if (!result.collected) {
+      out[source.name] = { collected: false, reason: result.reason };
+      continue;
+    }
+    for (const hour of result.touchedHours) touched.add(hour);
+    out[source.name] = { collected: true, ...result.summary };
+  }
+  return { touchedHours: [...touched].sort(), ...out };
 }
 
 function collectWindow(input: HourlyInput | BackfillInput): { from: Date; to: Date } {

@@ -1,12 +1,17 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type {
   PartitionSwitchTarget,
   RegisteredPartition,
 } from '../../ingest/athena/partition-switch-plan.ts';
-import type { CloudTrailLister } from '../../sources/cloudtrail/list-local.ts';
-import type { GlueApi } from '../../sources/glue/collect/api.ts';
-import type { GluePrices } from '../../sources/glue/collect/prices.ts';
+import { SOURCES } from '../../sources/index.ts';
+import { rawRootOf } from '../../sources/registry.ts';
+import type {
+  CollectResult,
+  CollectWindow,
+  FolderLister,
+  LocalCollectOptions,
+  SourceDefinition,
+} from '../../sources/source-definition.ts';
 import { localFolderStore } from '../../storage/local-folder-store.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 import { prefixInside } from '../../storage/s3-uri.ts';
@@ -47,10 +52,13 @@ export interface HandlerContext {
    * hour without a file is absent. Only on AWS; locally the loader writes the ledger rows itself.
    */
   readonly outputStats?: (prefixUri: string) => Promise<OutputStats>;
-  /** The CloudTrail folder in the S3 layout: a local folder or `s3://bucket/prefix`. */
-  readonly cloudtrailRoot: string;
-  /** How `cloudtrailRoot` is listed (default: by its kind, see `filesForWindow`). */
-  readonly cloudtrailLister?: CloudTrailLister;
+  /**
+   * The delivered sources' raw roots, by source name: a local folder or `s3://bucket/prefix`
+   * (`cloudtrail`: the trail in the S3 layout). A source without one has its tables left out of plans.
+   */
+  readonly roots: Readonly<Record<string, string>>;
+  /** How `s3://` roots are listed (default: by their kind, see `filesForWindow`). */
+  readonly lister?: FolderLister;
   /** Fixed for a run: what "finished hour" and "the last 24 hours" are measured from. */
   readonly now: Date;
   /** Where UNLOAD writes and which Glue database and Athena work group the plan names. */
@@ -71,8 +79,11 @@ export interface HandlerContext {
   readonly listIngestions: (
     datasetId: string,
   ) => Promise<readonly { readonly IngestionStatus: string; readonly CreatedTime: string }[]>;
-  /** The Glue source; without it the Glue tables are neither collected nor planned. */
-  readonly glue?: GlueSourceContext;
+  /**
+   * The collected sources' collectors, by source name (`glue`); a collected source without one
+   * is neither collected nor planned.
+   */
+  readonly collectors?: Readonly<Record<string, SourceCollector>>;
   /** Evaluates (locally) or publishes (AWS) the alarms after an hourly run; absent: skipped. */
   readonly alarms?: () => Promise<unknown>;
   /** The hourly state machine the `launchHourly` action starts (AWS only). */
@@ -94,20 +105,12 @@ export interface OutputStats {
   readonly partitions: ReadonlyMap<string, { readonly rows: number; readonly bytes: number }>;
 }
 
-/** Where the Glue collector reads and writes. */
-export interface GlueSourceContext {
-  /** The Glue and CloudWatch APIs, or captured responses; undefined when there is nothing to read. */
-  readonly api: () => Promise<GlueApi | undefined>;
-  /** What `api` reads, for messages ("captured responses in …", "the Glue API in eu-west-1"). */
-  readonly describe: string;
-  /** The collected hour files: a local folder or `s3://bucket/prefix/raw/glue` (what the planner lists). */
+/** A collected source's collector in a context (see `HandlerContext.collectors`). */
+export interface SourceCollector {
+  /** The collected hour files: a local folder or `s3://bucket/prefix/raw/<name>` (what the planner lists). */
   readonly root: string;
-  /** Where the collector writes them: `root` itself when local, else a store over it. */
-  readonly collected: string | ObjectStore;
-  readonly prices: GluePrices;
-  /** The Region runs are priced in and recorded with. */
-  readonly region: string;
-  readonly accountId?: string;
+  /** Collects a window into the hour files under `root`. */
+  collect(window: CollectWindow): Promise<CollectResult>;
 }
 
 /** Told after each local batch (see `onBatch`). */
@@ -126,13 +129,24 @@ export interface BatchProgress {
  *
  * @example
  * ```ts
- * const context = localHandlerContext({ dataDir: './lakeq-data', cloudtrailRoot: './lakeq-data/raw/cloudtrail' });
+ * const context = localHandlerContext({ dataDir: './lakeq-data', sources: { cloudtrail: './lakeq-data/raw/cloudtrail' } });
  * await planWindow({ input: { time: '2026-11-27T14:05:00Z' }, executionName: 'hourly-2026-11-27T13' }, context);
  * ```
  */
 export function localHandlerContext(options: {
   dataDir: string;
-  cloudtrailRoot: string;
+  /**
+   * Each source's input, by source name (the settings' `sources`): a delivered source's raw
+   * files (`cloudtrail`), a collected source's captured API responses (`glue`, collected into
+   * `<dataDir>/raw/glue`). A collected source without one is neither collected nor planned.
+   */
+  sources: Readonly<Record<string, string | undefined>>;
+  /** The settings' `pricing`, by source name (the collectors price what they collect with it). */
+  pricing?: Readonly<Record<string, unknown>>;
+  /** The Region collected runs are priced in and recorded with (default us-east-1). */
+  region?: string;
+  /** Each source's own section of the settings (`LakeqSettings.sourceSettings`), by source name. */
+  sourceSettings?: Readonly<Record<string, unknown>>;
   now?: Date;
   target?: PartitionSwitchTarget;
   maxPartitionsPerBatch?: number;
@@ -140,13 +154,30 @@ export function localHandlerContext(options: {
   signal?: AbortSignal;
   onBatch?: (progress: BatchProgress) => void;
   loadConcurrency?: number;
-  /** The Glue collector's input: a folder of captured API responses (collected into `<dataDir>/raw/glue`). */
-  glue?: { captured: string; prices: GluePrices; region?: string };
   /** Evaluate the alarms after an hourly run (their states go to `<dataDir>/alarms/`), with these thresholds. */
   alarms?: boolean | { readonly glueDailyCostUsd?: number };
 }): HandlerContext {
   const target = options.target ?? LOCAL_TARGET;
   const now = options.now ?? new Date();
+  const roots: Record<string, string> = {};
+  const collectors: Record<string, SourceCollector> = {};
+  for (const source of SOURCES) {
+    const input = options.sources[source.name];
+    if (source.inputs !== 'collected') {
+      const root = rawRootOf(source, options);
+      if (root !== undefined) roots[source.name] = root;
+    } else if (input !== undefined && source.collect) {
+      collectors[source.name] = localCollector(source.collect, {
+        input,
+        root: rawRootOf(source, options) ?? path.join(options.dataDir, 'raw', source.name),
+        pricing: options.pricing ?? {},
+        ...(options.region ? { region: options.region } : {}),
+        ...(options.sourceSettings?.[source.name] !== undefined
+          ? { settings: options.sourceSettings[source.name] }
+          : {}),
+      });
+    }
+  }
   return {
     dataDir: options.dataDir,
     store: localFolderStore(options.dataDir),
@@ -154,7 +185,7 @@ export function localHandlerContext(options: {
       prefixInside(uri, target);
       return 0;
     },
-    cloudtrailRoot: options.cloudtrailRoot,
+    roots,
     now,
     target,
     maxPartitionsPerBatch: options.maxPartitionsPerBatch ?? ATHENA_MAX_PARTITIONS_PER_BATCH,
@@ -164,13 +195,13 @@ export function localHandlerContext(options: {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onBatch ? { onBatch: options.onBatch } : {}),
     ...(options.loadConcurrency ? { loadConcurrency: options.loadConcurrency } : {}),
-    ...(options.glue ? { glue: localGlueSource(options.dataDir, options.glue) } : {}),
+    ...(Object.keys(collectors).length > 0 ? { collectors } : {}),
     ...(options.alarms
       ? {
           alarms: () =>
             localAlarms(
               options.dataDir,
-              options.cloudtrailRoot,
+              roots,
               now,
               typeof options.alarms === 'object' ? options.alarms : {},
             ),
@@ -179,34 +210,18 @@ export function localHandlerContext(options: {
   };
 }
 
-/**
- * The local Glue source: captured API responses (AWS CLI output, or `lakeq sample glue`) in
- * `captured`, collected into `<dataDir>/raw/glue`. No folder there means nothing to collect.
- */
-function localGlueSource(
-  dataDir: string,
-  glue: { captured: string; prices: GluePrices; region?: string },
-): GlueSourceContext {
-  const root = path.join(dataDir, 'raw', 'glue');
-  return {
-    api: async () => {
-      const found = await stat(glue.captured).catch(() => undefined);
-      if (!found?.isDirectory()) return undefined;
-      const { openCapturedGlueApi } = await import('../../sources/glue/collect/captured-api.ts');
-      return openCapturedGlueApi(glue.captured);
-    },
-    describe: `captured Glue API responses in ${glue.captured}`,
-    root,
-    collected: root,
-    prices: glue.prices,
-    region: glue.region ?? 'us-east-1',
-  };
+/** A local run's collector: the source's `collect` hook over its input, into `root`. */
+function localCollector(
+  load: NonNullable<SourceDefinition['collect']>,
+  options: LocalCollectOptions,
+): SourceCollector {
+  return { root: options.root, collect: async (window) => (await load())(options, window) };
 }
 
 /** Evaluates the alarms on the local tables and records their states; answers each alarm's state. */
 async function localAlarms(
   dataDir: string,
-  cloudtrailRoot: string,
+  roots: Readonly<Record<string, string>>,
   at: Date,
   thresholds: { readonly glueDailyCostUsd?: number } | undefined,
 ): Promise<unknown> {
@@ -215,7 +230,7 @@ async function localAlarms(
     import('../../alarms/local-alarm-queries.ts'),
     import('../../alarms/alarms.ts'),
   ]);
-  const queries = openLocalAlarmQueries({ dataDir, sources: { cloudtrail: cloudtrailRoot } });
+  const queries = openLocalAlarmQueries({ dataDir, sources: {}, roots });
   try {
     const result = await alarmsAfterHourlyRun({
       at,

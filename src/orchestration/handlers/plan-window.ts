@@ -3,7 +3,7 @@ import { LakeqError } from '../../engines/engine.ts';
 import { readLedger } from '../../ingest/ledger.ts';
 import { planLoad } from '../../ingest/load-plan.ts';
 import { loadQuery } from '../../query/registry.ts';
-import { readsCollectedFiles } from '../../sources/index.ts';
+import { readsCollectedFiles } from '../../sources/registry.ts';
 import { hourlyWindow, parseInputTime } from '../execution-names.ts';
 import { partitionsWithinPayload } from './batch-inputs.ts';
 import type { HandlerContext } from './handler-context.ts';
@@ -148,7 +148,8 @@ async function planRun(
   const { rows: ledger } = await readLedger(context.store);
   const plan = await planLoad({
     tables,
-    cloudtrailRoot: context.cloudtrailRoot,
+    // Without its collector a collected source's tables stay out of the plan (never planned as empty).
+    roots: { ...context.roots, ...collectedRoots(context) },
     from,
     to,
     ledger,
@@ -157,9 +158,7 @@ async function planRun(
     now: context.now,
     ...(force ? { force: true } : {}),
     ...(allowShrink ? { allowShrink: true } : {}),
-    ...(context.cloudtrailLister ? { cloudtrailLister: context.cloudtrailLister } : {}),
-    // Without a Glue source the Glue tables stay out of the plan (never planned as empty).
-    ...(context.glue ? { glueRoot: context.glue.root } : {}),
+    ...(context.lister ? { lister: context.lister } : {}),
     ...(touched.length > 0
       ? { extraHours: new Map(tables.filter(readsCollectedFiles).map((t) => [t.name, touched])) }
       : {}),
@@ -200,4 +199,9 @@ function collectedHours(hours: unknown): Date[] {
   if (!Array.isArray(hours))
     throw new LakeqError('BAD_INPUT', '"collected.touchedHours" must be a list of hours');
   return hours.map((h) => parseInputTime('collected.touchedHours', h));
+}
+
+/** The collected hour files' roots of the sources the context collects, by source name. */
+function collectedRoots(context: HandlerContext): Record<string, string> {
+  return Object.fromEntries(Object.entries(context.collectors ?? {}).map(([name, c]) => [name, c.root]));
 }

@@ -48,7 +48,7 @@ export async function localStartQueryExecutionSync(input: Json, context: Handler
       },
       {
         dataDir: context.dataDir,
-        cloudtrailRoot: context.cloudtrailRoot,
+        roots: context.roots,
         ...(context.signal ? { signal: context.signal } : {}),
       },
     ),

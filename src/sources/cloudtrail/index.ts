@@ -1,4 +1,5 @@
 import type { SourceDefinition } from '../source-definition.ts';
+import { cloudTrailAws } from './raw-athena.ts';
 import { cloudtrailEvents } from './tables/cloudtrail-events.ts';
 import { identityCenterInstanceChurnHourly } from './tables/identity-center-instance-churn-hourly.ts';
 
@@ -8,9 +9,21 @@ import { identityCenterInstanceChurnHourly } from './tables/identity-center-inst
  */
 export const cloudtrailSource: SourceDefinition = {
   name: 'cloudtrail',
+  title: 'CloudTrail',
   inputs: 'delivered',
+  input: { defaultFolder: 'cloudtrail', description: 'CloudTrail logs in the S3 layout' },
   rawSources: ['cloudtrail'],
   // cloudtrail_raw is the local views' record-per-row base (raw-duckdb-views.ts); Athena has the other two.
   rawRelations: ['cloudtrail_raw', 'cloudtrail_logs', 'cloudtrail_events_raw'],
   tables: [cloudtrailEvents, identityCenterInstanceChurnHourly],
+  local: async () => (await import('./raw-duckdb.ts')).localCloudTrailRelations,
+  list: async () => (await import('./list-hours.ts')).cloudTrailListing,
+  aws: cloudTrailAws,
+  sample: {
+    options: [
+      { name: 'accounts', default: 3 },
+      { name: 'events-per-hour', default: 40 },
+    ],
+    writer: async () => (await import('./sample.ts')).cloudTrailSampleWriter,
+  },
 };

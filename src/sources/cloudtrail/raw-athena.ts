@@ -1,6 +1,8 @@
+import { z } from 'zod';
 import { hiveString, s3Location } from '../../catalog/athena/athena-sql.ts';
 import { type GlueTableInput, glueColumns } from '../../catalog/athena/glue-table-input.ts';
 import { type HiveType, parseHiveType, toHiveType, toTrinoType } from '../../catalog/hive-types.ts';
+import type { SourceAws, SourceOnAws } from '../source-definition.ts';
 import { cloudtrailEvents } from './tables/cloudtrail-events.ts';
 
 /**
@@ -248,3 +250,82 @@ export function cloudTrailEventsRawViewSql(sourceTable: string = CLOUDTRAIL_LOGS
   select.push('  "date" AS sourceDay');
   return `CREATE OR REPLACE VIEW ${CLOUDTRAIL_EVENTS_RAW_VIEW} AS SELECT\n${select.join(',\n')}\nFROM ${sourceTable}`;
 }
+
+/**
+ * The `trail` section of lakeq.deploy.json: the trail's bucket, key prefix and organization, the
+ * accounts and Regions to project, the first day with logs. The prefix is kept in one form for
+ * every user of it (DDL, IAM scopes, the Lambda's trail root): no slashes at the ends.
+ */
+export const TRAIL_SECTION = z
+  .object({
+    bucket: z.string().min(3),
+    prefix: z.string().optional(),
+    organizationId: z.string().optional(),
+    accounts: z.array(z.string()).min(1),
+    regions: z.array(z.string()).min(1),
+    startDate: z.string(),
+  })
+  .strict()
+  .transform((t): CloudTrailLogsOptions => {
+    const prefix = (t.prefix ?? '').replace(/^\/+|\/+$/g, '');
+    return {
+      bucket: t.bucket,
+      ...(prefix ? { prefix } : {}),
+      ...(t.organizationId ? { organizationId: t.organizationId } : {}),
+      accounts: t.accounts,
+      regions: t.regions,
+      startDate: t.startDate,
+    };
+  });
+
+/** CloudTrail on AWS for a trail: `cloudtrail_logs` over its bucket, the view over it, its read scope and root. */
+function cloudTrailOnAws(trail: CloudTrailLogsOptions): SourceOnAws {
+  return {
+    tableInputs: () => [cloudTrailLogsTableInput(trail)],
+    tableDdl: () => [cloudTrailLogsDdl(trail)],
+    views: () => [{ name: CLOUDTRAIL_EVENTS_RAW_VIEW, sql: cloudTrailEventsRawViewSql() }],
+    readScope: `s3://${trail.bucket}/${[trail.prefix, 'AWSLogs'].filter(Boolean).join('/')}/`,
+    root: `s3://${trail.bucket}${trail.prefix ? `/${trail.prefix}` : ''}`,
+  };
+}
+
+const list = (s: string | undefined) =>
+  (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+/**
+ * CloudTrail's AWS side (`SourceDefinition.aws`): the trail read in place, configured by the
+ * `trail` section of lakeq.deploy.json or by `lakeq ddl --trail-bucket … --accounts … --regions …`.
+ *
+ * @example
+ * ```ts
+ * cloudTrailAws.fromFlags({ 'trail-bucket': 'trail', accounts: '111122223333', regions: 'eu-west-1' }, common).tableDdl()
+ * // ['CREATE EXTERNAL TABLE `cloudtrail_logs` (…) … TBLPROPERTIES (…)']
+ * ```
+ */
+export const cloudTrailAws: SourceAws = {
+  section: { key: 'trail', schema: TRAIL_SECTION },
+  ddlFlags: [
+    { flag: 'trail-bucket', placeholder: 'B', required: true },
+    { flag: 'accounts', placeholder: '111122223333,...', required: true },
+    { flag: 'regions', placeholder: 'us-east-1,...', required: true },
+    { flag: 'trail-prefix', placeholder: 'P' },
+    { flag: 'organization', placeholder: 'o-...' },
+  ],
+  ddlDescribe:
+    "the raw cloudtrail_logs table (partition projection over the trail's bucket), the cloudtrail_events_raw view",
+  root: { describe: "the trail's s3://bucket[/prefix]" },
+  iamName: 'Trail',
+  fromSection: (section) => cloudTrailOnAws(TRAIL_SECTION.parse(section)),
+  fromFlags: (flags, common) =>
+    cloudTrailOnAws({
+      bucket: flags['trail-bucket'] ?? '',
+      ...(flags['trail-prefix'] ? { prefix: flags['trail-prefix'] } : {}),
+      ...(flags.organization ? { organizationId: flags.organization } : {}),
+      accounts: list(flags.accounts),
+      regions: list(flags.regions),
+      startDate: common.startDate,
+    }),
+};

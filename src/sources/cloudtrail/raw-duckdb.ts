@@ -1,5 +1,6 @@
 import type { DuckDbRun } from '../../engines/duckdb/duckdb-dialect-config.ts';
 import type { EngineWarning } from '../../engines/engine.ts';
+import type { LocalRawRelationsFactory } from '../source-definition.ts';
 import { checkFiles, type SkippedFile, scanCloudTrailFolder } from './raw-duckdb-files.ts';
 import {
   CLOUDTRAIL_EVENTS_RAW_VIEW_SQL,
@@ -126,3 +127,21 @@ function fileNamedIn(message: string, files: readonly string[]): string | undefi
 function firstLine(message: string): string {
   return (message.split('\n')[0] ?? message).trim();
 }
+
+/**
+ * CloudTrail's local raw relations (`SourceDefinition.local`): the views over the trail folder,
+ * scanned, or over each load batch's files.
+ *
+ * @example
+ * ```ts
+ * const relations = localCloudTrailRelations({ root: './lakeq-data/raw/cloudtrail', scan: true });
+ * ```
+ */
+export const localCloudTrailRelations: LocalRawRelationsFactory = ({ root, scan }) => {
+  const source = new LocalCloudTrailSource(root ?? '', scan && root !== undefined ? undefined : []);
+  return {
+    setup: (run, warn) => source.setup(run, warn),
+    useFiles: (raw, files, run, warn) => source.useFiles(raw === 'cloudtrail' ? files : [], run, warn),
+    recover: (error, run, warn) => source.recover(error, run, warn),
+  };
+};

@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { Random } from '../sample-random.ts';
+import type { SampleWriter } from '../source-definition.ts';
 import type { Estate, SampleAccount, SampleLayout } from './sample/estate.ts';
 import { buildEstate } from './sample/estate.ts';
 import { generateEverydayEvents, type TimedRecord } from './sample/everyday-events.ts';
@@ -314,3 +315,39 @@ export async function writeCloudTrailSample(
     to: new Date(to).toISOString(),
   };
 }
+
+/**
+ * CloudTrail's sample for `lakeq sample cloudtrail` (`--accounts`, `--events-per-hour`) and for
+ * `npm start`, which writes one into a trail folder without log files.
+ *
+ * @example
+ * ```ts
+ * await cloudTrailSampleWriter.write({ out, from, to, seed: 1, options: { accounts: 2 } });
+ * ```
+ */
+export const cloudTrailSampleWriter: SampleWriter = {
+  write: async ({ out, from, to, seed, options }) => {
+    const summary = await writeCloudTrailSample({
+      out,
+      from,
+      to,
+      seed,
+      ...(options.accounts !== undefined ? { accounts: options.accounts } : {}),
+      ...(options['events-per-hour'] !== undefined ? { eventsPerHour: options['events-per-hour'] } : {}),
+    });
+    return {
+      summary:
+        `wrote ${summary.events} events in ${summary.files} files to ${out} ` +
+        `(${summary.accounts.length} accounts, ${summary.from} to ${summary.to}; Identity Center: ` +
+        `${summary.identityCenter.created} created, ${summary.identityCenter.deleted} deleted, ${summary.identityCenter.failed} failed calls)`,
+      brief: `  ${summary.events} events in ${summary.files} files, ${summary.accounts.length} accounts`,
+    };
+  },
+  inspect: async (input) => {
+    const { scanCloudTrailFolder } = await import('./raw-duckdb-files.ts');
+    const existing = await scanCloudTrailFolder(input);
+    return existing.files.length === 0
+      ? { found: false, message: `No CloudTrail logs in ${input}: writing a sample estate there…` }
+      : { found: true, message: `Reading ${existing.files.length} CloudTrail log files in ${input}` };
+  },
+};

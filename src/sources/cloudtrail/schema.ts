@@ -5,6 +5,13 @@
  * a timestamp, `requestParameters` a map).
  */
 
+declare module '../../catalog/table-definition.ts' {
+  /** The raw source name CloudTrail's tables read: the log files of the trail. */
+  interface RawSourceNames {
+    cloudtrail: true;
+  }
+}
+
 /** A DuckDB type written as JSON structure spec (for `json_transform`) and as SQL. */
 type FieldType = 'VARCHAR' | 'JSON' | { [field: string]: FieldType } | [FieldType];
 

@@ -2,6 +2,7 @@ import { floorHour } from '../../ingest/hours.ts';
 import { storeAt } from '../../storage/local-folder-store.ts';
 import { mapLimited } from '../../storage/map-limited.ts';
 import { type ObjectStore, objectLocation } from '../../storage/object-store.ts';
+import type { CollectResult } from '../source-definition.ts';
 import type { GlueApi, GlueJob, GlueJobRun } from './collect/api.ts';
 import {
   existingGlueHours,
@@ -329,4 +330,31 @@ function accountOfJobs(jobs: readonly GlueJob[]): string | null {
     if (account) accounts.add(account);
   }
   return accounts.size === 1 ? ([...accounts][0] as string) : null;
+}
+
+/** Warnings the collect task's answer carries at most (the first ones). */
+const MAX_WARNINGS = 20;
+
+/**
+ * Collects, and answers as the collect task reports the Glue source: runs, metric datapoints,
+ * files written and the first warnings (malformed captured files, runs without a start time).
+ *
+ * @example
+ * ```ts
+ * await collectGlueResult({ api, root, from, to, prices, region: 'eu-west-1', now })
+ * // { collected: true, touchedHours: ['2026-11-27T13:00:00.000Z'], summary: { runs: 14, metricPoints: 2310, files: 4, warnings: [] } }
+ * ```
+ */
+export async function collectGlueResult(options: CollectGlueOptions): Promise<CollectResult> {
+  const result = await collectGlue(options);
+  return {
+    collected: true,
+    touchedHours: result.touchedHours,
+    summary: {
+      runs: result.runs,
+      metricPoints: result.metricPoints,
+      files: result.files.length,
+      warnings: result.warnings.slice(0, MAX_WARNINGS),
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import type { SourceFile } from '../../ingest/source-file.ts';
+import type { SourceListing } from '../source-definition.ts';
 import { type CollectedFolderLister, LOCAL_COLLECTED_LISTER } from './list-local.ts';
-import type { CollectedRelation } from './schema.ts';
+import { type CollectedRelation, collectedRelation, isCollectedSource } from './schema.ts';
 
 const JSON_FILE = /\.json$/i;
 
@@ -35,3 +36,25 @@ export async function collectedFilesByHour(
   }
   return out;
 }
+
+/**
+ * Glue's listing for the planner (`SourceDefinition.list`): each hour's collected file of the
+ * relation a table reads. An `s3://` root is listed with the given lister, else with CloudTrail's
+ * default S3 lister (the same ListObjectsV2 listing).
+ *
+ * @example
+ * ```ts
+ * await glueListing.filesByHour({ raw: 'glue-job-runs', root: '/data/raw/glue', hours, latenessHours: 3 });
+ * ```
+ */
+export const glueListing: SourceListing = {
+  filesByHour: async ({ raw, root, hours, lister }) => {
+    if (!isCollectedSource(raw)) throw new Error(`the Glue source has no raw source "${raw}"`);
+    let folders: CollectedFolderLister = LOCAL_COLLECTED_LISTER;
+    if (root.startsWith('s3://')) {
+      // Loaded only for an S3 root, so local loads do not load the AWS SDK.
+      folders = lister ?? (await import('../cloudtrail/list-s3.ts')).defaultS3CloudTrailLister();
+    }
+    return collectedFilesByHour(root, collectedRelation(raw), hours, folders);
+  },
+};

@@ -3,6 +3,7 @@ import type { CuratedTableTarget } from '../../catalog/athena/curated-table-ddl.
 import { type GlueTableInput, glueColumns } from '../../catalog/athena/glue-table-input.ts';
 import { parseHiveType, toHiveType } from '../../catalog/hive-types.ts';
 import { PARTITION_KEYS } from '../../catalog/table-definition.ts';
+import type { AwsCommon, SourceAws, SourceOnAws } from '../source-definition.ts';
 import { COLLECTED_RELATIONS, type CollectedRelation, rawColumnType } from './schema.ts';
 
 /**
@@ -155,3 +156,31 @@ export function collectedTableInput(
 export function collectedTablesDdl(target: CuratedTableTarget, options: CollectedTableOptions): string[] {
   return COLLECTED_RELATIONS.map((r) => collectedTableDdl(r, target, options));
 }
+
+/** Glue on AWS: the collected tables over the data bucket's `raw/glue/`, projected from the start date. */
+function glueOnAws(common: AwsCommon): SourceOnAws {
+  const options = { startDate: common.startDate };
+  return {
+    tableInputs: () => COLLECTED_RELATIONS.map((r) => collectedTableInput(r, common.target, options)),
+    tableDdl: () => collectedTablesDdl(common.target, options),
+    views: () => [],
+  };
+}
+
+/**
+ * Glue's AWS side (`SourceDefinition.aws`): the collector's hour files live in the data bucket, so
+ * it needs no settings of its own and no read access besides the lake's.
+ *
+ * @example
+ * ```ts
+ * glueAws.fromSection(undefined, { target: { bucket: 'lake', prefix: 'lakeq', database: 'lakeq' }, startDate: '2026-01-01' })
+ *   .tableInputs().map((t) => t.Name) // ['glue_job_runs_collected', 'glue_job_metrics_collected']
+ * ```
+ */
+export const glueAws: SourceAws = {
+  ddlDescribe:
+    'the raw Glue collector tables (glue_job_runs_collected, glue_job_metrics_collected over ' +
+    's3://<data-bucket>/<data-prefix>/raw/glue/, projected from --start-date)',
+  fromSection: (_section, common) => glueOnAws(common),
+  fromFlags: (_flags, common) => glueOnAws(common),
+};

@@ -3,10 +3,12 @@ import path from 'node:path';
 import { parseHiveType, toDuckDbType } from '../../catalog/hive-types.ts';
 import type { DuckDbRun } from '../../engines/duckdb/duckdb-dialect-config.ts';
 import type { EngineWarning } from '../../engines/engine.ts';
+import type { LocalRawRelationsFactory } from '../source-definition.ts';
 import {
   COLLECTED_RELATIONS,
   type CollectedRelation,
   type GlueCollectedSource,
+  isCollectedSource,
   rawColumnType,
 } from './schema.ts';
 
@@ -137,3 +139,24 @@ export class LocalGlueSource {
     }
   }
 }
+
+/**
+ * Glue's local raw relations (`SourceDefinition.local`): the views over the collector's hour
+ * files under the root, scanned, or over each load batch's files.
+ *
+ * @example
+ * ```ts
+ * const relations = localGlueRelations({ root: './lakeq-data/raw/glue', scan: false });
+ * ```
+ */
+export const localGlueRelations: LocalRawRelationsFactory = ({ root, scan }) => {
+  const source = new LocalGlueSource(root ?? '', { scan: scan && root !== undefined });
+  return {
+    setup: (run, warn) => source.setup(run, warn),
+    useFiles: (raw, files, run, warn) =>
+      raw !== undefined && isCollectedSource(raw)
+        ? source.useFiles(raw, files, run, warn)
+        : source.useFiles(undefined, [], run, warn),
+    recover: (error, run, warn) => source.recover(error, run, warn),
+  };
+};

@@ -19,9 +19,10 @@
  * Deterministic: the output is a pure function of the options (no wall clock).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Random } from '../sample-random.ts';
+import type { SampleWriter } from '../source-definition.ts';
 import {
   jobMaxCapacity,
   runEnd,
@@ -346,3 +347,29 @@ export async function writeGlueSample(options: GlueSampleOptions): Promise<GlueS
     to: new Date(to).toISOString(),
   };
 }
+
+/**
+ * Glue's sample for `lakeq sample glue` and for `npm start`, which writes one where the Glue
+ * collector's input (captured API responses) does not exist.
+ *
+ * @example
+ * ```ts
+ * await glueSampleWriter.write({ out: './lakeq-data/raw/glue-api', from, to, seed: 1, options: {} });
+ * ```
+ */
+export const glueSampleWriter: SampleWriter = {
+  write: async ({ out, from, to, seed }) => {
+    const glue = await writeGlueSample({ out, from, to, seed });
+    return {
+      summary:
+        `wrote ${glue.jobs} Glue jobs, ${glue.runs} runs and ${glue.metricPoints} metric datapoints in ` +
+        `${glue.files} files to ${out} (${glue.from} to ${glue.to})`,
+      brief: `  ${glue.jobs} Glue jobs, ${glue.runs} runs, ${glue.metricPoints} metric datapoints`,
+    };
+  },
+  inspect: async (input) => {
+    return (await stat(input).catch(() => undefined))
+      ? { found: true }
+      : { found: false, message: `No captured Glue API responses in ${input}: writing a sample there…` };
+  },
+};

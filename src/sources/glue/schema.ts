@@ -9,7 +9,15 @@ import type { TableColumn } from '../../catalog/table-definition.ts';
  * replaced atomically, and only when its content changes, so its mtime signals a change.
  */
 
-/** The raw sources a curated table can read besides CloudTrail. */
+declare module '../../catalog/table-definition.ts' {
+  /** The raw source names Glue's tables read: the collector's hour files of runs and of metrics. */
+  interface RawSourceNames {
+    'glue-job-runs': true;
+    'glue-job-metrics': true;
+  }
+}
+
+/** The raw sources the Glue tables read. */
 export type GlueCollectedSource = 'glue-job-runs' | 'glue-job-metrics';
 
 export interface CollectedRelation {

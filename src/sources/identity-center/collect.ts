@@ -1,6 +1,7 @@
 import { storeAt } from '../../storage/local-folder-store.ts';
 import { mapLimited } from '../../storage/map-limited.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
+import type { CollectResult } from '../source-definition.ts';
 import type {
   AccountSession,
   IdentityCenterApi,
@@ -66,7 +67,7 @@ export interface CollectIdentityCenterOptions {
   readonly root: string | ObjectStore;
   /** The Regions to list instances in (Identity Center instances are Regional), besides the API's own `regions`. */
   readonly regions: readonly string[];
-  /** The collection's time: its UTC day is the snapshot's `dt`. */
+  /** The collection's time: its UTC day is the snapshot's `dt` (captured responses: the capture's time, `api.capturedAt`). */
   readonly now: Date;
   /** Store keyed hashes of e-mail addresses instead of the addresses (identityCenter.hashEmails). */
   readonly hashKey?: string | undefined;
@@ -104,7 +105,12 @@ export interface CollectIdentityCenterResult {
   readonly applications: number;
   readonly applicationAssignments: number;
   readonly unreachable: readonly UnreachableScope[];
-  /** The hour start (ISO) of the day's partition when a file changed: `[]` or `['YYYY-MM-DDT00:00:00.000Z']`. */
+  /**
+   * The hour start (ISO) of the day's partition, `['YYYY-MM-DDT00:00:00.000Z']`, whenever the day was
+   * collected, its files changed or not: a snapshot written during that hour (00:05) could not be
+   * loaded then (the current hour is never loaded), so every collection asks for it again; the
+   * planner's fingerprints leave it alone when nothing changed. `[]` when `oncePerDay` skipped the day.
+   */
   readonly touchedHours: string[];
   /** Where the files that changed are, sorted. */
   readonly files: string[];
@@ -201,7 +207,7 @@ export async function collectIdentityCenter(
     throw new RangeError('collectIdentityCenter: now must be a valid date');
   if (options.regions.length === 0 && (api.regions ?? []).length === 0)
     throw new RangeError('collectIdentityCenter: at least one Region is needed');
-  const day = snapshotDay(options.now);
+  const day = snapshotDay(api.capturedAt ?? options.now);
   const warnings: string[] = [...(api.warnings ?? [])];
   const empty = {
     day,
@@ -401,8 +407,45 @@ export async function collectIdentityCenter(
     applications: applications.length,
     applicationAssignments: assignments.length,
     unreachable,
-    touchedHours: changed.length > 0 ? [`${day}T00:00:00.000Z`] : [],
+    touchedHours: [`${day}T00:00:00.000Z`],
     files: changed.map((w) => w.location).sort(),
     warnings,
+  };
+}
+
+/** Warnings the collect task's answer carries at most. */
+const MAX_WARNINGS = 20;
+
+/**
+ * collectIdentityCenter's result as the collect task reports it (`CollectResult`): the day's hour
+ * when files changed, counts, the accounts not read and the first warnings; or, when the day had
+ * a snapshot already and `oncePerDay` left it alone, why nothing was collected.
+ *
+ * @example
+ * ```ts
+ * await collectIdentityCenterResult({ api, root, regions: ['us-east-1'], now, oncePerDay: true })
+ * // { collected: true, touchedHours: ['2026-11-27T00:00:00.000Z'], summary: { day: '2026-11-27', instances: 4, … } }
+ * ```
+ */
+export async function collectIdentityCenterResult(
+  options: CollectIdentityCenterOptions,
+): Promise<CollectResult> {
+  const result = await collectIdentityCenter(options);
+  if (!result.collected)
+    return { collected: false, reason: `the snapshot of ${result.day} was collected already (once a day)` };
+  return {
+    collected: true,
+    touchedHours: result.touchedHours,
+    summary: {
+      day: result.day,
+      accounts: result.accounts,
+      instances: result.instances,
+      users: result.users,
+      applications: result.applications,
+      applicationAssignments: result.applicationAssignments,
+      files: result.files.length,
+      unreachable: result.unreachable.slice(0, MAX_WARNINGS),
+      warnings: result.warnings.slice(0, MAX_WARNINGS),
+    },
   };
 }

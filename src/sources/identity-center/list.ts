@@ -1,6 +1,7 @@
 import type { SourceFile } from '../../ingest/source-file.ts';
+import type { SourceListing } from '../source-definition.ts';
 import { type CollectedFolderLister, LOCAL_COLLECTED_LISTER } from './list-local.ts';
-import type { IdentityCenterRelation } from './schema.ts';
+import { type IdentityCenterRelation, identityCenterRelation, isIdentityCenterSource } from './schema.ts';
 
 const JSON_FILE = /\.json$/i;
 
@@ -38,3 +39,26 @@ export async function snapshotFilesByHour(
   }
   return out;
 }
+
+/**
+ * Identity Center's listing for the planner (`SourceDefinition.list`): each day's snapshot file of
+ * the relation a table reads, in the day's first hour. An `s3://` root is listed with the given
+ * lister, else with CloudTrail's default S3 lister (the same ListObjectsV2 listing).
+ *
+ * @example
+ * ```ts
+ * await identityCenterListing.filesByHour({ raw: 'identity-center-users', root: '/d/raw/identity-center', hours, latenessHours: 3 });
+ * ```
+ */
+export const identityCenterListing: SourceListing = {
+  filesByHour: async ({ raw, root, hours, lister }) => {
+    if (!isIdentityCenterSource(raw))
+      throw new Error(`the Identity Center source has no raw source "${raw}"`);
+    let folders: CollectedFolderLister = LOCAL_COLLECTED_LISTER;
+    if (root.startsWith('s3://')) {
+      // Loaded only for an S3 root, so local loads do not load the AWS SDK.
+      folders = lister ?? (await import('../cloudtrail/list-s3.ts')).defaultS3CloudTrailLister();
+    }
+    return snapshotFilesByHour(root, identityCenterRelation(raw), hours, folders);
+  },
+};

@@ -3,6 +3,7 @@ import type { CuratedTableTarget } from '../../catalog/athena/curated-table-ddl.
 import { type GlueTableInput, glueColumns } from '../../catalog/athena/glue-table-input.ts';
 import { parseHiveType, toHiveType } from '../../catalog/hive-types.ts';
 import { PARTITION_KEYS } from '../../catalog/table-definition.ts';
+import type { AwsCommon, SourceAws, SourceOnAws } from '../source-definition.ts';
 import { IDENTITY_CENTER_RELATIONS, type IdentityCenterRelation, rawColumnType } from './schema.ts';
 
 /**
@@ -154,3 +155,30 @@ export function snapshotTableInput(
 export function snapshotTablesDdl(target: CuratedTableTarget, options: SnapshotTableOptions): string[] {
   return IDENTITY_CENTER_RELATIONS.map((r) => snapshotTableDdl(r, target, options));
 }
+
+function identityCenterOnAws(common: AwsCommon): SourceOnAws {
+  const options = { startDate: common.startDate };
+  return {
+    tableInputs: () => IDENTITY_CENTER_RELATIONS.map((r) => snapshotTableInput(r, common.target, options)),
+    tableDdl: () => snapshotTablesDdl(common.target, options),
+    views: () => [],
+  };
+}
+
+/**
+ * Identity Center's AWS side (`SourceDefinition.aws`): the collector's snapshot files live in the
+ * data bucket, so the raw tables need no settings of their own and no read access besides the lake's.
+ *
+ * @example
+ * ```ts
+ * identityCenterAws.fromSection(undefined, { target: { bucket: 'lake', prefix: 'lakeq', database: 'lakeq' }, startDate: '2026-01-01' })
+ *   .tableInputs().map((t) => t.Name) // ['identity_center_instances_collected', …]
+ * ```
+ */
+export const identityCenterAws: SourceAws = {
+  ddlDescribe:
+    'the raw Identity Center snapshots (identity_center_*_collected, by day, over ' +
+    's3://<data-bucket>/<data-prefix>/raw/identity-center/)',
+  fromSection: (_section, common) => identityCenterOnAws(common),
+  fromFlags: (_flags, common) => identityCenterOnAws(common),
+};

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseHiveType, toDuckDbType } from '../../catalog/hive-types.ts';
 import type { DuckDbRun } from '../../engines/duckdb/duckdb-dialect-config.ts';
 import type { EngineWarning } from '../../engines/engine.ts';
+import type { LocalRawRelationsFactory } from '../source-definition.ts';
 import {
   IDENTITY_CENTER_RELATIONS,
   type IdentityCenterCollectedSource,
@@ -146,3 +147,21 @@ export class LocalIdentityCenterSource {
     }
   }
 }
+
+/**
+ * Identity Center's local raw relations (`SourceDefinition.local`): the views over the
+ * collector's snapshot files under the root, scanned, or over each load batch's files.
+ *
+ * @example
+ * ```ts
+ * const relations = localIdentityCenterRelations({ root: './lakeq-data/raw/identity-center', scan: false });
+ * ```
+ */
+export const localIdentityCenterRelations: LocalRawRelationsFactory = ({ root, scan }) => {
+  const source = new LocalIdentityCenterSource(root ?? '', { scan: scan && root !== undefined });
+  return {
+    setup: (run, warn) => source.setup(run, warn),
+    useFiles: (raw, files, run, warn) => source.useFiles(raw, files, run, warn),
+    recover: (error, run, warn) => source.recover(error, run, warn),
+  };
+};

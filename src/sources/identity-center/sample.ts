@@ -5,6 +5,8 @@
  * sample of the same --from, --to, --accounts and --seed, as the APIs would answer at `to`.
  *
  * - `caller-identity.json`: GetCallerIdentity of the management account (the collector's);
+ * - `captured-at.json`: the last second of the window, so the snapshot is of its last day (what
+ *   the CloudTrail sample's last hours see, loaded by the same backfill);
  * - `accounts/list-accounts-N.json`: ListAccounts pages, 3 accounts a page;
  * - `instances/<account>/<region>/list-instances.json` for every account and Region the collector
  *   lists (empty where an account has no instance there), and `describe-<instance id>.json`;
@@ -14,8 +16,9 @@
  * Times are AWS CLI v2's ISO form. No public sso-admin or identitystore example responses exist,
  * so the shapes follow the API models (botocore sso-admin 2020-07-20, identitystore 2020-06-15).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { SampleWriter } from '../source-definition.ts';
 import {
   type IdentityCenterEstateOptions,
   identityCenterSampleEstate,
@@ -90,6 +93,8 @@ export async function writeIdentityCenterSample(
     Account: caller,
     Arn: `arn:aws:sts::${caller}:assumed-role/lakeq-collector/lakeq-identity-center`,
   });
+
+  await write('captured-at.json', { CapturedAt: cliTime(options.to.getTime() - 1000) });
 
   const accounts = idc.organizationAccounts.map((a) => ({
     Id: a.id,
@@ -205,3 +210,42 @@ export async function writeIdentityCenterSample(
     files,
   };
 }
+
+/**
+ * The `sample` hook's writer: `lakeq sample identity-center --out DIR --from T --to T [--accounts N]
+ * [--seed N]` (the same --from, --to, --accounts and --seed as the CloudTrail sample it matches),
+ * and what `npm start` writes where the input has no captured responses.
+ *
+ * @example
+ * ```ts
+ * await identityCenterSampleWriter.write({ out: './lakeq-data/raw/identity-center-api', from, to, seed: 1, options: { accounts: 3 } });
+ * ```
+ */
+export const identityCenterSampleWriter: SampleWriter = {
+  write: async ({ out, from, to, seed, options }) => {
+    const s = await writeIdentityCenterSample({
+      out,
+      from,
+      to,
+      seed,
+      ...(options.accounts !== undefined ? { accounts: options.accounts } : {}),
+    });
+    return {
+      summary:
+        `wrote the Identity Center inventory of the sample estate in ${s.files} files to ${out}: ` +
+        `${s.instances} instances (${s.organizationInstances} organization, ${s.accountInstances} account; ` +
+        `${s.createdInTrail} created in the CloudTrail sample), ${s.users} users, ${s.applications} applications, ` +
+        `${s.assignments} assignments, ${s.accounts} accounts`,
+      brief: `  ${s.instances} Identity Center instances, ${s.users} users, ${s.applications} applications`,
+    };
+  },
+  inspect: async (input) => {
+    const entries = await readdir(input).catch(() => undefined);
+    return entries && entries.length > 0
+      ? { found: true }
+      : {
+          found: false,
+          message: `No captured Identity Center API responses in ${input}: writing a sample there…`,
+        };
+  },
+};

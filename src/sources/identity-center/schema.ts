@@ -13,6 +13,16 @@ import type { TableColumn } from '../../catalog/table-definition.ts';
  * collection on the same day replaces the day's files, only when their bytes change.
  */
 
+declare module '../../catalog/table-definition.ts' {
+  /** The raw source names Identity Center's tables read: the collector's daily snapshot files. */
+  interface RawSourceNames {
+    'identity-center-instances': true;
+    'identity-center-users': true;
+    'identity-center-applications': true;
+    'identity-center-application-assignments': true;
+  }
+}
+
 /** The raw sources the Identity Center tables read: the collector's daily snapshot files. */
 export type IdentityCenterCollectedSource =
   | 'identity-center-instances'

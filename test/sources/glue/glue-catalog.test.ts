@@ -4,7 +4,7 @@ import { HiveSQL } from 'dt-sql-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TABLES } from '../../../src/catalog/tables/index.ts';
 import type { LakeqSettings } from '../../../src/config/lakeq-config.ts';
-import { glueCollectedTableResources } from '../../../src/deploy/glue-resources.ts';
+import { glueTableResource } from '../../../src/deploy/glue-resources.ts';
 import { planResource } from '../../../src/deploy/resource.ts';
 import { compileTarget } from '../../../src/engines/compile-targets.ts';
 import { compileQuery } from '../../../src/query/compile-query.ts';
@@ -13,6 +13,7 @@ import {
   collectedTableDdl,
   collectedTableInput,
   collectedTablesDdl,
+  glueAws,
 } from '../../../src/sources/glue/raw-athena.ts';
 import { GLUE_JOB_METRICS, GLUE_JOB_RUNS } from '../../../src/sources/glue/schema.ts';
 import { glueJobMetrics } from '../../../src/sources/glue/tables/glue-job-metrics.ts';
@@ -119,9 +120,10 @@ describe('the Glue tables in the catalog', () => {
       .on(GetTableCommand)
       .rejects(Object.assign(new Error('not found'), { name: 'EntityNotFoundException' }));
     glue.on(CreateTableCommand).resolves({});
-    const resources = glueCollectedTableResources(new GlueClient({ region: 'eu-west-1' }), 'lakeq', TARGET, {
-      startDate: '2026-01-01',
-    });
+    // What deploy creates for the source (plan-deploy.ts): its raw tables' TableInputs as Glue tables.
+    const onAws = glueAws.fromSection(undefined, { target: TARGET, startDate: '2026-01-01' });
+    const client = new GlueClient({ region: 'eu-west-1' });
+    const resources = onAws.tableInputs().map((t) => glueTableResource(client, 'lakeq', t));
     for (const r of resources) {
       const change = await planResource(r);
       expect(change.action).toBe('create');

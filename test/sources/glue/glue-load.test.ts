@@ -220,7 +220,7 @@ describe('loading the collected Glue job runs', () => {
     await removeCollectedRunsHour(glueRoot, new Date(HOUR));
     const plan = await planLoad({
       tables: [glueJobRuns, glueJobMetrics],
-      cloudtrailRoot: path.join(root, 'none'),
+      roots: { cloudtrail: path.join(root, 'none') },
       from: new Date(HOUR),
       to: new Date('2026-11-02T11:00:00Z'),
       ledger,
@@ -272,7 +272,8 @@ describe('loading the collected Glue job runs', () => {
 
   it('the collected views exist and are empty when the Glue folder does not', async () => {
     const engine = await openLocalEngine({
-      sources: { cloudtrail: path.join(root, 'none'), glueCollected: path.join(root, 'no-glue') },
+      sources: { cloudtrail: path.join(root, 'none') },
+      roots: { glue: path.join(root, 'no-glue') },
     });
     try {
       for (const view of ['glue_job_runs_collected', 'glue_job_metrics_collected']) {

@@ -351,7 +351,8 @@ describe('the Identity Center collector on the AWS SDK', () => {
     const before = await stat(path.join(dir, `instances/dt=${DAY}/hour=00/instances.json`));
     const again = await collect(estate());
     expect(again.files).toEqual([]);
-    expect(again.touchedHours).toEqual([]);
+    // The day is asked for again all the same: the planner's fingerprints find it unchanged.
+    expect(again.touchedHours).toEqual([`${DAY}T00:00:00.000Z`]);
     const after = await stat(path.join(dir, `instances/dt=${DAY}/hour=00/instances.json`));
     expect(after.mtimeMs).toBe(before.mtimeMs);
     fake?.restore();
@@ -454,5 +455,57 @@ describe('the Identity Center collector on the AWS SDK', () => {
       'Rate exceeded',
     );
     expect(fake.org.commandCalls(ListAccountsCommand)).toHaveLength(3);
+  });
+});
+
+describe('the Identity Center collector of the Lambda (collect-aws.ts)', () => {
+  it('is opt-in, reads the configured Regions through the member role, and collects once a day', async () => {
+    const { collectAwsIdentityCenter } = await import('../../../src/sources/identity-center/collect-aws.ts');
+    const { localFolderStore } = await import('../../../src/storage/local-folder-store.ts');
+    const store = localFolderStore(dir);
+    const common = {
+      root: 's3://lake/lakeq/raw/identity-center',
+      store,
+      region: 'us-east-1',
+      accountId: MGMT,
+    };
+    const window = { from: new Date('2026-11-27T12:00:00Z'), to: new Date('2026-11-27T13:00:00Z'), now: NOW };
+    expect(await collectAwsIdentityCenter({ ...common, env: {} }, window)).toEqual({
+      collected: false,
+      reason: 'LAKEQ_IDENTITY_CENTER_REGIONS names no Region to read',
+    });
+    fake = mockIdentityCenterAws(estate());
+    const env = {
+      LAKEQ_IDENTITY_CENTER_REGIONS: 'us-east-1, eu-west-1',
+      LAKEQ_IDENTITY_CENTER_MEMBER_ROLE: 'LakeqIdentityCenterRead',
+    };
+    const first = await collectAwsIdentityCenter({ ...common, env }, window);
+    expect(first).toMatchObject({
+      collected: true,
+      touchedHours: [`${DAY}T00:00:00.000Z`],
+      summary: { day: DAY, accounts: 3, instances: 3, users: 9, applications: 4, applicationAssignments: 4 },
+    });
+    expect((first as { summary: { unreachable: unknown[] } }).summary.unreachable).toEqual([
+      { account: DEV, reason: expect.stringMatching(/^AccessDenied/) },
+    ]);
+    expect(fake.validate()).toBeGreaterThan(30);
+    const calls = fake.calls.length;
+    expect(
+      await collectAwsIdentityCenter(
+        { ...common, env },
+        { ...window, now: new Date('2026-11-27T18:05:00Z') },
+      ),
+    ).toEqual({
+      collected: false,
+      reason: `the snapshot of ${DAY} was collected already (once a day)`,
+    });
+    expect(fake.calls).toHaveLength(calls);
+    // Hashing without a key is refused in one line.
+    await expect(
+      collectAwsIdentityCenter(
+        { ...common, env: { ...env, LAKEQ_IDENTITY_CENTER_HASH_EMAILS: 'true' } },
+        { ...window, now: new Date('2026-11-28T00:05:00Z') },
+      ),
+    ).rejects.toThrow(/hashEmails needs a key of at least 16 characters in LAKEQ_IDENTITY_CENTER_EMAIL_KEY/);
   });
 });

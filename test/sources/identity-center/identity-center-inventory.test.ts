@@ -24,9 +24,11 @@ import { captureIO } from '../../support/capture-io.ts';
 
 const FROM = new Date('2026-11-01T00:00:00Z');
 const TO = new Date('2026-11-08T00:00:00Z');
-/** The day the sample's APIs are read: the snapshot's dt. */
+/** When the collector runs; the sample's snapshot is of its capture day (`captured-at.json`), the window's last. */
 const COLLECTED = new Date('2026-11-08T06:00:00Z');
-const DAY = '2026-11-08';
+const DAY = '2026-11-07';
+/** The day of a capture without `captured-at.json`: the collection's. */
+const COLLECTION_DAY = '2026-11-08';
 const LATER = new Date('2100-01-01T00:00:00Z');
 
 let root: string;
@@ -36,9 +38,11 @@ async function load(dataDir: string, cloudtrail: string, tables?: string[]) {
   const { summary } = await runLoad({
     ...(tables ? { tables } : {}),
     dataDir,
-    cloudtrailRoot: cloudtrail,
-    glueRoot: path.join(dataDir, 'raw', 'glue'),
-    identityCenterRoot: path.join(dataDir, 'raw', 'identity-center'),
+    roots: {
+      cloudtrail,
+      glue: path.join(dataDir, 'raw', 'glue'),
+      'identity-center': path.join(dataDir, 'raw', 'identity-center'),
+    },
     from: FROM,
     to: new Date('2026-11-10T00:00:00Z'),
     now: LATER,
@@ -412,7 +416,7 @@ describe('identity-center/duplicate-users', () => {
       ['no_email', null, 1, 1, STORE_B, 'svc-ci'],
     ]);
     expect(rows[0]?.account_ids).toBe('111111111111,222222222222,333333333333');
-    expect(rows.every((r) => r.snapshot_day === DAY)).toBe(true);
+    expect(rows.every((r) => r.snapshot_day === COLLECTION_DAY)).toBe(true);
   });
 
   it('with hashEmails finds the same people, without an address in the data', async () => {

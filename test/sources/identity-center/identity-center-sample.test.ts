@@ -75,6 +75,8 @@ describe('lakeq sample identity-center', () => {
     const api = await openCapturedIdentityCenterApi(out);
     expect(api.warnings).toEqual([]);
     const root = path.join(dir, 'collected');
+    // The capture is of the window's last second: the snapshot is of its last day, whenever collected.
+    expect(api.capturedAt?.toISOString()).toBe('2026-11-14T23:59:59.000Z');
     const result = await collectIdentityCenter({
       api,
       root,
@@ -88,7 +90,7 @@ describe('lakeq sample identity-center', () => {
     expect(result.applications).toBe(summary.applications);
     expect(result.applicationAssignments).toBe(summary.assignments);
 
-    const instances = await ndjson(path.join(root, 'instances/dt=2026-11-15/hour=00/instances.json'));
+    const instances = await ndjson(path.join(root, 'instances/dt=2026-11-14/hour=00/instances.json'));
     expect(instances.map((i) => i.instance_arn).sort()).toEqual(idc.instances.map((i) => i.arn).sort());
     for (const i of instances) {
       expect(i.instance_type).toBe(
@@ -98,7 +100,7 @@ describe('lakeq sample identity-center', () => {
       expectValidRequest('sso-admin', 'DescribeInstance', { InstanceArn: i.instance_arn });
       expectValidRequest('identitystore', 'ListUsers', { IdentityStoreId: i.identity_store_id });
     }
-    const users = await ndjson(path.join(root, 'users/dt=2026-11-15/hour=00/users.json'));
+    const users = await ndjson(path.join(root, 'users/dt=2026-11-14/hour=00/users.json'));
     const stores = new Map<string, Set<string>>();
     for (const u of users)
       for (const e of u.emails as string[])
@@ -108,7 +110,7 @@ describe('lakeq sample identity-center', () => {
     expect(spread.some((n) => n >= 3)).toBe(true);
     expect(users.some((u) => u.email_count === 0)).toBe(true);
     expect(users.some((u) => (u.email_count as number) > 1)).toBe(true);
-    const apps = await ndjson(path.join(root, 'applications/dt=2026-11-15/hour=00/applications.json'));
+    const apps = await ndjson(path.join(root, 'applications/dt=2026-11-14/hour=00/applications.json'));
     for (const a of apps) {
       expectValidRequest('sso-admin', 'ListApplicationAssignments', { ApplicationArn: a.application_arn });
     }

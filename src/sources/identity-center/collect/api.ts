@@ -142,6 +142,11 @@ export interface IdentityCenterApi {
    * captured responses of a standalone account; on AWS, the configured ones with the member role).
    */
   readonly extraAccounts?: readonly string[];
+  /**
+   * When the responses were captured (a captured folder's `captured-at.json`): the snapshot's time,
+   * and so its day, instead of the collection's. Undefined for the live APIs.
+   */
+  readonly capturedAt?: Date;
   /** Regions the source holds responses of, read besides the configured ones (captured responses). */
   readonly regions?: readonly string[];
   /** Problems met while preparing the source (malformed captured files). */

@@ -31,7 +31,9 @@ import type {
  * - `FOLDER/application-assignments/**\/*.json`: ListApplicationAssignments outputs
  *   `{ "ApplicationAssignments": [...] }`;
  * - `FOLDER/caller-identity.json` (optional): STS GetCallerIdentity's `{ "Account": … }`, the
- *   calling account; without it, the organization's management account.
+ *   calling account; without it, the organization's management account;
+ * - `FOLDER/captured-at.json` (optional): `{ "CapturedAt": "2026-11-07T23:59:59Z" }`, when the
+ *   responses were captured: the snapshot is of that day; without it, of the collection's day.
  *
  * Times may be ISO 8601 strings (AWS CLI v2), epoch seconds (CLI v1), or the compact
  * `20161215T193015Z`. A malformed file becomes a warning naming it and why; the other files are
@@ -164,6 +166,7 @@ const usersFile = (json: unknown): z.ZodType<z.output<typeof userSchema>[]> =>
     : userSchema.transform((v) => [v]);
 const callerFile = () =>
   z.looseObject({ Account: z.string().regex(/^\d{12}$/, 'not a 12-digit account id') });
+const capturedAtFile = () => z.looseObject({ CapturedAt: timestamp });
 
 async function jsonFiles(dir: string): Promise<string[]> {
   let entries: Dirent[];
@@ -270,6 +273,11 @@ export async function openCapturedIdentityCenterApi(
     caller =
       (await readCaptured(callerPath, callerFile, 'an STS GetCallerIdentity output', warnings))?.Account ??
       null;
+  }
+  let capturedAt: Date | undefined;
+  const capturedPath = path.join(folder, 'captured-at.json');
+  if (await stat(capturedPath).catch(() => null)) {
+    capturedAt = (await readCaptured(capturedPath, capturedAtFile, 'a capture time', warnings))?.CapturedAt;
   }
   if (caller === null) {
     const arn = [...accounts.values()].map((a) => a.Arn).find((a) => a);
@@ -403,6 +411,7 @@ export async function openCapturedIdentityCenterApi(
   return {
     warnings,
     readsMemberAccounts: true,
+    ...(capturedAt ? { capturedAt } : {}),
     // Captured accounts outside the organization (a standalone account's own responses) are read too.
     extraAccounts: [...accountsSeen].filter((a) => !accounts.has(a)).sort(),
     regions: [...regionsSeen].sort(),
