@@ -485,7 +485,7 @@ describe('the Identity Center collector of the Lambda (collect-aws.ts)', () => {
       touchedHours: [`${DAY}T00:00:00.000Z`],
       summary: { day: DAY, accounts: 3, instances: 3, users: 9, applications: 4, applicationAssignments: 4 },
     });
-    expect((first as { summary: { unreachable: unknown[] } }).summary.unreachable).toEqual([
+    expect((first as unknown as { summary: { unreachable: unknown[] } }).summary.unreachable).toEqual([
       { account: DEV, reason: expect.stringMatching(/^AccessDenied/) },
     ]);
     expect(fake.validate()).toBeGreaterThan(30);
