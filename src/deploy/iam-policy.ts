@@ -480,6 +480,71 @@ export function iamPolicy(principal: PolicyPrincipal, config: DeployConfig): Pol
   return { Version: '2012-10-17', Statement };
 }
 
+/**
+ * The role the Identity Center collector assumes in each member account, for a StackSet (or any
+ * other way of making it in every account): its name, a trust policy that lets only lakeq's
+ * Lambda role assume it, and its read-only permissions (the instances, applications, assignments
+ * and users of that account's instances).
+ *
+ * @example
+ * ```ts
+ * const member = identityCenterMemberRole(config);
+ * member.roleName // 'lakeq-identity-center-read'
+ * member.trustPolicy.Statement[0].Principal // { AWS: 'arn:aws:iam::111122223333:role/lakeq-lambda' }
+ * ```
+ */
+export function identityCenterMemberRole(config: DeployConfig): {
+  roleName: string;
+  trustPolicy: {
+    Version: '2012-10-17';
+    Statement: { Sid: string; Effect: 'Allow'; Principal: { AWS: string }; Action: string[] }[];
+  };
+  policy: PolicyDocument;
+} {
+  const v = policyValues(config);
+  return {
+    roleName: v.identityCenterMemberRole,
+    trustPolicy: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'LakeqLambda',
+          Effect: 'Allow',
+          Principal: { AWS: v.roles.lambda },
+          Action: ['sts:AssumeRole'],
+        },
+      ],
+    },
+    policy: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'IdentityCenterInstancesList',
+          Effect: 'Allow',
+          Action: ['sso:ListInstances'],
+          Resource: ['*'],
+        },
+        {
+          Sid: 'IdentityCenterInventoryRead',
+          Effect: 'Allow',
+          Action: [
+            'identitystore:ListUsers',
+            'sso:DescribeInstance',
+            'sso:ListApplicationAssignments',
+            'sso:ListApplications',
+          ],
+          Resource: [
+            `arn:${v.partition}:sso:::instance/*`,
+            `arn:${v.partition}:sso::*:application/*`,
+            `arn:${v.partition}:identitystore::*:identitystore/*`,
+            `arn:${v.partition}:identitystore:::user/*`,
+          ],
+        },
+      ],
+    },
+  };
+}
+
 /** Inline policies of a role may total 10,240 characters, whitespace excluded. */
 export const MAX_INLINE_POLICY_CHARS = 10_240;
 
