@@ -4,7 +4,7 @@
  * benchmark's correctness check fails (e.g. lakeq's counts differ from the baseline's).
  *
  *   npm run bench                         all benchmarks
- *   npm run bench -- cli-startup          only the named ones (cli-startup, instance-churn, load)
+ *   npm run bench -- cli-startup          only the named ones (cli-startup, instance-churn, load, trino-rewrite)
  *   LAKEQ_BENCH_EVENTS=200000 npm run bench   quicker instance-churn and load runs (default 1000000)
  */
 import os from 'node:os';
@@ -12,11 +12,13 @@ import { runCliStartup } from './cli-startup.bench.ts';
 import { runInstanceChurn } from './instance-churn.bench.ts';
 import { type BenchResult, log, type SummaryRow, table } from './lib.ts';
 import { runLoadBench } from './load.bench.ts';
+import { runTrinoRewrite } from './trino-rewrite.bench.ts';
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'cli-startup': runCliStartup,
   'instance-churn': runInstanceChurn,
   load: runLoadBench,
+  'trino-rewrite': runTrinoRewrite,
 };
 
 const requested = process.argv.slice(2);

@@ -12,7 +12,7 @@ Commands
   query show <id>                a query's description, parameters and SQL (--engine for its dialect)
   query run <id> --param k=v     run a named query (parameters validated by the query's schema)
   query explain <id> --param k=v the engine's plan for a query
-  sql "<SQL>"                    ad-hoc SQL on the local engine (DuckDB, Trino functions added)
+  sql "<SQL>"                    ad-hoc Trino SQL on the local engine (rewritten for DuckDB; --show-local-sql)
   load --from T --to T           load raw CloudTrail logs of [from, to) into the hour-partitioned
                                  Parquet tables (again: only hours whose inputs changed)
   load --hour T [--lookback N]   the hourly load: the hour and the N hours before it (default 2)

@@ -61,6 +61,11 @@ export interface ExecuteOptions {
   readonly tag?: QueryTag;
   /** Aborting stops the query on the engine (Athena StopQueryExecution, Lake CancelQuery). */
   readonly signal?: AbortSignal;
+  /**
+   * Called with the SQL the local engine is about to run: Trino SQL rewritten for DuckDB (`lakeq sql
+   * --show-local-sql` prints it). Called again for each further reading it tries.
+   */
+  readonly onLocalSql?: (sql: string) => void;
 }
 
 /** Rows are plain JSON-safe values: numbers, strings, booleans, null, arrays and objects. */

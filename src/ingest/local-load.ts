@@ -1,7 +1,7 @@
 import { CompiledQuery } from 'kysely';
 import { openLocalLoadEngine } from '../catalog/duckdb/local-engine.ts';
 import type { TableDefinition } from '../catalog/table-definition.ts';
-import { tableByName } from '../catalog/tables/index.ts';
+import { TABLES, tableByName } from '../catalog/tables/index.ts';
 import type { DuckDbEngine } from '../engines/duckdb/duckdb-engine.ts';
 import { compileQuery } from '../query/compile-query.ts';
 import type { LibraryQuery } from '../query/define-query.ts';
@@ -59,9 +59,11 @@ const BATCH_TABLE = 'lakeq_load_batch';
  * loaded before it. A failed batch is recorded and the run goes on with the next one.
  */
 export async function executeLocalPlan(plan: LoadPlan, options: ExecuteOptions): Promise<LoadSummary> {
+  // Every table's, not only those with batches: a killed run's staging file in a table this run
+  // has nothing to load would otherwise stay forever. The load lock keeps other runs out.
+  for (const table of TABLES) await cleanStaging(options.dataDir, table, plan.runId);
   const tables: TableDefinition[] = [];
   for (const b of plan.batches) if (!tables.includes(b.table)) tables.push(b.table);
-  for (const table of tables) await cleanStaging(options.dataDir, table, plan.runId);
   const totals = { loaded: 0, failed: 0, rows: 0, bytes: 0, sourceFiles: new Set<string>() };
   const quarantined = new Map<string, string>();
   const errors: string[] = [];

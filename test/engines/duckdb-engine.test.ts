@@ -53,11 +53,11 @@ describe('duckdb engine: result conversion, the same for every query', () => {
     });
   });
 
-  it('columns carry names and DuckDB types; stats say engine and rows', async () => {
+  it('columns carry names and Trino type names; stats say engine and rows', async () => {
     const result = await engine.execute(CompiledQuery.raw("select 1 as a, 'x' as b"));
     expect(result.columns).toEqual([
-      { name: 'a', type: 'INTEGER' },
-      { name: 'b', type: 'VARCHAR' },
+      { name: 'a', type: 'integer' },
+      { name: 'b', type: 'varchar' },
     ]);
     expect(result.stats).toMatchObject({ engine: 'duckdb', rows: 1 });
   });

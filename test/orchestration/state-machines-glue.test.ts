@@ -182,7 +182,8 @@ describe('the state machines load the Glue tables from captured API responses', 
     const after = await rows<{ job_run_state: string; completed_on: unknown }>(
       `SELECT job_run_state, CAST(completed_on AS VARCHAR) AS completed_on FROM glue_job_runs WHERE job_run_id = '${running.Id}'`,
     );
-    expect(after).toEqual([{ job_run_state: 'SUCCEEDED', completed_on: '2026-11-03 00:20:00' }]);
+    // CAST(timestamp AS VARCHAR) prints as Trino does (timestamp(3)), on the local engine too.
+    expect(after).toEqual([{ job_run_state: 'SUCCEEDED', completed_on: '2026-11-03 00:20:00.000' }]);
     // Its start hour (20:00) is outside this run's window (22:00 to 01:00): the collector reported it.
     const startHour = '2026-11-02/20';
     const reloaded = run.ledgerRows.filter((r) => r.table === 'glue_job_runs' && r.status === 'loaded');

@@ -1,16 +1,31 @@
+import { parseArgs } from 'node:util';
 import { LakeqError } from '../../engines/engine.ts';
 import type { CliIO } from '../io.ts';
-import { parseCommon, parseFormat, parseMaxWidth, parsePositiveInt, settingsFrom } from '../options.ts';
+import {
+  COMMON_OPTIONS,
+  type CommonValues,
+  parseFormat,
+  parseMaxWidth,
+  parsePositiveInt,
+  settingsFrom,
+} from '../options.ts';
 import { writeRows } from '../output.ts';
 import { printWarnings } from '../warnings.ts';
 
 /** `lakeq sql "<SQL>"`: ad-hoc SQL on the embedded engine, with the local views in place. */
 export async function run(args: string[], io: CliIO): Promise<number> {
-  // --unsafe is this command's alone: the common options are shared with every reading command.
-  const unsafe = args.includes('--unsafe');
-  const { values, positionals } = parseCommon(args.filter((a) => a !== '--unsafe'));
+  const parsed = parseArgs({
+    args,
+    options: { ...COMMON_OPTIONS, 'show-local-sql': { type: 'boolean' }, unsafe: { type: 'boolean' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const values = parsed.values as CommonValues & { 'show-local-sql'?: boolean; unsafe?: boolean };
+  const { positionals } = parsed;
+  const unsafe = values.unsafe === true;
   if (values.help) {
-    io.out(`Usage: lakeq sql "<SQL>" [--format F] [--out FILE] [--max-rows N | --all] [--max-width N] [--data-dir DIR] [--source cloudtrail=DIR] [--unsafe]
+    io.out(`Usage: lakeq sql "<SQL>" [--format F] [--out FILE] [--max-rows N | --all] [--max-width N] [--data-dir DIR] [--source cloudtrail=DIR] [--show-local-sql] [--unsafe]
+The SQL is Trino SQL (as Athena runs it); --show-local-sql prints the DuckDB SQL it ran as, on stderr.
 Runs one read-only statement (SELECT, WITH, EXPLAIN, DESCRIBE, SHOW) that may read only the data
 folder and the configured sources, with no extension install. --unsafe lifts all of that: any
 statement, any file, as the user running lakeq.`);
@@ -44,8 +59,14 @@ statement, any file, as the user running lakeq.`);
   try {
     const { assertSomethingLoaded } = await import('../nothing-loaded.ts');
     await assertSomethingLoaded(text, settings.dataDir);
+    const showLocalSql = values['show-local-sql'] === true;
     const result = await engine
-      .execute(CompiledQuery.raw(text), { signal: io.signal })
+      .execute(CompiledQuery.raw(text), {
+        signal: io.signal,
+        ...(showLocalSql
+          ? { onLocalSql: (sql: string) => io.err(`-- SQL the local engine (DuckDB) ran:\n${sql}`) }
+          : {}),
+      })
       .catch((error: unknown) => Promise.reject(outsideFolders(error, allowedDirectories)));
     printWarnings(engine.warnings(), io);
     await writeRows(

@@ -2,6 +2,7 @@ import {
   type DuckDBConnection,
   DuckDBInstance,
   type DuckDBResultReader,
+  type DuckDBType,
   ResultReturnType,
   StatementType,
 } from '@duckdb/node-api';
@@ -16,11 +17,13 @@ import {
   type ResultColumn,
 } from '../engine.ts';
 import { tagSql } from '../trino/trino-literals.ts';
+import { TrinoNotSupportedError } from '../trino/trino-not-supported.ts';
 import { DUCKDB_CAPABILITIES } from './duckdb-capabilities.ts';
 import { DuckDbDialect } from './duckdb-dialect.ts';
 import type { DuckDbEngineConfig, DuckDbRun, DuckDbSandbox } from './duckdb-dialect-config.ts';
+import { localSqlCandidates } from './duckdb-local-sql.ts';
 import { installTrinoCompat } from './duckdb-trino-compat.ts';
-import { type PlainValue, plainValueConverter, toDuckDbParameter } from './duckdb-types.ts';
+import { type PlainValue, plainValueConverter, toDuckDbParameter, trinoTypeName } from './duckdb-types.ts';
 
 /** Repairs (such as excluding a bad file) allowed for one query before its error is final. */
 const MAX_RECOVERIES = 50;
@@ -147,13 +150,39 @@ export class DuckDbEngine implements Engine {
     this.#warnings.push(warning);
   }
 
+  /**
+   * Runs a statement. Its text is Trino SQL (the library's one dialect): it is rewritten for DuckDB first
+   * (see duckdb-trino-rewrite.ts); DuckDB's own syntax, which the Trino parser rejects, runs as written.
+   */
   async execute<R = Record<string, unknown>>(
     query: CompiledQuery,
     options: ExecuteOptions = {},
   ): Promise<EngineResult<R>> {
-    const sql = tagSql(query.sql, options.tag);
-    const params = query.parameters.map(toDuckDbParameter);
     const started = performance.now();
+    const candidates = localSqlCandidates(query);
+    let firstError: unknown;
+    for (const [index, candidate] of candidates.entries()) {
+      const sql = tagSql(candidate.sql, options.tag);
+      options.onLocalSql?.(candidate.sql);
+      const params = candidate.parameters.map(toDuckDbParameter);
+      try {
+        return await this.#run<R>(sql, params, options, started);
+      } catch (error) {
+        // Another reading of an ambiguous UNNEST (map or array of rows) may bind where this one did not.
+        const retry = index + 1 < candidates.length && isBinderError(error);
+        if (!retry) throw firstError === undefined ? error : firstError;
+        firstError ??= error;
+      }
+    }
+    throw firstError;
+  }
+
+  async #run<R>(
+    sql: string,
+    params: ReturnType<typeof toDuckDbParameter>[],
+    options: ExecuteOptions,
+    started: number,
+  ): Promise<EngineResult<R>> {
     for (let attempt = 0; ; attempt++) {
       try {
         const readOnly = this.#config.sandbox !== undefined;
@@ -171,7 +200,7 @@ export class DuckDbEngine implements Engine {
           (await this.#withConnection((con) =>
             this.#config.recover!(error, runner(con), (w) => this.#warnings.push(w)),
           ));
-        if (!recovered) throw new QueryFailedError('duckdb', 'FAILED', errorMessage(error), undefined, error);
+        if (!recovered) throw localError(error);
       }
     }
   }
@@ -198,8 +227,13 @@ export class DuckDbEngine implements Engine {
     if (idle) return idle;
     if (this.#all.length < (this.#config.maxConnections ?? 4)) {
       const con = await this.#instance.connect();
+      try {
+        await installTrinoCompat(runner(con));
+      } catch (error) {
+        con.closeSync();
+        throw error;
+      }
       this.#all.push(con);
-      await installTrinoCompat(runner(con));
       return con;
     }
     return new Promise((resolve) => this.#waiting.push(resolve));
@@ -239,7 +273,10 @@ async function runWithSignal(
 function toResult<R>(reader: DuckDBResultReader, elapsedMs: number): EngineResult<R> {
   const names = reader.deduplicatedColumnNames();
   const types = reader.columnTypes();
-  const columns: ResultColumn[] = names.map((name, i) => ({ name, type: String(types[i]) }));
+  const columns: ResultColumn[] = names.map((name, i) => ({
+    name,
+    type: trinoTypeName(types[i] as DuckDBType),
+  }));
   const rows = reader.convertRowObjects<PlainValue>(plainValueConverter) as R[];
   const isQuery = reader.returnType === ResultReturnType.QUERY_RESULT;
   const changed = isQuery ? undefined : reader.rowsChanged;
@@ -253,6 +290,22 @@ function toResult<R>(reader: DuckDBResultReader, elapsedMs: number): EngineResul
       ...(changed === undefined ? {} : { rowsAffected: changed }),
     },
   };
+}
+
+/** DuckDB's error, or lakeq's when a Trino construct is what DuckDB could not take. */
+function localError(error: unknown): LakeqError {
+  const message = errorMessage(error);
+  if (/TRY can not be used in combination with a volatile function/.test(message)) {
+    return new TrinoNotSupportedError(
+      'try() around a function that can fail in lakeq’s emulation',
+      'the emulated function raises its error with a volatile DuckDB function, which TRY rejects',
+    );
+  }
+  return new QueryFailedError('duckdb', 'FAILED', message, undefined, error);
+}
+
+function isBinderError(error: unknown): boolean {
+  return /Binder Error/.test(errorMessage(error));
 }
 
 function errorMessage(error: unknown): string {

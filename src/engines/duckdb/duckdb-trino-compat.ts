@@ -13,6 +13,8 @@
  * FILTER / DISTINCT / ORDER BY (OVER works).
  */
 
+import { TRINO_MORE_MACROS_SQL } from './duckdb-trino-macros.ts';
+
 /** The highest arity generated for Trino's variadic concat, format, greatest and least. */
 export const MAX_VARIADIC_ARGS = 16;
 
@@ -92,15 +94,26 @@ export const TRINO_COMPAT_SQL: readonly string[] = [
   // Trino JSONPath `$["a b"]` → DuckDB `$."a b"`.
   macro('_lakeq_json_path', String.raw`(p) AS system.main.regexp_replace(p, '\["([^"]*)"\]', '."\1"', 'g')`),
 
-  // Date and time. Where Trino returns timestamp(3) with time zone, these return a naive TIMESTAMP in UTC
-  // (the session zone in Athena too), truncated to milliseconds like Trino's timestamp(3).
+  // Date and time. Trino's timestamp(3) with time zone is DuckDB's TIMESTAMPTZ (an instant; shown in the
+  // session zone, UTC), truncated to milliseconds; its timestamp(3) a naive TIMESTAMP.
   macro(
     'from_iso8601_timestamp',
-    `(s) AS system.main.date_trunc('millisecond', timezone('UTC', CAST(s AS TIMESTAMPTZ)))`,
+    String.raw`(s) AS system.main.date_trunc('millisecond', CAST(system.main.regexp_replace(s, '^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})([Z+-].*)?$', '\1:00\2') AS TIMESTAMPTZ))`,
+  ),
+  macro(
+    'from_iso8601_timestamp_nanos',
+    String.raw`(s) AS CAST(system.main.regexp_replace(s, '^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})([Z+-].*)?$', '\1:00\2') AS TIMESTAMPTZ)`,
   ),
   macro('from_iso8601_date', '(s) AS CAST(s AS DATE)'),
   macro('to_unixtime', '(t) AS epoch(t)'),
-  macro('from_unixtime', '(x) AS epoch_ms(CAST(round(CAST(x AS DOUBLE) * 1000) AS BIGINT))'),
+  macro(
+    'from_unixtime',
+    '(x) AS CAST(epoch_ms(CAST(round(CAST(x AS DOUBLE) * 1000) AS BIGINT)) AS TIMESTAMPTZ)',
+    // The zone is checked and dropped: the instant is the same.
+    "(x, zone) AS CASE WHEN timezone(zone, TIMESTAMPTZ '2000-01-01 00:00:00+00') IS NULL THEN NULL ELSE CAST(epoch_ms(CAST(round(CAST(x AS DOUBLE) * 1000) AS BIGINT)) AS TIMESTAMPTZ) END",
+    '(x, h, m) AS CAST(epoch_ms(CAST(round(CAST(x AS DOUBLE) * 1000) AS BIGINT)) AS TIMESTAMPTZ)',
+  ),
+  macro('from_unixtime_nanos', '(n) AS CAST(make_timestamp(CAST(n AS BIGINT) // 1000) AS TIMESTAMPTZ)'),
   macro(
     'date_format',
     `(t, f) AS strftime(system.main.date_trunc('millisecond', t), _lakeq_strftime_format(f, false))`,
@@ -225,72 +238,11 @@ export const TRINO_COMPAT_SQL: readonly string[] = [
   macro('count_if', '(x) AS CAST(system.main.count_if(x) AS BIGINT)'),
 ];
 
-/** Runs {@link TRINO_COMPAT_SQL} through `run`; call it on every new connection. Idempotent. */
+/**
+ * Runs {@link TRINO_COMPAT_SQL} and the further macros of duckdb-trino-macros.ts through `run`; call it
+ * on every new connection. Idempotent.
+ */
 export async function installTrinoCompat(run: (sql: string) => Promise<unknown>): Promise<void> {
   for (const sql of TRINO_COMPAT_SQL) await run(sql);
+  for (const sql of TRINO_MORE_MACROS_SQL) await run(sql);
 }
-
-/** Trino features DuckDB cannot be taught, with the form that runs the same on both engines. */
-export const UNSUPPORTED_TRINO_FEATURES: readonly { feature: string; portable: string }[] = [
-  {
-    feature:
-      'Lambda functions: transform, reduce, zip_with, any_match, all_match, transform_values, map_filter',
-    portable: 'filter(arr, x -> cond) runs on both; else CROSS JOIN UNNEST(arr) AS t(x) with an aggregate',
-  },
-  {
-    feature: 'CAST(x AS ARRAY(varchar)), ROW(..) and MAP(..) type syntax',
-    portable: 'ARRAY[...] literals; keep JSON and use json_extract_scalar',
-  },
-  {
-    feature: 'listagg(x, sep) WITHIN GROUP (ORDER BY y)',
-    portable: 'array_join(array_agg(x ORDER BY y), sep)',
-  },
-  {
-    feature: 'UNNEST(map) AS t(k, v), multi-argument UNNEST(a, b)',
-    portable: 'CROSS JOIN UNNEST(map_keys(m)) AS t(k), then element_at(m, k)',
-  },
-  {
-    feature: 'TABLESAMPLE BERNOULLI (p) (DuckDB reads p as a row count)',
-    portable: 'WHERE random() < p / 100e0',
-  },
-  {
-    feature: "ts AT TIME ZONE 'zone' on a naive timestamp (DuckDB reads ts as local time in zone)",
-    portable: "(ts AT TIME ZONE 'UTC') AT TIME ZONE 'zone'",
-  },
-  {
-    feature: 'CAST(json AS varchar) (Trino unquotes a scalar, DuckDB returns the JSON text)',
-    portable: "json_extract_scalar(j, '$') for a scalar, json_format(j) for the text",
-  },
-  {
-    feature: 'EXTRACT(DOW FROM ts) (DuckDB: Sunday = 0; Trino: Monday = 1 .. Sunday = 7)',
-    portable: 'day_of_week(ts)',
-  },
-  {
-    feature:
-      'FILTER (WHERE ..) or DISTINCT on approx_distinct, approx_percentile, arbitrary, every, count_if',
-    portable: 'approx_distinct(CASE WHEN cond THEN x END)',
-  },
-  {
-    feature: 'typeof(x) (Trino: integer, varchar(3); DuckDB: INTEGER, VARCHAR)',
-    portable: 'none; do not branch on it',
-  },
-  {
-    feature: "format('%s', 1): Java format accepts any type for %s, DuckDB printf only varchar; %,d %b %n",
-    portable: "format('%s', CAST(x AS varchar)), %d for integers, %.2f for doubles",
-  },
-  { feature: 'x / 0 on integers (Trino: error; DuckDB: NULL)', portable: 'x / nullif(y, 0)' },
-  {
-    feature: 'IPADDRESS type, contains(cidr, ip)',
-    portable: 'none built in; precompute network columns in ETL',
-  },
-  { feature: 'to_utf8, md5/sha256 on varbinary, to_hex of hashes', portable: 'none; hash in ETL' },
-  {
-    feature:
-      'date_parse %y (Trino 69 → 2069; DuckDB 69 → 1969); from_iso8601_timestamp without seconds (T13:05Z)',
-    portable: 'four-digit years (%Y); full hh:mm:ss times',
-  },
-  {
-    feature: `concat, format, greatest, least with more than ${MAX_VARIADIC_ARGS} arguments`,
-    portable: 'nest the calls or use ||',
-  },
-];

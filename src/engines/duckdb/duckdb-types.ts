@@ -86,6 +86,77 @@ export const plainValueConverter: DuckDBValueConverter<PlainValue> = (value, typ
   }
 };
 
+const SIMPLE_TRINO_TYPES: Partial<Record<DuckDBTypeId, string>> = {
+  [DuckDBTypeId.BOOLEAN]: 'boolean',
+  [DuckDBTypeId.TINYINT]: 'tinyint',
+  [DuckDBTypeId.SMALLINT]: 'smallint',
+  [DuckDBTypeId.INTEGER]: 'integer',
+  [DuckDBTypeId.BIGINT]: 'bigint',
+  // sum() and count over integers: Trino's are bigint.
+  [DuckDBTypeId.HUGEINT]: 'bigint',
+  [DuckDBTypeId.UTINYINT]: 'smallint',
+  [DuckDBTypeId.USMALLINT]: 'integer',
+  [DuckDBTypeId.UINTEGER]: 'bigint',
+  [DuckDBTypeId.UBIGINT]: 'bigint',
+  [DuckDBTypeId.FLOAT]: 'real',
+  [DuckDBTypeId.DOUBLE]: 'double',
+  [DuckDBTypeId.VARCHAR]: 'varchar',
+  [DuckDBTypeId.BLOB]: 'varbinary',
+  [DuckDBTypeId.DATE]: 'date',
+  [DuckDBTypeId.TIME]: 'time(3)',
+  [DuckDBTypeId.TIME_TZ]: 'time(3) with time zone',
+  [DuckDBTypeId.TIMESTAMP]: 'timestamp(3)',
+  [DuckDBTypeId.TIMESTAMP_MS]: 'timestamp(3)',
+  [DuckDBTypeId.TIMESTAMP_S]: 'timestamp(0)',
+  [DuckDBTypeId.TIMESTAMP_NS]: 'timestamp(9)',
+  [DuckDBTypeId.TIMESTAMP_TZ]: 'timestamp(3) with time zone',
+  [DuckDBTypeId.INTERVAL]: 'interval day to second',
+  [DuckDBTypeId.UUID]: 'uuid',
+  [DuckDBTypeId.SQLNULL]: 'unknown',
+};
+
+/**
+ * A DuckDB result type by Trino's name for it, as Athena reports a column's type: `integer`, `varchar`,
+ * `timestamp(3) with time zone`, `array(row(key varchar, value bigint))`. The local engine's results and
+ * `typeof()` (the `_lakeq_trino_type` macro) name types the same way.
+ *
+ * @example
+ * ```ts
+ * trinoTypeName(LIST(INTEGER)) // 'array(integer)'
+ * ```
+ */
+export function trinoTypeName(type: DuckDBType): string {
+  if (type.alias?.toUpperCase() === 'JSON') return 'json';
+  const simple = SIMPLE_TRINO_TYPES[type.typeId];
+  if (simple) return simple;
+  const t = type as unknown as {
+    valueType?: DuckDBType;
+    keyType?: DuckDBType;
+    entryNames?: readonly string[];
+    entryTypes?: readonly DuckDBType[];
+    width?: number;
+    scale?: number;
+  };
+  switch (type.typeId) {
+    case DuckDBTypeId.DECIMAL:
+      return `decimal(${t.width},${t.scale})`;
+    case DuckDBTypeId.LIST:
+    case DuckDBTypeId.ARRAY:
+      return `array(${trinoTypeName(t.valueType as DuckDBType)})`;
+    case DuckDBTypeId.MAP:
+      return `map(${trinoTypeName(t.keyType as DuckDBType)}, ${trinoTypeName(t.valueType as DuckDBType)})`;
+    case DuckDBTypeId.STRUCT:
+      return `row(${(t.entryTypes ?? [])
+        .map((f, i) => {
+          const name = t.entryNames?.[i] ?? '';
+          return name === '' ? trinoTypeName(f) : `${name} ${trinoTypeName(f)}`;
+        })
+        .join(', ')})`;
+    default:
+      return String(type).toLowerCase();
+  }
+}
+
 /**
  * Turns a parameter from a compiled query into a value DuckDB can bind: Dates become
  * TIMESTAMP values (UTC), the rest binds as is.
