@@ -457,7 +457,9 @@ describe('the policy documents', () => {
       expect(await main(['iam-policy', '--principal', 'root', '--deploy-config', file], bad)).toBe(2);
       expect(bad.stderr()).toContain('--principal must be one of');
       const member = captureIO();
-      expect(await main(['iam-policy', '--identity-center-member-role', '--deploy-config', file], member)).toBe(0);
+      expect(
+        await main(['iam-policy', '--identity-center-member-role', '--deploy-config', file], member),
+      ).toBe(0);
       expect(JSON.parse(member.stdout())).toEqual(identityCenterMemberRole(config));
     } finally {
       await rm(dir, { recursive: true, force: true });
