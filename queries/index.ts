@@ -15,14 +15,27 @@ export const QUERY_MODULES: Readonly<Record<string, () => Promise<{ default: unk
   'glue/most-expensive-runs': () => import('./glue/most-expensive-runs.ts'),
   'glue/run-metrics': () => import('./glue/run-metrics.ts'),
   'glue/week-over-week': () => import('./glue/week-over-week.ts'),
+  'identity-center/account-instances-outside-allowlist': () =>
+    import('./identity-center/account-instances-outside-allowlist.ts'),
+  'identity-center/application-assignments': () => import('./identity-center/application-assignments.ts'),
+  'identity-center/applications': () => import('./identity-center/applications.ts'),
+  'identity-center/duplicate-users': () => import('./identity-center/duplicate-users.ts'),
   'identity-center/failed-instance-calls': () => import('./identity-center/failed-instance-calls.ts'),
   'identity-center/instance-churn': () => import('./identity-center/instance-churn.ts'),
   'identity-center/instance-events': () => import('./identity-center/instance-events.ts'),
+  'identity-center/instances': () => import('./identity-center/instances.ts'),
   'identity-center/instances-created-and-deleted': () =>
     import('./identity-center/instances-created-and-deleted.ts'),
+  'identity-center/inventory-vs-churn': () => import('./identity-center/inventory-vs-churn.ts'),
   'transforms/cloudtrail-events-hour': () => import('./transforms/cloudtrail-events-hour.ts'),
   'transforms/glue-job-metrics-hour': () => import('./transforms/glue-job-metrics-hour.ts'),
   'transforms/glue-job-runs-hour': () => import('./transforms/glue-job-runs-hour.ts'),
+  'transforms/identity-center-application-assignments-day': () =>
+    import('./transforms/identity-center-application-assignments-day.ts'),
+  'transforms/identity-center-applications-day': () =>
+    import('./transforms/identity-center-applications-day.ts'),
   'transforms/identity-center-instance-churn-hour': () =>
     import('./transforms/identity-center-instance-churn-hour.ts'),
+  'transforms/identity-center-instances-day': () => import('./transforms/identity-center-instances-day.ts'),
+  'transforms/identity-center-users-day': () => import('./transforms/identity-center-users-day.ts'),
 };

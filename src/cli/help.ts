@@ -45,6 +45,9 @@ Commands
   dashboards diff                compare the published dashboards with dashboards/ (exit 1 on drift)
   sample cloudtrail --out DIR --from T --to T [--accounts N] [--events-per-hour N] [--seed N]
                                  write realistic, deterministic CloudTrail logs in the S3 layout
+  report identity-center --out DIR [--day D]
+                                 the Identity Center inventory's three CSVs (instances, users in
+                                 more than one instance, application assignments) of a snapshot
 
 Options
   --param name=value             a query parameter (repeatable)

@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<{ run(args: string[], io: CliIO): P
   'iam-policy': () => import('./commands/iam-policy.ts'),
   dashboards: () => import('./commands/dashboards.ts'),
   alarms: () => import('./commands/alarms.ts'),
+  report: () => import('./commands/report.ts'),
 };
 
 /**

@@ -181,6 +181,7 @@ export function localRunSources(settings: LakeqSettings) {
     dataDir: settings.dataDir,
     sources: settings.sources,
     pricing: settings.pricing,
+    sourceSettings: settings.sourceSettings,
     ...(settings.aws.region ? { region: settings.aws.region } : {}),
   };
 }

@@ -21,6 +21,10 @@ const configSchema = z
       )
       .strict()
       .optional(),
+    // A source's own section (SourceDefinition.settings): `identityCenter`.
+    ...Object.fromEntries(
+      SOURCES.flatMap((s) => (s.settings ? [[s.settings.key, s.settings.schema.optional()]] : [])),
+    ),
     pricing: z
       .object({
         glue: gluePricesSchema.optional().describe('USD per DPU-hour by execution class and Region'),
@@ -74,6 +78,8 @@ export interface LakeqSettings {
   readonly sources: Readonly<Record<string, string>>;
   /** Prices the collectors use for estimated costs. */
   readonly pricing: { readonly glue: GluePrices };
+  /** Each source's own section of the file (`SourceDefinition.settings`), parsed, by source name; absent when the file has none. */
+  readonly sourceSettings: Readonly<Record<string, unknown>>;
   /** Thresholds of the default alarms (src/alarms/alarms.ts). */
   readonly alarms: { readonly glueDailyCostUsd?: number };
   readonly aws: {
@@ -158,6 +164,12 @@ export async function loadSettings(
     engine: overrides.engine ?? parsed.engine ?? 'duckdb',
     sources: Object.fromEntries(SOURCES.map((s) => [s.name, source(s.name, s.input.defaultFolder)])),
     pricing: { glue: parsed.pricing?.glue ?? DEFAULT_GLUE_PRICES },
+    sourceSettings: Object.fromEntries(
+      SOURCES.flatMap((s) => {
+        const section = s.settings ? (parsed as Record<string, unknown>)[s.settings.key] : undefined;
+        return section === undefined ? [] : [[s.name, section]];
+      }),
+    ),
     alarms: parsed.alarms?.glueDailyCostUsd ? { glueDailyCostUsd: parsed.alarms.glueDailyCostUsd } : {},
     aws: {
       ...(region ? { region } : {}),

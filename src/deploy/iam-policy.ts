@@ -37,7 +37,12 @@ export interface PolicyValues {
   readonly dataSourceId: string;
   readonly dataSetPrefix: string;
   readonly roles: DeployConfig['roles'];
+  /** The role the Identity Center collector assumes in member accounts (`LAKEQ_IDENTITY_CENTER_MEMBER_ROLE`). */
+  readonly identityCenterMemberRole: string;
 }
+
+/** The member role's name when `lambda.environment` names none: what `lakeq iam-policy` prints the trust of. */
+export const DEFAULT_IDENTITY_CENTER_MEMBER_ROLE = 'lakeq-identity-center-read';
 
 /** A bucket and the key prefix (empty, or ending in `/`) lakeq uses in it. */
 export interface S3Scope {
@@ -253,6 +258,35 @@ export const POLICY_GRANTS: Readonly<Record<PolicyPrincipal, readonly Grant[]>> 
     },
     // GetMetricData and PutMetricData take no resource; PutMetricData is held to lakeq's namespace.
     { sid: 'GlueMetricsRead', actions: ['cloudwatch:GetMetricData'], resources: () => ['*'] },
+    // The Identity Center inventory (opt-in: LAKEQ_IDENTITY_CENTER_REGIONS): read-only lists and
+    // describes of the organization, instances, applications and users, in any account the
+    // member role is assumed in; the role itself only by its name.
+    // Without resource-level permissions: '*'.
+    {
+      sid: 'IdentityCenterOrganizationRead',
+      actions: ['organizations:ListAccounts', 'sso:ListInstances', 'sts:GetCallerIdentity'],
+      resources: () => ['*'],
+    },
+    {
+      sid: 'IdentityCenterInventoryRead',
+      actions: [
+        'sso:DescribeInstance',
+        'sso:ListApplications',
+        'sso:ListApplicationAssignments',
+        'identitystore:ListUsers',
+      ],
+      resources: (v) => [
+        `arn:${v.partition}:sso:::instance/*`,
+        `arn:${v.partition}:sso::*:application/*`,
+        `arn:${v.partition}:identitystore::*:identitystore/*`,
+        `arn:${v.partition}:identitystore:::user/*`,
+      ],
+    },
+    {
+      sid: 'IdentityCenterMemberRole',
+      actions: ['sts:AssumeRole'],
+      resources: (v) => [`arn:${v.partition}:iam::*:role/${v.identityCenterMemberRole}`],
+    },
     {
       sid: 'HealthMetrics',
       actions: ['cloudwatch:PutMetricData'],
@@ -413,6 +447,8 @@ export function policyValues(config: DeployConfig): PolicyValues {
     dataSourceId: config.quicksight.dataSourceId,
     dataSetPrefix: 'lakeq-',
     roles: config.roles,
+    identityCenterMemberRole:
+      config.lambda.environment.LAKEQ_IDENTITY_CENTER_MEMBER_ROLE ?? DEFAULT_IDENTITY_CENTER_MEMBER_ROLE,
   };
 }
 
@@ -442,6 +478,71 @@ export function iamPolicy(principal: PolicyPrincipal, config: DeployConfig): Pol
     });
   }
   return { Version: '2012-10-17', Statement };
+}
+
+/**
+ * The role the Identity Center collector assumes in each member account, for a StackSet (or any
+ * other way of making it in every account): its name, a trust policy that lets only lakeq's
+ * Lambda role assume it, and its read-only permissions (the instances, applications, assignments
+ * and users of that account's instances).
+ *
+ * @example
+ * ```ts
+ * const member = identityCenterMemberRole(config);
+ * member.roleName // 'lakeq-identity-center-read'
+ * member.trustPolicy.Statement[0].Principal // { AWS: 'arn:aws:iam::111122223333:role/lakeq-lambda' }
+ * ```
+ */
+export function identityCenterMemberRole(config: DeployConfig): {
+  roleName: string;
+  trustPolicy: {
+    Version: '2012-10-17';
+    Statement: { Sid: string; Effect: 'Allow'; Principal: { AWS: string }; Action: string[] }[];
+  };
+  policy: PolicyDocument;
+} {
+  const v = policyValues(config);
+  return {
+    roleName: v.identityCenterMemberRole,
+    trustPolicy: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'LakeqLambda',
+          Effect: 'Allow',
+          Principal: { AWS: v.roles.lambda },
+          Action: ['sts:AssumeRole'],
+        },
+      ],
+    },
+    policy: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'IdentityCenterInstancesList',
+          Effect: 'Allow',
+          Action: ['sso:ListInstances'],
+          Resource: ['*'],
+        },
+        {
+          Sid: 'IdentityCenterInventoryRead',
+          Effect: 'Allow',
+          Action: [
+            'identitystore:ListUsers',
+            'sso:DescribeInstance',
+            'sso:ListApplicationAssignments',
+            'sso:ListApplications',
+          ],
+          Resource: [
+            `arn:${v.partition}:sso:::instance/*`,
+            `arn:${v.partition}:sso::*:application/*`,
+            `arn:${v.partition}:identitystore::*:identitystore/*`,
+            `arn:${v.partition}:identitystore:::user/*`,
+          ],
+        },
+      ],
+    },
+  };
 }
 
 /** Inline policies of a role may total 10,240 characters, whitespace excluded. */
@@ -476,7 +577,8 @@ export function validatePolicyDocument(doc: unknown): string[] {
       if (!/^[a-z0-9-]+:[A-Za-z0-9*]+$/.test(a)) problems.push(`${at}: "${a}" is not service:Action`);
     if (!Array.isArray(s.Resource) || s.Resource.length === 0) problems.push(`${at}: no Resource`);
     for (const r of s.Resource ?? []) {
-      if (r !== '*' && !/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/.test(r))
+      // An account may be `*`: any account (a role of that name in every member account).
+      if (r !== '*' && !/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|\*)?:.+$/.test(r))
         problems.push(`${at}: "${r}" is not an ARN`);
       if (r.includes('${')) problems.push(`${at}: "${r}" has an unresolved placeholder`);
     }

@@ -31,6 +31,8 @@ export interface RunStateMachineOptions {
   readonly pricing?: Readonly<Record<string, unknown>>;
   /** The Region collected records are priced in and recorded with (default us-east-1). */
   readonly region?: string;
+  /** Each source's own section of the settings (`LakeqSettings.sourceSettings`), by source name. */
+  readonly sourceSettings?: Readonly<Record<string, unknown>>;
   /** The run's clock: finished hours, the SPICE quota window and records are measured from it. */
   readonly now?: Date;
   /** Default: derived from the window (`hourly-2026-11-27T13`, `backfill-<from>-<to>-<started>`). */
@@ -144,6 +146,7 @@ export async function runStateMachine(
       sources: options.sources,
       ...(options.pricing ? { pricing: options.pricing } : {}),
       ...(options.region ? { region: options.region } : {}),
+      ...(options.sourceSettings ? { sourceSettings: options.sourceSettings } : {}),
       now,
       target: LOCAL_TARGET,
       maxPartitionsPerBatch: options.maxPartitionsPerBatch ?? LOCAL_BATCH_HOURS,

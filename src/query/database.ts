@@ -51,6 +51,77 @@ export interface GlueJobMetricsTable {
   hour: string;
 }
 
+/** `identity_center_instances`: one row per Identity Center instance and snapshot day. */
+export interface IdentityCenterInstancesTable {
+  account_id: string | null;
+  region: string;
+  instance_arn: string;
+  identity_store_id: string | null;
+  owner_account_id: string | null;
+  /** ORGANIZATION or ACCOUNT; null when the organization is unknown */
+  instance_type: string | null;
+  organization_id: string | null;
+  name: string | null;
+  /** ACTIVE, CREATE_IN_PROGRESS, CREATE_FAILED, DELETE_IN_PROGRESS */
+  status: string | null;
+  status_reason: string | null;
+  created_date: Time | null;
+  primary_region: string | null;
+  permission_sets_enabled: boolean | null;
+  encryption_key_type: string | null;
+  /** The snapshot day. */
+  dt: string;
+  /** Always '00'. */
+  hour: string;
+}
+
+/** Where an instance's rows come from. */
+interface OfInstance {
+  instance_arn: string;
+  identity_store_id: string | null;
+  account_id: string | null;
+  region: string;
+  dt: string;
+  hour: string;
+}
+
+/** `identity_center_users`: one row per identity store user and snapshot day. */
+export interface IdentityCenterUsersTable extends OfInstance {
+  user_id: string;
+  user_name: string | null;
+  display_name: string | null;
+  user_status: string | null;
+  /** Lower-cased addresses, primary first; keyed hashes when `emails_hashed`. */
+  emails: string[];
+  primary_email: string | null;
+  email_count: number;
+  emails_hashed: boolean;
+  created_at: Time | null;
+  updated_at: Time | null;
+}
+
+/** `identity_center_applications`: one row per application and snapshot day. */
+export interface IdentityCenterApplicationsTable extends OfInstance {
+  application_arn: string;
+  application_account: string | null;
+  name: string | null;
+  description: string | null;
+  status: string | null;
+  application_provider_arn: string | null;
+  visibility: string | null;
+  sign_in_origin: string | null;
+  created_date: Time | null;
+  created_from: string | null;
+}
+
+/** `identity_center_application_assignments`: one row per application, principal and snapshot day. */
+export interface IdentityCenterApplicationAssignmentsTable extends OfInstance {
+  application_arn: string;
+  /** USER or GROUP */
+  principal_type: string;
+  principal_id: string;
+}
+
 /** A collected relation: the curated columns with timestamps as the collector's ISO text. */
 type Collected<T> = {
   [K in keyof T]: T[K] extends Time ? string : T[K] extends Time | null ? string | null : T[K];
@@ -72,4 +143,12 @@ export interface Database {
   glue_job_metrics: GlueJobMetricsTable;
   glue_job_runs_collected: Collected<GlueJobRunsTable>;
   glue_job_metrics_collected: Collected<GlueJobMetricsTable>;
+  identity_center_instances: IdentityCenterInstancesTable;
+  identity_center_users: IdentityCenterUsersTable;
+  identity_center_applications: IdentityCenterApplicationsTable;
+  identity_center_application_assignments: IdentityCenterApplicationAssignmentsTable;
+  identity_center_instances_collected: Collected<IdentityCenterInstancesTable>;
+  identity_center_users_collected: Collected<IdentityCenterUsersTable>;
+  identity_center_applications_collected: Collected<IdentityCenterApplicationsTable>;
+  identity_center_application_assignments_collected: Collected<IdentityCenterApplicationAssignmentsTable>;
 }

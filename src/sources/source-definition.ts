@@ -84,6 +84,12 @@ export interface SourceDefinition {
   readonly aws?: SourceAws;
   /** Its sample data: `lakeq sample <name>`, and what `npm start` writes into an empty input. */
   readonly sample?: SourceSample;
+  /**
+   * Its own section of lakeq.config.json, when it has settings (`identityCenter` for Identity
+   * Center): checked with the rest of the file; the parsed value reaches its local collector as
+   * `LocalCollectOptions.settings`.
+   */
+  readonly settings?: { readonly key: string; readonly schema: z.ZodType };
 }
 
 /** Where a DuckDB view reports a file it skipped (`SOURCE_FILE_SKIPPED`) and other warnings. */
@@ -199,6 +205,8 @@ export interface LocalCollectOptions {
   readonly pricing: Readonly<Record<string, unknown>>;
   /** The Region collected records are priced in and recorded with (default us-east-1). */
   readonly region?: string;
+  /** Its section of lakeq.config.json (`SourceDefinition.settings`), parsed; undefined when the file has none. */
+  readonly settings?: unknown;
 }
 
 /**

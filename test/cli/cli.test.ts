@@ -388,8 +388,13 @@ describe('lakeq ddl', () => {
     expect(out).toContain("LOCATION 's3://my-lake/raw/glue/job-metrics/'");
     expect(out).toContain("'projection.dt.range'='2026-01-01,NOW'");
     expect(out).toMatch(/CREATE EXTERNAL TABLE `lakeq`.`glue_job_runs`/);
-    // cloudtrail_logs, its view, 2 collected Glue tables, 4 curated tables, the ledger.
-    expect(out.match(/^CREATE /gm)?.length).toBe(9);
+    // The Identity Center collector's snapshot tables, hour 00 only.
+    expect(out).toMatch(/CREATE EXTERNAL TABLE `lakeq`.`identity_center_users_collected`/);
+    expect(out).toContain("LOCATION 's3://my-lake/raw/identity-center/users/'");
+    expect(out).toContain("'projection.hour.values'='00'");
+    // cloudtrail_logs, its view, 2 collected Glue tables, 4 collected Identity Center tables,
+    // 8 curated tables, the ledger.
+    expect(out.match(/^CREATE /gm)?.length).toBe(17);
     const missing = captureIO();
     expect(await main(args, missing)).toBe(2);
     expect(missing.stderr()).toContain('--start-date');

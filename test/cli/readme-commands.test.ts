@@ -68,7 +68,7 @@ describe('lakeq sample glue', () => {
     expect(io.stderr()).toContain('--accounts and --events-per-hour are for cloudtrail');
     const kind = captureIO();
     expect(await main(['sample', 'guardduty', '--out', dir], kind)).toBe(2);
-    expect(kind.stderr()).toContain('two kinds of data: cloudtrail, glue');
+    expect(kind.stderr()).toContain('three kinds of data: cloudtrail, glue, identity-center');
   });
 });
 

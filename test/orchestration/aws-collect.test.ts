@@ -143,6 +143,11 @@ describe('the collect task on AWS', () => {
       expect(collected).toEqual({
         touchedHours: [],
         glue: { collected: false, reason: 'no Glue source configured' },
+        // Opt-in on AWS: without Regions to read, the Identity Center collector reads nothing.
+        'identity-center': {
+          collected: false,
+          reason: 'LAKEQ_IDENTITY_CENTER_REGIONS names no Region to read',
+        },
       });
       const plan = (await handler({
         action: 'planWindow',

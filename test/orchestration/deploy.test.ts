@@ -216,8 +216,9 @@ describe('lakeq deploy against a mocked AWS', () => {
     const applied = await applyDeploy(plan);
     expect(applied).toHaveLength(plan.changes.length);
     const creates = mutatingCalls();
-    // cloudtrail_logs and the two Glue collector tables, then the curated tables.
-    expect(creates.filter((c) => c === 'glue:CreateTable')).toHaveLength(TABLES.length + 3);
+    // cloudtrail_logs, the two Glue collector tables and the four Identity Center snapshot
+    // tables, then the curated tables.
+    expect(creates.filter((c) => c === 'glue:CreateTable')).toHaveLength(TABLES.length + 7);
     expect(creates.filter((c) => c === 'cloudwatch:PutMetricAlarm')).toHaveLength(ALARMS.length);
     expect(creates.filter((c) => c === 'athena:CreateNamedQuery')).toHaveLength(athenaQueries.length);
     expect(creates).toEqual(

@@ -15,6 +15,7 @@ import {
   ATHENA_QUERY_READ_ACTIONS,
   allowedActions,
   iamPolicy,
+  identityCenterMemberRole,
   POLICY_PRINCIPALS,
   type PolicyPrincipal,
   validatePolicyDocument,
@@ -224,6 +225,15 @@ describe('IAM policies cover every call the code and the state machines make', (
         'GetJobsCommand',
         'GetJobRunsCommand',
         'GetMetricDataCommand',
+        // The Identity Center collector (opt-in).
+        'ListAccountsCommand',
+        'ListInstancesCommand',
+        'DescribeInstanceCommand',
+        'ListApplicationsCommand',
+        'ListApplicationAssignmentsCommand',
+        'ListUsersCommand',
+        'GetCallerIdentityCommand',
+        'AssumeRoleCommand',
         // The alarms after an hourly run: query alarms on Athena, values and health to CloudWatch.
         'StartQueryExecutionCommand',
         'GetQueryExecutionCommand',
@@ -367,6 +377,10 @@ describe('the policy documents', () => {
           'lakeformation:GetDataAccess',
           'cloudwatch:GetMetricData',
           'cloudwatch:PutMetricData',
+          // The Identity Center collector's listing of the organization and of the Region's instances.
+          'organizations:ListAccounts',
+          'sso:ListInstances',
+          'sts:GetCallerIdentity',
         ];
         if (!s.Action.every((a) => unscoped.includes(a))) expect(s.Resource).not.toContain('*');
         if (s.Action.includes('cloudwatch:PutMetricData')) {
@@ -442,8 +456,61 @@ describe('the policy documents', () => {
       const bad = captureIO();
       expect(await main(['iam-policy', '--principal', 'root', '--deploy-config', file], bad)).toBe(2);
       expect(bad.stderr()).toContain('--principal must be one of');
+      const member = captureIO();
+      expect(
+        await main(['iam-policy', '--identity-center-member-role', '--deploy-config', file], member),
+      ).toBe(0);
+      expect(JSON.parse(member.stdout())).toEqual(identityCenterMemberRole(config));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the Identity Center member role', () => {
+  it('is assumed by the Lambda role only, reads what the collector reads in a member account, and IAM takes it', () => {
+    const member = identityCenterMemberRole(config);
+    expect(member.roleName).toBe('lakeq-identity-center-read');
+    expect(member.trustPolicy.Statement).toEqual([
+      {
+        Sid: 'LakeqLambda',
+        Effect: 'Allow',
+        Principal: { AWS: DEPLOY.roles.lambda },
+        Action: ['sts:AssumeRole'],
+      },
+    ]);
+    expect(validatePolicyDocument(member.policy)).toEqual([]);
+    // The member account's calls of the collector: its instances, their users and applications.
+    const memberCalls = [
+      'ListInstancesCommand',
+      'DescribeInstanceCommand',
+      'ListApplicationsCommand',
+      'ListApplicationAssignmentsCommand',
+    ].map((c) => iamActionsForSdkCommand('@aws-sdk/client-sso-admin', c));
+    const granted = new Set(member.policy.Statement.flatMap((s) => s.Action));
+    for (const actions of [
+      ...memberCalls,
+      iamActionsForSdkCommand('@aws-sdk/client-identitystore', 'ListUsersCommand'),
+    ])
+      for (const a of actions) expect(granted).toContain(a);
+    // The Lambda may assume exactly that role name, in any account.
+    const assume = iamPolicy('lambda', config).Statement.find((s) => s.Sid === 'IdentityCenterMemberRole');
+    expect(assume?.Resource).toEqual(['arn:aws:iam::*:role/lakeq-identity-center-read']);
+    expectValidRequest('iam', 'CreateRole', {
+      RoleName: member.roleName,
+      AssumeRolePolicyDocument: JSON.stringify(member.trustPolicy),
+    });
+    expectValidRequest('iam', 'PutRolePolicy', {
+      RoleName: member.roleName,
+      PolicyName: 'lakeq-identity-center-read',
+      PolicyDocument: JSON.stringify(member.policy),
+    });
+    const named = resolveDeployConfig(
+      { ...DEPLOY, lambda: { environment: { LAKEQ_IDENTITY_CENTER_MEMBER_ROLE: 'OrgInventoryRead' } } },
+      SETTINGS,
+      {},
+      REPO,
+    );
+    expect(identityCenterMemberRole(named).roleName).toBe('OrgInventoryRead');
   });
 });

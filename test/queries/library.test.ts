@@ -55,7 +55,7 @@ describe('the query library', () => {
 });
 
 const LIBRARY_TABLES =
-  /"(cloudtrail_events|cloudtrail_events_raw|identity_center_instance_churn_hourly|glue_job_runs|glue_job_metrics|glue_job_runs_collected|glue_job_metrics_collected)"/;
+  /"(cloudtrail_events|cloudtrail_events_raw|identity_center_instance_churn_hourly|glue_job_runs|glue_job_metrics|glue_job_runs_collected|glue_job_metrics_collected|identity_center_(instances|users|applications|application_assignments)(_collected)?)"/;
 
 for (const query of queries) {
   describe(`${query.id}@${query.version}`, () => {
@@ -91,8 +91,12 @@ for (const query of queries) {
           if (/"glue_job_(runs|metrics)_collected"/.test(compiled.sql)) {
             expect(compiled.sql).toMatch(/where dt >= \? and dt <= \?/);
           }
-          // A query without `from` (glue/week-over-week: the two weeks before `to`) starts elsewhere.
-          if (query.example?.from !== undefined) {
+          // The collected Identity Center snapshots are read by their projected dt folders, hour 00.
+          const snapshotLoad = /"identity_center_\w+_collected"/.test(compiled.sql);
+          if (snapshotLoad) expect(compiled.sql).toMatch(/where dt >= \? and dt <= \? and hour = '00'/);
+          // A query without `from` (glue/week-over-week: the two weeks before `to`) starts elsewhere,
+          // and a snapshot load names the days its window holds, not the window.
+          if (query.example?.from !== undefined && !snapshotLoad) {
             expect(compiled.parameters.filter((p) => p instanceof Date)[0]).toEqual(from);
           }
           // Athena accepts execution parameters only in some positions (never LIMIT ?).

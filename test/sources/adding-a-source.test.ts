@@ -82,7 +82,7 @@ describe('a source added with one registry line', () => {
     expect(io.stdout()).toBe(`wrote 9 audit records in 3 files to ${audit}\n`);
     const kind = captureIO();
     expect(await main(['sample', 'nothing', '--out', dir], kind)).toBe(2);
-    expect(kind.stderr()).toContain('three kinds of data: cloudtrail, glue, fake-audit');
+    expect(kind.stderr()).toContain('four kinds of data: cloudtrail, glue, identity-center, fake-audit');
     expect(kind.stderr()).toContain(
       'lakeq sample fake-audit --out DIR --from TIME --to TIME [--actors N] [--seed N]',
     );
@@ -116,7 +116,7 @@ describe('a source added with one registry line', () => {
     const defaults = await loadSettings({ dataDir: 'd' }, dir, {});
     expect(defaults.sources['fake-api']).toBe(path.join(dir, 'd', 'raw', 'fake-api-captured'));
     await expect(loadSettings({ sources: { nope: 'x' } }, dir, {})).rejects.toThrow(
-      'unknown source "nope" in --source (known: cloudtrail, glue, fake-audit, fake-api)',
+      'unknown source "nope" in --source (known: cloudtrail, glue, identity-center, fake-audit, fake-api)',
     );
   });
 
@@ -179,6 +179,7 @@ describe('a source added with one registry line', () => {
     expect(await collectSources({ input: { from: FROM, to: TO } }, context)).toEqual({
       touchedHours: ['2026-11-02T00:00:00.000Z', '2026-11-02T02:00:00.000Z'],
       glue: { collected: false, reason: 'no Glue source configured' },
+      'identity-center': { collected: false, reason: 'no Identity Center source configured' },
       'fake-api': { collected: true, calls: 3 },
     });
     const none = localHandlerContext({ dataDir: path.join(dir, 'collect'), sources: {}, now: NOW });
@@ -235,8 +236,9 @@ describe('a source added with one registry line', () => {
     );
     expect(out).toMatch(/CREATE EXTERNAL TABLE `lakeq`.`fake_audit_hourly`/);
     expect(out).toMatch(/CREATE EXTERNAL TABLE `lakeq`.`fake_api_hourly`/);
-    // cloudtrail_logs, its view, 2 collected Glue tables, fake_audit_raw, 6 curated tables, the ledger.
-    expect(out.match(/^CREATE /gm)?.length).toBe(12);
+    // cloudtrail_logs, its view, 2 collected Glue tables, 4 collected Identity Center tables,
+    // fake_audit_raw, 10 curated tables, the ledger.
+    expect(out.match(/^CREATE /gm)?.length).toBe(20);
     const missing = captureIO();
     expect(await main([...base, '--start-date', '2026-01-01', '--data-bucket', 'lake'], missing)).toBe(2);
     expect(missing.stderr()).toContain('missing --fake-bucket');
@@ -271,6 +273,10 @@ describe('a source added with one registry line', () => {
       'cloudtrail_logs',
       'glue_job_runs_collected',
       'glue_job_metrics_collected',
+      'identity_center_instances_collected',
+      'identity_center_users_collected',
+      'identity_center_applications_collected',
+      'identity_center_application_assignments_collected',
       'fake_audit_raw',
     ]);
     const lambda = iamPolicy('lambda', config).Statement;

@@ -95,7 +95,14 @@ describe('the source registry', () => {
         s.tables.filter((t) => 'source' in t.input).map((t) => t.name),
       ),
     );
-    expect(collected).toEqual(['glue_job_runs', 'glue_job_metrics']);
+    expect(collected).toEqual([
+      'glue_job_runs',
+      'glue_job_metrics',
+      'identity_center_instances',
+      'identity_center_users',
+      'identity_center_applications',
+      'identity_center_application_assignments',
+    ]);
   });
 
   it('each source has the hooks its kind needs', () => {

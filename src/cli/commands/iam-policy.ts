@@ -4,9 +4,12 @@ import type { CliIO } from '../io.ts';
 import { settingsFrom } from '../options.ts';
 
 const USAGE = `Usage: lakeq iam-policy [--principal stateMachine|lambda|scheduler|analyst|deployer] [--deploy-config FILE]
+       lakeq iam-policy --identity-center-member-role [--deploy-config FILE]
 Prints least-privilege IAM policy documents (JSON), scoped to the resources of lakeq.deploy.json:
 the Step Functions role, the Lambda role, the EventBridge Scheduler role, an analyst running
-queries, and whoever runs lakeq deploy. Without --principal, all of them, keyed by principal.`;
+queries, and whoever runs lakeq deploy. Without --principal, all of them, keyed by principal.
+--identity-center-member-role prints the role the Identity Center collector assumes in each
+member account (its name, trust policy and permissions), to create with a StackSet.`;
 
 /** `lakeq iam-policy`: the policies of the roles lakeq deploy expects to exist. */
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -14,6 +17,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     args,
     options: {
       principal: { type: 'string' },
+      'identity-center-member-role': { type: 'boolean' },
       'deploy-config': { type: 'string' },
       config: { type: 'string' },
       region: { type: 'string' },
@@ -24,7 +28,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.out(USAGE);
     return 0;
   }
-  const { POLICY_PRINCIPALS, iamPolicy } = await import('../../deploy/iam-policy.ts');
+  const { POLICY_PRINCIPALS, iamPolicy, identityCenterMemberRole } = await import(
+    '../../deploy/iam-policy.ts'
+  );
   const principal = values.principal;
   if (principal !== undefined && !(POLICY_PRINCIPALS as readonly string[]).includes(principal)) {
     throw new LakeqError(
@@ -41,6 +47,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     ...(values['deploy-config'] ? { deployFile: values['deploy-config'] } : {}),
     ...(values.region ? { region: values.region } : {}),
   });
+  if (values['identity-center-member-role']) {
+    if (principal !== undefined)
+      throw new LakeqError('BAD_OPTION', '--identity-center-member-role and --principal are exclusive', {
+        usage: true,
+      });
+    io.out(JSON.stringify(identityCenterMemberRole(config), null, 2));
+    return 0;
+  }
   const selected = principal ? [principal as (typeof POLICY_PRINCIPALS)[number]] : POLICY_PRINCIPALS;
   const documents = Object.fromEntries(selected.map((p) => [p, iamPolicy(p, config)]));
   io.out(JSON.stringify(principal ? documents[principal] : documents, null, 2));

@@ -1,3 +1,4 @@
+import type { Engine } from '../../engines/engine.ts';
 import type { CliIO } from '../io.ts';
 import { localRunSources, parseCommon, parseFormat, parseMaxWidth, settingsFrom } from '../options.ts';
 import { writeRows } from '../output.ts';
@@ -12,7 +13,7 @@ const LAST_SAMPLE_DAY = '2026-11-07';
  * `lakeq start` (`npm start`): the embedded default end to end. Writes each source's sample
  * (CloudTrail logs, captured Glue API responses) into its input folder when that has none, runs the backfill and hourly state machines over them
  * (Parquet tables, ledger, local SPICE snapshots; only what changed), then prints the Identity
- * Center instance churn from the tables.
+ * Center instance churn and, beside it, the inventory of the latest Identity Center snapshot.
  */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const { values } = parseCommon(args);
@@ -82,6 +83,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       },
       io,
     );
+    await printInventory(engine, io, { format: parseFormat(values.format ?? 'table', true), ...maxWidth });
     const { default: costByJob } = await import('../../../queries/glue/cost-by-job.ts');
     const lastDay = await runQuery(
       engine,
@@ -108,4 +110,48 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   } finally {
     await engine.close();
   }
+}
+
+/**
+ * The Identity Center inventory beside the churn: the latest snapshot's instances
+ * (identity-center/instances), and in one line what the trail and the snapshot each see alone
+ * (identity-center/inventory-vs-churn) and the people in more than one instance.
+ */
+async function printInventory(
+  engine: Engine,
+  io: CliIO,
+  output: { format: ReturnType<typeof parseFormat>; maxWidth?: number },
+): Promise<void> {
+  const { runQuery } = await import('../../query/run-query.ts');
+  const { default: instances } = await import('../../../queries/identity-center/instances.ts');
+  const { default: vsChurn } = await import('../../../queries/identity-center/inventory-vs-churn.ts');
+  const { default: duplicates } = await import('../../../queries/identity-center/duplicate-users.ts');
+  const inventory = await runQuery(engine, instances, {}, { signal: io.signal });
+  const day = inventory.rows[0]?.snapshot_day;
+  if (day === undefined) {
+    io.out(
+      "\nIAM Identity Center inventory: no snapshot is loaded yet (the day's snapshot loads after its first hour)",
+    );
+    return;
+  }
+  io.out(`\nIAM Identity Center instances in the inventory snapshot of ${day} (identity-center/instances)\n`);
+  const shown = inventory.rows.map(({ snapshot_day: _d, ...row }) => row);
+  await writeRows(
+    shown as unknown as Record<string, unknown>[],
+    inventory.columns.filter((c) => c.name !== 'snapshot_day'),
+    { ...output, maxRows: Number.POSITIVE_INFINITY },
+    io,
+  );
+  const versus = await runQuery(engine, vsChurn, { from: SAMPLE_FROM, to: SAMPLE_TO }, { signal: io.signal });
+  const trailOnly = versus.rows.filter((r) => r.finding === 'in_trail_not_in_snapshot');
+  const deleted = trailOnly.filter((r) => r.deleted_in_trail !== null).length;
+  const before = versus.rows.filter((r) => r.finding === 'in_snapshot_not_created_in_trail').length;
+  const people = await runQuery(engine, duplicates, {}, { signal: io.signal });
+  const shared = people.rows.filter((r) => r.kind === 'duplicate').length;
+  const noEmail = people.rows.filter((r) => r.kind === 'no_email').length;
+  io.out(
+    `Beside the churn (identity-center/inventory-vs-churn): ${trailOnly.length} instances of the trail are not in the snapshot ` +
+      `(${deleted} deleted in the trail), ${before} of the snapshot have no CreateInstance in it. ` +
+      `${shared} e-mail addresses are in more than one instance, ${noEmail} users have none (identity-center/duplicate-users).`,
+  );
 }

@@ -13,4 +13,6 @@ import type { AwsCollect } from '../../sources/source-definition.ts';
  */
 export const AWS_COLLECTORS: Readonly<Record<string, () => Promise<AwsCollect>>> = {
   glue: async () => (await import('../../sources/glue/collect-aws.ts')).collectAwsGlue,
+  'identity-center': async () =>
+    (await import('../../sources/identity-center/collect-aws.ts')).collectAwsIdentityCenter,
 };

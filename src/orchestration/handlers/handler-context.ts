@@ -145,6 +145,8 @@ export function localHandlerContext(options: {
   pricing?: Readonly<Record<string, unknown>>;
   /** The Region collected runs are priced in and recorded with (default us-east-1). */
   region?: string;
+  /** Each source's own section of the settings (`LakeqSettings.sourceSettings`), by source name. */
+  sourceSettings?: Readonly<Record<string, unknown>>;
   now?: Date;
   target?: PartitionSwitchTarget;
   maxPartitionsPerBatch?: number;
@@ -170,6 +172,9 @@ export function localHandlerContext(options: {
         root: rawRootOf(source, options) ?? path.join(options.dataDir, 'raw', source.name),
         pricing: options.pricing ?? {},
         ...(options.region ? { region: options.region } : {}),
+        ...(options.sourceSettings?.[source.name] !== undefined
+          ? { settings: options.sourceSettings[source.name] }
+          : {}),
       });
     }
   }
