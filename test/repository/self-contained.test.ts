@@ -8,7 +8,7 @@ const SELF = fileURLToPath(import.meta.url);
 
 // Spelled in pieces so that this file does not match itself.
 const SHARED = ['..', 'shared'].join('/');
-const SHARED_FOLDERS = ['fixtures', 'aws-models'].map((f) => `shared/${f}`);
+const SHARED_FOLDERS = ['fixtures', 'aws-models'].map((f) => ['shared', f].join('/'));
 /** Roots of a machine's own folders: a path under one of them exists only on that machine. */
 const MACHINE_ROOTS = [
   'work',
@@ -28,7 +28,7 @@ const ABSOLUTE = new RegExp(
   'g',
 );
 
-/** Every place in `text` that reaches outside the repository: `../shared`, or a machine's absolute path. */
+/** Every place in `text` that reaches outside the repository: the shared folder beside it, or a machine's absolute path. */
 function outsideReferences(text: string): string[] {
   const found: string[] = [];
   for (const [i, line] of text.split('\n').entries()) {
@@ -71,7 +71,7 @@ describe('the repository is self-contained', () => {
     expect(outsideReferences("path.join(tmpdir(), 'lakeq-')")).toEqual([]);
   });
 
-  it('no file under src/, test/ or bench/ refers to ../shared or to an absolute path', () => {
+  it('no file under src/, test/ or bench/ refers to the folder beside the repository or to an absolute path', () => {
     const offenders: string[] = [];
     for (const top of ['src', 'test', 'bench']) {
       for (const file of filesUnder(path.join(REPO, top))) {
