@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { TableColumn } from '../../catalog/table-definition.ts';
+import { rawColumnType, type CollectedRelation as SharedCollectedRelation } from '../collected-relation.ts';
 
 /**
  * The collected Glue data: NDJSON files the Glue collector writes under a root folder (locally
@@ -20,22 +20,8 @@ declare module '../../catalog/table-definition.ts' {
 /** The raw sources the Glue tables read. */
 export type GlueCollectedSource = 'glue-job-runs' | 'glue-job-metrics';
 
-export interface CollectedRelation {
-  readonly source: GlueCollectedSource;
-  /** The relation transforms read: a DuckDB view locally, an external table on Athena. */
-  readonly relation: string;
-  /** The folder under the collected root. */
-  readonly folder: string;
-  /** The name the collector gives each hour's file. */
-  readonly fileName: string;
-  /**
-   * The collected keys, in file order, with the curated table's Hive types. In the raw
-   * relation a `timestamp` column is the collector's ISO 8601 text, converted by the transform.
-   */
-  readonly columns: readonly TableColumn[];
-  /** The key one row stands for; the transform keeps one row per key. */
-  readonly key: readonly string[];
-}
+/** A collected Glue relation: job runs or metric datapoints. */
+export type CollectedRelation = SharedCollectedRelation<GlueCollectedSource>;
 
 /** States `glue/*` queries count as failed runs. */
 export const FAILED_RUN_STATES = ['FAILED', 'ERROR', 'TIMEOUT'] as const;
@@ -117,10 +103,7 @@ export function isCollectedSource(source: string): source is GlueCollectedSource
   return COLLECTED_RELATIONS.some((r) => r.source === source);
 }
 
-/** The raw relation's type of a column: timestamps stay the collector's ISO text. */
-export function rawColumnType(column: TableColumn): string {
-  return column.type === 'timestamp' ? 'string' : column.type;
-}
+export { rawColumnType };
 
 /**
  * The folder of one hour's collected file(s): `<root>/job-runs/dt=2026-11-27/hour=13`.

@@ -1,4 +1,4 @@
-import type { TableColumn } from '../../catalog/table-definition.ts';
+import { type CollectedRelation, rawColumnType } from '../collected-relation.ts';
 
 /**
  * The collected IAM Identity Center inventory: a daily snapshot the collector writes under a root
@@ -30,22 +30,8 @@ export type IdentityCenterCollectedSource =
   | 'identity-center-applications'
   | 'identity-center-application-assignments';
 
-export interface IdentityCenterRelation {
-  readonly source: IdentityCenterCollectedSource;
-  /** The relation transforms read: a DuckDB view locally, an external table on Athena. */
-  readonly relation: string;
-  /** The folder under the collected root. */
-  readonly folder: string;
-  /** The name the collector gives each day's file. */
-  readonly fileName: string;
-  /**
-   * The collected keys, in file order, with the curated table's Hive types. In the raw relation a
-   * `timestamp` column is the collector's ISO 8601 text, converted by the transform.
-   */
-  readonly columns: readonly TableColumn[];
-  /** The key one row stands for in a snapshot; the transform keeps one row per key. */
-  readonly key: readonly string[];
-}
+/** A collected Identity Center relation: one kind of daily snapshot. */
+export type IdentityCenterRelation = CollectedRelation<IdentityCenterCollectedSource>;
 
 /** `instance_type` of an organization instance (owned by the organization's management account). */
 export const ORGANIZATION_INSTANCE = 'ORGANIZATION';
@@ -195,10 +181,7 @@ export function isIdentityCenterSource(source: string): source is IdentityCenter
   return IDENTITY_CENTER_RELATIONS.some((r) => r.source === source);
 }
 
-/** The raw relation's type of a column: timestamps stay the collector's ISO text. */
-export function rawColumnType(column: TableColumn): string {
-  return column.type === 'timestamp' ? 'string' : column.type;
-}
+export { rawColumnType };
 
 /**
  * The UTC day of a snapshot taken at `t`, `YYYY-MM-DD`.
