@@ -1,6 +1,7 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { capturedJsonFiles, readCaptured } from '../../captured-files.ts';
 import type {
   GetMetricDataInput,
   GetMetricDataOutput,
@@ -140,51 +141,6 @@ function seriesKey(query: Pick<MetricDataQuery, 'MetricStat'>): string | null {
   return JSON.stringify([stat.Metric.Namespace ?? '', stat.Metric.MetricName, dims, stat.Stat.toLowerCase()]);
 }
 
-async function jsonFiles(dir: string, recursive: boolean): Promise<string[]> {
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  const out: string[] = [];
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory() && recursive) out.push(...(await jsonFiles(full, true)));
-    else if (entry.isFile() && entry.name.endsWith('.json')) out.push(full);
-  }
-  return out.sort();
-}
-
-function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid content';
-  const at = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-  return `${issue.message}${at}`;
-}
-
-async function readCaptured<T>(
-  file: string,
-  schemaFor: (json: unknown) => z.ZodType<T>,
-  what: string,
-  warnings: string[],
-): Promise<T | null> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    warnings.push(`${file}: skipped, not valid JSON (${(error as Error).message})`);
-    return null;
-  }
-  const parsed = schemaFor(json).safeParse(json);
-  if (!parsed.success) {
-    warnings.push(`${file}: skipped, not ${what} (${describeIssue(parsed.error)})`);
-    return null;
-  }
-  return parsed.data;
-}
-
 const byNewest = (a: GlueJobRun, b: GlueJobRun) =>
   (b.StartedOn?.getTime() ?? 0) - (a.StartedOn?.getTime() ?? 0) || ((a.Id ?? '') < (b.Id ?? '') ? 1 : -1);
 
@@ -222,13 +178,13 @@ export async function openCapturedGlueApi(
   const warnings: string[] = [];
 
   const jobs = new Map<string, GlueJob>();
-  for (const file of await jsonFiles(path.join(folder, 'jobs'), false)) {
+  for (const file of await capturedJsonFiles(path.join(folder, 'jobs'), false)) {
     const list = await readCaptured(file, jobsFileSchema, 'a GetJobs output', warnings);
     for (const job of list ?? []) jobs.set(job.Name, job);
   }
 
   const runs = new Map<string, GlueJobRun>();
-  for (const file of await jsonFiles(path.join(folder, 'job-runs'), true)) {
+  for (const file of await capturedJsonFiles(path.join(folder, 'job-runs'), true)) {
     const list = await readCaptured(file, runsFileSchema, 'a GetJobRuns output', warnings);
     for (const run of list ?? []) {
       const old = runs.get(run.Id);
@@ -247,7 +203,7 @@ export async function openCapturedGlueApi(
   const jobList = [...jobs.values()].sort((a, b) => ((a.Name ?? '') < (b.Name ?? '') ? -1 : 1));
 
   const series = new Map<string, StoredSeries>();
-  for (const file of await jsonFiles(path.join(folder, 'metrics'), false)) {
+  for (const file of await capturedJsonFiles(path.join(folder, 'metrics'), false)) {
     const content = await readCaptured(file, () => metricsFileSchema, 'a GetMetricData capture', warnings);
     if (!content) continue;
     const keys = new Map<string, string>();

@@ -1,7 +1,7 @@
-import type { Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { capturedJsonFiles, readCaptured } from '../../captured-files.ts';
 import type {
   AccountSession,
   Application,
@@ -168,52 +168,6 @@ const callerFile = () =>
   z.looseObject({ Account: z.string().regex(/^\d{12}$/, 'not a 12-digit account id') });
 const capturedAtFile = () => z.looseObject({ CapturedAt: timestamp });
 
-async function jsonFiles(dir: string): Promise<string[]> {
-  let entries: Dirent[];
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
-    throw error;
-  }
-  const out: string[] = [];
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await jsonFiles(full)));
-    else if (entry.isFile() && entry.name.endsWith('.json')) out.push(full);
-  }
-  return out.sort();
-}
-
-function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid content';
-  const at = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-  return `${issue.message}${at}`;
-}
-
-async function readCaptured<T>(
-  file: string,
-  schemaFor: (json: unknown) => z.ZodType<T>,
-  what: string,
-  warnings: string[],
-): Promise<T | null> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    warnings.push(`${file}: skipped, not valid JSON (${(error as Error).message})`);
-    return null;
-  }
-  const parsed = schemaFor(json).safeParse(json);
-  if (!parsed.success) {
-    warnings.push(`${file}: skipped, not ${what} (${describeIssue(parsed.error)})`);
-    return null;
-  }
-  return parsed.data;
-}
-
 const ACCOUNT_IN_PATH = /(?<![0-9])(\d{12})(?![0-9])/;
 const REGION_IN_PATH = /(?<![a-z])([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+)(?![0-9])/;
 const STORE_IN_PATH = /(?<![0-9a-z])(d-[0-9a-f]{10})(?![0-9a-f])/;
@@ -258,7 +212,7 @@ export async function openCapturedIdentityCenterApi(
   const relative = (sub: string, file: string) => path.relative(path.join(folder, sub), file);
 
   const accounts = new Map<string, OrgAccount>();
-  for (const file of await jsonFiles(path.join(folder, 'accounts'))) {
+  for (const file of await capturedJsonFiles(path.join(folder, 'accounts'), true)) {
     for (const a of (await readCaptured(
       file,
       accountsFile,
@@ -289,7 +243,7 @@ export async function openCapturedIdentityCenterApi(
   const described = new Map<string, InstanceDescription>();
   const accountsSeen = new Set<string>();
   const regionsSeen = new Set<string>();
-  for (const file of await jsonFiles(path.join(folder, 'instances'))) {
+  for (const file of await capturedJsonFiles(path.join(folder, 'instances'), true)) {
     const json = await readCaptured(file, instancesFile, 'an sso-admin ListInstances output', warnings);
     if (!json) continue;
     const rel = relative('instances', file);
@@ -312,7 +266,7 @@ export async function openCapturedIdentityCenterApi(
   }
 
   const users = new Map<string, Map<string, IdentityStoreUser>>();
-  for (const file of await jsonFiles(path.join(folder, 'users'))) {
+  for (const file of await capturedJsonFiles(path.join(folder, 'users'), true)) {
     const list = await readCaptured(file, usersFile, 'an identitystore ListUsers output', warnings);
     const fromPath = STORE_IN_PATH.exec(relative('users', file))?.[1];
     for (const user of list ?? []) {
@@ -328,7 +282,7 @@ export async function openCapturedIdentityCenterApi(
   }
 
   const applications = new Map<string, Map<string, Application>>();
-  for (const file of await jsonFiles(path.join(folder, 'applications'))) {
+  for (const file of await capturedJsonFiles(path.join(folder, 'applications'), true)) {
     for (const app of (await readCaptured(
       file,
       applicationsFile,
@@ -342,7 +296,7 @@ export async function openCapturedIdentityCenterApi(
   }
 
   const assignments = new Map<string, Map<string, ApplicationAssignment>>();
-  for (const file of await jsonFiles(path.join(folder, 'application-assignments'))) {
+  for (const file of await capturedJsonFiles(path.join(folder, 'application-assignments'), true)) {
     const list = await readCaptured(
       file,
       assignmentsFile,
