@@ -52,6 +52,9 @@ export interface ExecuteOptions {
 
 const BATCH_TABLE = 'lakeq_load_batch';
 
+/** Runs whose stale staging files this process has already removed. */
+const STAGING_CLEANED = new Set<string>();
+
 /**
  * Runs a load plan on the embedded engine: for each batch, the table's transform (a library
  * query) over the batch's window is staged once, then each hour is written to its partition
@@ -60,8 +63,12 @@ const BATCH_TABLE = 'lakeq_load_batch';
  */
 export async function executeLocalPlan(plan: LoadPlan, options: ExecuteOptions): Promise<LoadSummary> {
   // Every table's, not only those with batches: a killed run's staging file in a table this run
-  // has nothing to load would otherwise stay forever. The load lock keeps other runs out.
-  for (const table of TABLES) await cleanStaging(options.dataDir, table, plan.runId);
+  // has nothing to load would otherwise stay forever. The load lock keeps other runs out. Once
+  // per run: the state machine runs a plan one batch at a time.
+  if (!STAGING_CLEANED.has(plan.runId)) {
+    for (const table of TABLES) await cleanStaging(options.dataDir, table, plan.runId);
+    STAGING_CLEANED.add(plan.runId);
+  }
   const tables: TableDefinition[] = [];
   for (const b of plan.batches) if (!tables.includes(b.table)) tables.push(b.table);
   const totals = { loaded: 0, failed: 0, rows: 0, bytes: 0, sourceFiles: new Set<string>() };

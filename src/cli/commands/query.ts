@@ -121,13 +121,15 @@ async function runNamed(id: string, values: CommonValues, io: CliIO): Promise<nu
   const { runQuery } = await import('../../query/run-query.ts');
   const { compileTarget } = await import('../../engines/compile-targets.ts');
   const { compileQuery } = await import('../../query/compile-query.ts');
-  const { compiled } = compileQuery(query, params, compileTarget(settings.engine, settings));
+  const target = compileTarget(settings.engine, settings);
+  const { compiled } = compileQuery(query, params, target);
+  // Before the engine opens (a local one scans the raw folders): nothing loaded is said at once.
+  if (target.capabilities.readsDataFolder) {
+    const { assertSomethingLoaded } = await import('../nothing-loaded.ts');
+    await assertSomethingLoaded(compiled.sql, settings.dataDir);
+  }
   const engine = await openEngine(settings, settings.engine, { sql: compiled.sql });
   try {
-    if (engine.capabilities.readsDataFolder) {
-      const { assertSomethingLoaded } = await import('../nothing-loaded.ts');
-      await assertSomethingLoaded(compiled.sql, settings.dataDir);
-    }
     const result = await withAwsErrors(settings.aws, () =>
       runQuery(engine, query, params, { signal: io.signal }),
     );

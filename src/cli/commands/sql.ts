@@ -55,10 +55,10 @@ statement, any file, as the user running lakeq.`);
   const allowedDirectories = [
     ...new Set([settings.dataDir, ...Object.values(settings.sources)].map((d) => path.resolve(d))),
   ];
+  const { assertSomethingLoaded } = await import('../nothing-loaded.ts');
+  await assertSomethingLoaded(text, settings.dataDir);
   const engine = await openEngine(settings, 'duckdb', unsafe ? {} : { sandbox: { allowedDirectories } });
   try {
-    const { assertSomethingLoaded } = await import('../nothing-loaded.ts');
-    await assertSomethingLoaded(text, settings.dataDir);
     const showLocalSql = values['show-local-sql'] === true;
     const result = await engine
       .execute(CompiledQuery.raw(text), {
