@@ -1,6 +1,7 @@
 import type { LakeqDashboard } from '../src/dashboards/dashboard-definition.ts';
 import {
   category,
+  count,
   date,
   dateRangeControls,
   dateRangeFilterGroup,
@@ -10,26 +11,53 @@ import {
   measure,
   parameterDropdown,
   parameterFilterGroup,
+  sheetScope,
   stringParameter,
   subtitle,
   title,
+  valuesFilterGroup,
 } from '../src/dashboards/definition-builders.ts';
 
 const DS = 'churn';
+const INSTANCES = 'instances';
+const DUPLICATES = 'duplicates';
 const SHEET = 'overview';
+const INVENTORY = 'inventory';
 
-/** IAM Identity Center instances created and deleted, per day and account. */
+/**
+ * IAM Identity Center instances created and deleted, per day and account (sheet "Instance
+ * churn", from CloudTrail), and the inventory of the latest snapshot beside it (sheet
+ * "Inventory", from the APIs): instances per account and type, people in more than one instance.
+ */
 const identityCenterChurn: LakeqDashboard = {
   id: 'lakeq-identity-center-churn',
-  name: 'Identity Center instance churn',
+  name: 'Identity Center instances: churn and inventory',
   description:
-    'IAM Identity Center instances created and deleted per day, account and Region, and who did it.',
-  datasets: { [DS]: 'lakeq-identity-center-instance-churn-hourly' },
+    'IAM Identity Center instances created and deleted per day, account and Region, and who did it; the instances and duplicate users of the latest inventory snapshot beside the churn.',
+  datasets: {
+    [DS]: 'lakeq-identity-center-instance-churn-hourly',
+    [INSTANCES]: 'lakeq-identity-center-instances',
+    [DUPLICATES]: 'lakeq-identity-center-duplicate-users',
+  },
   definition: {
     ParameterDeclarations: [...dateRangeParameters(), stringParameter('Account')],
     FilterGroups: [
       dateRangeFilterGroup(DS, 'dt', SHEET),
       parameterFilterGroup('account', DS, 'account_id', 'Account', SHEET),
+      valuesFilterGroup(
+        'duplicates',
+        DUPLICATES,
+        'kind',
+        sheetScope(INVENTORY, ['kpi-duplicates', 'table-duplicates']),
+        ['duplicate'],
+      ),
+      valuesFilterGroup(
+        'no-email',
+        DUPLICATES,
+        'kind',
+        sheetScope(INVENTORY, ['kpi-no-email', 'table-no-email']),
+        ['no_email'],
+      ),
     ],
     Sheets: [
       {
@@ -157,6 +185,170 @@ const identityCenterChurn: LakeqDashboard = {
             ],
           },
           { rowSpan: 12, cells: [{ id: 'table-churn', columns: 36 }] },
+        ]),
+      },
+      {
+        SheetId: INVENTORY,
+        Name: 'Inventory',
+        Title: 'IAM Identity Center inventory (latest snapshot)',
+        Description:
+          'What sso-admin and identitystore answered on the last collection day, beside the churn CloudTrail recorded.',
+        Visuals: [
+          {
+            KPIVisual: {
+              VisualId: 'kpi-instances',
+              Title: title('Instances'),
+              Subtitle: subtitle('In the latest snapshot'),
+              ChartConfiguration: {
+                FieldWells: { Values: [count('kpi-instances-value', INSTANCES, 'instance_arn')] },
+              },
+            },
+          },
+          {
+            KPIVisual: {
+              VisualId: 'kpi-duplicates',
+              Title: title('E-mails in more than one instance'),
+              Subtitle: subtitle('People who exist in several identity stores'),
+              ChartConfiguration: {
+                FieldWells: { Values: [count('kpi-duplicates-value', DUPLICATES, 'email')] },
+              },
+            },
+          },
+          {
+            KPIVisual: {
+              VisualId: 'kpi-no-email',
+              Title: title('Users without an e-mail'),
+              Subtitle: subtitle('No match can find them'),
+              ChartConfiguration: {
+                FieldWells: { Values: [count('kpi-no-email-value', DUPLICATES, 'user_names')] },
+              },
+            },
+          },
+          {
+            BarChartVisual: {
+              VisualId: 'bar-instances-by-account',
+              Title: title('Instances per account and type'),
+              Subtitle: subtitle('Organization instance and account instances'),
+              ChartConfiguration: {
+                Orientation: 'HORIZONTAL',
+                FieldWells: {
+                  BarChartAggregatedFieldWells: {
+                    Category: [category('bar-inventory-account', INSTANCES, 'account_id')],
+                    Colors: [category('bar-inventory-type', INSTANCES, 'instance_type')],
+                    Values: [count('bar-inventory-instances', INSTANCES, 'instance_arn')],
+                  },
+                },
+              },
+            },
+          },
+          {
+            BarChartVisual: {
+              VisualId: 'bar-churn-beside-inventory',
+              Title: title('Churn per account (CloudTrail)'),
+              Subtitle: subtitle('Instances created and deleted over the whole trail'),
+              ChartConfiguration: {
+                Orientation: 'HORIZONTAL',
+                FieldWells: {
+                  BarChartAggregatedFieldWells: {
+                    Category: [category('bar-beside-account', DS, 'account_id')],
+                    Values: [
+                      measure('bar-beside-created', DS, 'created', 'SUM'),
+                      measure('bar-beside-deleted', DS, 'deleted', 'SUM'),
+                    ],
+                  },
+                },
+              },
+            },
+          },
+          {
+            TableVisual: {
+              VisualId: 'table-instances',
+              Title: title('Instances'),
+              Subtitle: subtitle('The first table of the blog post, with users and applications'),
+              ChartConfiguration: {
+                FieldWells: {
+                  TableAggregatedFieldWells: {
+                    GroupBy: [
+                      category('instances-account', INSTANCES, 'account_id'),
+                      category('instances-type', INSTANCES, 'instance_type'),
+                      category('instances-arn', INSTANCES, 'instance_arn'),
+                      category('instances-store', INSTANCES, 'identity_store_id'),
+                      category('instances-owner', INSTANCES, 'owner_account_id'),
+                      category('instances-region', INSTANCES, 'region'),
+                      category('instances-status', INSTANCES, 'status'),
+                    ],
+                    Values: [
+                      measure('instances-users', INSTANCES, 'users', 'SUM'),
+                      measure('instances-applications', INSTANCES, 'applications', 'SUM'),
+                    ],
+                  },
+                },
+              },
+            },
+          },
+          {
+            TableVisual: {
+              VisualId: 'table-duplicates',
+              Title: title('Users in more than one instance'),
+              Subtitle: subtitle('Matched by any of their e-mail addresses, compared lower-cased'),
+              ChartConfiguration: {
+                FieldWells: {
+                  TableAggregatedFieldWells: {
+                    GroupBy: [
+                      category('duplicates-email', DUPLICATES, 'email'),
+                      category('duplicates-stores', DUPLICATES, 'identity_store_ids'),
+                      category('duplicates-accounts', DUPLICATES, 'account_ids'),
+                      category('duplicates-users', DUPLICATES, 'user_names'),
+                    ],
+                    Values: [measure('duplicates-store-count', DUPLICATES, 'identity_stores', 'MAX')],
+                  },
+                },
+              },
+            },
+          },
+          {
+            TableVisual: {
+              VisualId: 'table-no-email',
+              Title: title('Users without an e-mail address'),
+              Subtitle: subtitle('No match by e-mail can find them in another instance'),
+              ChartConfiguration: {
+                FieldWells: {
+                  TableAggregatedFieldWells: {
+                    GroupBy: [
+                      category('no-email-store', DUPLICATES, 'identity_store_ids'),
+                      category('no-email-account', DUPLICATES, 'account_ids'),
+                      category('no-email-user', DUPLICATES, 'user_names'),
+                    ],
+                  },
+                },
+              },
+            },
+          },
+        ],
+        Layouts: grid([
+          {
+            rowSpan: 5,
+            cells: [
+              { id: 'kpi-instances', columns: 12 },
+              { id: 'kpi-duplicates', columns: 12 },
+              { id: 'kpi-no-email', columns: 12 },
+            ],
+          },
+          {
+            rowSpan: 10,
+            cells: [
+              { id: 'bar-instances-by-account', columns: 18 },
+              { id: 'bar-churn-beside-inventory', columns: 18 },
+            ],
+          },
+          { rowSpan: 10, cells: [{ id: 'table-instances', columns: 36 }] },
+          {
+            rowSpan: 10,
+            cells: [
+              { id: 'table-duplicates', columns: 22 },
+              { id: 'table-no-email', columns: 14 },
+            ],
+          },
         ]),
       },
     ],

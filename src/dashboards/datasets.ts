@@ -15,11 +15,34 @@ export interface SpiceDataset {
   readonly description: string;
   /** Curated tables the dataset reads: a load that changes one of them refreshes the dataset. */
   readonly tables: readonly string[];
-  /** The SQL source: a curated table (or the run ledger) as it is, or a library query with fixed parameters. */
+  /**
+   * The SQL source: a curated table (or the run ledger) as it is, or a library query with fixed
+   * parameters. A query's columns are those of the table it loads (a transform), or, for a query
+   * no table is loaded by, the `columns` it declares here (names as the query returns them,
+   * Hive types; a snapshot whose query lacks one fails).
+   */
   readonly source:
     | { readonly table: string }
-    | { readonly queryId: string; readonly params: Readonly<Record<string, string>> };
+    | {
+        readonly queryId: string;
+        readonly params: Readonly<Record<string, string>>;
+        readonly columns?: readonly DatasetColumn[];
+      };
 }
+
+/** A column a query dataset declares: its name as the query returns it and its Hive type. */
+export interface DatasetColumn {
+  readonly name: string;
+  /** `string`, `bigint`, `double`, `boolean`, `timestamp`… (see quickSightType). */
+  readonly type: string;
+}
+
+/** The Identity Center snapshot tables: a load that changes one refreshes the inventory datasets. */
+const INVENTORY_TABLES = [
+  'identity_center_instances',
+  'identity_center_users',
+  'identity_center_applications',
+] as const;
 
 export const SPICE_DATASETS: readonly SpiceDataset[] = [
   {
@@ -28,6 +51,53 @@ export const SPICE_DATASETS: readonly SpiceDataset[] = [
     description: 'Instances created and deleted per hour, account and Region.',
     tables: ['identity_center_instance_churn_hourly'],
     source: { table: 'identity_center_instance_churn_hourly' },
+  },
+  {
+    id: 'lakeq-identity-center-instances',
+    name: 'Identity Center instances (latest snapshot)',
+    description:
+      'The IAM Identity Center instances of the latest inventory snapshot, one row per instance, with its users and applications.',
+    tables: [...INVENTORY_TABLES],
+    source: {
+      queryId: 'identity-center/instances',
+      params: {},
+      columns: [
+        { name: 'account_id', type: 'string' },
+        { name: 'identity_store_id', type: 'string' },
+        { name: 'instance_arn', type: 'string' },
+        { name: 'owner_account_id', type: 'string' },
+        { name: 'instance_type', type: 'string' },
+        { name: 'status', type: 'string' },
+        { name: 'created_date', type: 'timestamp' },
+        { name: 'region', type: 'string' },
+        { name: 'name', type: 'string' },
+        { name: 'users', type: 'bigint' },
+        { name: 'applications', type: 'bigint' },
+        { name: 'snapshot_day', type: 'string' },
+      ],
+    },
+  },
+  {
+    id: 'lakeq-identity-center-duplicate-users',
+    name: 'Identity Center duplicate users (latest snapshot)',
+    description:
+      'E-mail addresses in more than one identity store of the latest snapshot, and the users without an e-mail address.',
+    tables: ['identity_center_users'],
+    source: {
+      queryId: 'identity-center/duplicate-users',
+      params: {},
+      columns: [
+        { name: 'kind', type: 'string' },
+        { name: 'email', type: 'string' },
+        { name: 'identity_stores', type: 'bigint' },
+        { name: 'users', type: 'bigint' },
+        { name: 'identity_store_ids', type: 'string' },
+        { name: 'instance_arns', type: 'string' },
+        { name: 'account_ids', type: 'string' },
+        { name: 'user_names', type: 'string' },
+        { name: 'snapshot_day', type: 'string' },
+      ],
+    },
   },
   {
     id: 'lakeq-glue-job-runs',

@@ -1,6 +1,11 @@
 import { LEDGER_COLUMNS, LEDGER_TABLE } from '../catalog/athena/ledger-ddl.ts';
 import type { TableDefinition } from '../catalog/table-definition.ts';
-import { ledgerInputColumns, type SpiceColumn, tableInputColumns } from '../deploy/quicksight-columns.ts';
+import {
+  ledgerInputColumns,
+  quickSightType,
+  type SpiceColumn,
+  tableInputColumns,
+} from '../deploy/quicksight-columns.ts';
 import { LakeqError } from '../engines/engine.ts';
 import type { SpiceDataset } from './datasets.ts';
 
@@ -29,7 +34,8 @@ export function spiceDatasetColumns(
       c.Name === 'dt' ? { Name: 'dt', Type: 'DATETIME' } : c,
     );
   }
-  const { queryId } = dataset.source;
+  const { queryId, columns } = dataset.source;
+  if (columns) return columns.map((c) => ({ Name: c.name.toLowerCase(), Type: quickSightType(c.type) }));
   const loads = tables.find((t) => t.transform.queryId === queryId);
   if (!loads) throw fail(`the column types of query ${queryId} are unknown (no table is loaded by it)`);
   return tableInputColumns(loads).filter((c) => loads.columns.some((k) => k.name.toLowerCase() === c.Name));

@@ -1,6 +1,7 @@
 import { LEDGER_COLUMNS, LEDGER_TABLE } from '../catalog/athena/ledger-ddl.ts';
 import type { TableDefinition } from '../catalog/table-definition.ts';
 import type { SpiceDataset } from '../dashboards/datasets.ts';
+import { spiceDatasetColumns } from '../dashboards/spice-dataset-columns.ts';
 import { compileTarget } from '../engines/compile-targets.ts';
 import { LakeqError } from '../engines/engine.ts';
 import { inlineParameters } from '../engines/trino/trino-literals.ts';
@@ -71,8 +72,6 @@ export function dataSetDefinitions(
       const { queryId, params } = dataset.source;
       const query = queries.find((q) => q.id === queryId);
       if (!query) throw fail(`no library query ${queryId}`);
-      const loads = tables.find((t) => t.transform.queryId === queryId);
-      if (!loads) throw fail(`the column types of query ${queryId} are unknown (no table is loaded by it)`);
       const target = compileTarget('athena', {
         aws: {
           athena: { workGroup: config.workGroup, database: config.database, catalog: config.catalog },
@@ -84,9 +83,7 @@ export function dataSetDefinitions(
           DataSourceArn,
           Name: dataset.name.slice(0, 128),
           SqlQuery: inlineParameters(compileQuery(query, params, target).compiled).sql,
-          Columns: tableInputColumns(loads).filter((c) =>
-            loads.columns.some((k) => k.name.toLowerCase() === c.Name),
-          ),
+          Columns: spiceDatasetColumns(dataset, tables),
         },
       };
     }

@@ -290,15 +290,18 @@ async function datasetSql(
   dataset: SpiceDataset,
   engine: Awaited<ReturnType<typeof openLocalEngine>>,
 ): Promise<string> {
-  if ('table' in dataset.source) {
-    const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  const shaped = (from: string) => {
     const columns = spiceDatasetColumns(dataset, TABLES).map(
       (c) => `TRY_CAST(${quote(c.Name)} AS ${SPICE_TO_DUCKDB[c.Type] ?? 'VARCHAR'}) AS ${quote(c.Name)}`,
     );
-    return `SELECT ${columns.join(', ')} FROM ${quote(dataset.source.table)}`;
-  }
+    return `SELECT ${columns.join(', ')} FROM ${from}`;
+  };
+  if ('table' in dataset.source) return shaped(quote(dataset.source.table));
   const query = await loadQuery(dataset.source.queryId);
-  return inlineParameters(compileQuery(query, dataset.source.params, engine).compiled).sql;
+  const sql = inlineParameters(compileQuery(query, dataset.source.params, engine).compiled).sql;
+  // A query's declared columns are its dataset's shape: one the query lacks fails the refresh.
+  return dataset.source.columns ? shaped(`(${sql}) AS q`) : sql;
 }
 
 function statusFile(dataDir: string, datasetId: string, ingestionId: string): string {

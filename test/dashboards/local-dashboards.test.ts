@@ -15,6 +15,7 @@ import { runStateMachine, type StateMachineRun } from '../../src/orchestration/r
 import { writeCloudTrailSample } from '../../src/sources/cloudtrail/sample.ts';
 import { DEFAULT_GLUE_PRICES } from '../../src/sources/glue/collect/prices.ts';
 import { writeGlueSample } from '../../src/sources/glue/sample.ts';
+import { writeIdentityCenterSample } from '../../src/sources/identity-center/sample.ts';
 import {
   clickPoint,
   launchChromium,
@@ -25,7 +26,7 @@ import {
 
 /*
  * The dashboards of dashboards/ on the local page, over the sample estate as `npm start` builds
- * it (smaller): a CloudTrail and a Glue sample in the data folder's raw/, loaded by the real
+ * it (smaller): a CloudTrail, a Glue and an Identity Center sample in the data folder's raw/, loaded by the real
  * backfill state machine, which refreshes the local SPICE snapshots the page reads. One load
  * fails on the way (a file stands where a partition folder goes) and the next backfill retries
  * it, so the pipeline-health dashboard has failures to show. Every value the tests expect is
@@ -37,6 +38,14 @@ const TO = '2026-11-03T00:00:00Z';
 const SCREENSHOTS = path.resolve('test-output/screenshots');
 const FAILED_STATES = ['FAILED', 'ERROR', 'TIMEOUT'];
 const DEFAULT_METRIC = 'glue.driver.aggregate.elapsedTime';
+/** The DuckDB type a snapshot column of each SPICE type has (what QuickSight would hold). */
+const DUCKDB_TYPE_OF_SPICE: Record<string, string> = {
+  STRING: 'VARCHAR',
+  INTEGER: 'BIGINT',
+  DECIMAL: 'DOUBLE',
+  DATETIME: 'TIMESTAMP',
+  BOOLEAN: 'BOOLEAN',
+};
 
 let root: string;
 let dataDir: string;
@@ -55,15 +64,17 @@ beforeAll(async () => {
   dataDir = path.join(root, 'lakeq-data');
   const cloudtrailRoot = path.join(dataDir, 'raw', 'cloudtrail');
   const captured = path.join(dataDir, 'raw', 'glue-api');
+  const identityCenter = path.join(dataDir, 'raw', 'identity-center-api');
   const from = new Date(FROM);
   const to = new Date(TO);
   await Promise.all([
     writeCloudTrailSample({ out: cloudtrailRoot, from, to, seed: 1 }),
     writeGlueSample({ out: captured, from, to, seed: 1 }),
+    writeIdentityCenterSample({ out: identityCenter, from, to, seed: 1 }),
   ]);
   const options = {
     dataDir,
-    sources: { cloudtrail: cloudtrailRoot, glue: captured },
+    sources: { cloudtrail: cloudtrailRoot, glue: captured, 'identity-center': identityCenter },
     pricing: { glue: DEFAULT_GLUE_PRICES },
   };
   // A file where the partition folder of glue_job_metrics 2026-11-02 13:00 goes: that day's batch fails.
@@ -187,12 +198,13 @@ describe('the sample estate, loaded by the backfill state machine', () => {
       const expected = spiceDatasetColumns(
         SPICE_DATASETS.find((d) => d.id === id) as (typeof SPICE_DATASETS)[number],
         TABLES,
-      ).map((c) => c.Name);
+      );
       expect(
-        described.map((c) => c.column_name),
+        described.map((c) => [c.column_name, c.column_type]),
         id,
-      ).toEqual(expected);
-      expect(described.find((c) => c.column_name === 'dt')?.column_type, id).toBe('TIMESTAMP');
+      ).toEqual(expected.map((c) => [c.Name, DUCKDB_TYPE_OF_SPICE[c.Type]]));
+      if (expected.some((c) => c.Name === 'dt'))
+        expect(described.find((c) => c.column_name === 'dt')?.column_type, id).toBe('TIMESTAMP');
     }
     // Every job of the sample ran in the window; the retried load has the failed hours.
     expect(
@@ -339,6 +351,51 @@ describe('the dashboards of dashboards/ on the local page, over the sample estat
         await scalar(`SELECT sum(created) FROM ${churn} WHERE dt < TIMESTAMP '2026-11-02'`),
       );
       expect(kpi(firstDay, 'kpi-created') + kpi(later, 'kpi-created')).toBe(kpi(all, 'kpi-created'));
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('Identity Center inventory: the latest snapshot beside the churn, as the snapshots hold them', async () => {
+    const id = dashboard('lakeq-identity-center-churn').id;
+    const instances = '{snapshot:lakeq-identity-center-instances}';
+    const duplicates = '{snapshot:lakeq-identity-center-duplicate-users}';
+    const churn = '{snapshot:lakeq-identity-center-instance-churn-hourly}';
+    const { page, problems } = await openPage(browser);
+    try {
+      const sheet = await open(page, id, 'inventory');
+      // One snapshot day: the latest the backfill loaded.
+      expect(await strings(`SELECT DISTINCT snapshot_day FROM ${instances}`)).toHaveLength(1);
+      const total = await scalar(`SELECT count(*) FROM ${instances}`);
+      expect(total).toBeGreaterThan(1);
+      expect(kpi(sheet, 'kpi-instances')).toBe(total);
+      const shared = await scalar(`SELECT count(email) FROM ${duplicates} WHERE kind = 'duplicate'`);
+      expect(shared).toBeGreaterThan(0);
+      expect(kpi(sheet, 'kpi-duplicates')).toBe(shared);
+      expect(kpi(sheet, 'kpi-no-email')).toBe(
+        await scalar(`SELECT count(*) FROM ${duplicates} WHERE kind = 'no_email'`),
+      );
+      // Instances per account, split by organization and account instances.
+      const bar = valuesOf<{ categories: string[]; series: { name: string; data: (number | null)[] }[] }>(
+        sheet,
+        'bar-instances-by-account',
+      );
+      expect([...bar.categories].sort()).toEqual(
+        await strings(`SELECT DISTINCT account_id FROM ${instances} ORDER BY 1`),
+      );
+      expect(bar.series.map((x) => x.name).sort()).toEqual(
+        await strings(`SELECT DISTINCT instance_type FROM ${instances} ORDER BY 1`),
+      );
+      const sum = bar.series.flatMap((x) => x.data).reduce<number>((n, v) => n + (v ?? 0), 0);
+      expect(sum).toBe(total);
+      // The churn beside it covers the whole trail: no date control on this sheet.
+      const beside = valuesOf<{ categories: string[] }>(sheet, 'bar-churn-beside-inventory');
+      expect([...beside.categories].sort()).toEqual(
+        await strings(`SELECT DISTINCT account_id FROM ${churn} ORDER BY 1`),
+      );
+      expect(sheet['table-duplicates']?.tableRows).toBe(shared);
+      expect(sheet['table-no-email']?.tableRows).toBe(kpi(sheet, 'kpi-no-email'));
       expect(problems).toEqual([]);
     } finally {
       await page.close();

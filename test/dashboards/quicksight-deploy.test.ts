@@ -47,6 +47,7 @@ import {
   formatDrift,
   planDashboards,
 } from '../../src/dashboards/quicksight/deploy-dashboards.ts';
+import { loadAllQueries } from '../../src/query/registry.ts';
 import { expectValidCommands, expectValidRequest } from '../support/aws-model-validator.ts';
 import { captureIO } from '../support/capture-io.ts';
 import { ACCOUNT, OWNER, REGION, TEST_TABLES, testConfig, VIEWER } from './quicksight-fixtures.ts';
@@ -220,10 +221,11 @@ const mutations = () =>
     });
 const clients: DashboardClients = { quicksight: new QuickSightClient({ region: REGION }), sdk };
 const instant = async () => {};
+const ALL_QUERIES = await loadAllQueries();
 const inputs = (dashboards: readonly LakeqDashboard[] = DASHBOARDS) => ({
   dashboards,
   tables: TEST_TABLES,
-  queries: [],
+  queries: ALL_QUERIES,
   sleep: instant,
 });
 const config = testConfig({ principals: [OWNER] });
@@ -259,6 +261,8 @@ describe('lakeq dashboards deploy', () => {
     expect(plan.changes.map((c) => `${c.action} ${c.kind} ${c.name}`)).toEqual([
       'create quicksight-data-source lakeq-athena',
       'create quicksight-dataset lakeq-identity-center-instance-churn-hourly',
+      'create quicksight-dataset lakeq-identity-center-instances',
+      'create quicksight-dataset lakeq-identity-center-duplicate-users',
       'create quicksight-dataset lakeq-glue-job-runs',
       'create quicksight-dataset lakeq-glue-job-metrics',
       'create quicksight-dataset lakeq-pipeline-runs',
@@ -270,6 +274,8 @@ describe('lakeq dashboards deploy', () => {
     expect(mutations()).toEqual([
       'CreateDataSource lakeq-athena',
       'CreateDataSet lakeq-identity-center-instance-churn-hourly',
+      'CreateDataSet lakeq-identity-center-instances',
+      'CreateDataSet lakeq-identity-center-duplicate-users',
       'CreateDataSet lakeq-glue-job-runs',
       'CreateDataSet lakeq-glue-job-metrics',
       'CreateDataSet lakeq-pipeline-runs',
@@ -278,12 +284,14 @@ describe('lakeq dashboards deploy', () => {
       'CreateDashboard lakeq-glue-metrics',
       'CreateDashboard lakeq-pipeline-health',
       'CreateIngestion lakeq-identity-center-instance-churn-hourly',
+      'CreateIngestion lakeq-identity-center-instances',
+      'CreateIngestion lakeq-identity-center-duplicate-users',
       'CreateIngestion lakeq-glue-job-runs',
       'CreateIngestion lakeq-glue-job-metrics',
       'CreateIngestion lakeq-pipeline-runs',
     ]);
-    expect(fake.ingestions.map((i) => i.IngestionId)).toEqual(Array(4).fill('lakeq-deploy-20261127T130501Z'));
-    expect(ingestions).toHaveLength(4);
+    expect(fake.ingestions.map((i) => i.IngestionId)).toEqual(Array(6).fill('lakeq-deploy-20261127T130501Z'));
+    expect(ingestions).toHaveLength(6);
     // What was stored is what export writes, owners granted.
     for (const d of DASHBOARDS) {
       const stored = fake.dashboards.get(d.id) as FakeDashboard;

@@ -12,10 +12,11 @@ import {
   writeExportedRequests,
 } from '../../src/dashboards/quicksight/dashboard-requests.ts';
 import { spiceDatasetColumns } from '../../src/deploy/spice-datasets.ts';
+import { loadAllQueries } from '../../src/query/registry.ts';
 import { expectValidRequest } from '../support/aws-model-validator.ts';
 import { ACCOUNT, OWNER, REGION, TEST_TABLES, testConfig, VIEWER } from './quicksight-fixtures.ts';
 
-const inputs = { tables: TEST_TABLES, queries: [] };
+const inputs = { tables: TEST_TABLES, queries: await loadAllQueries() };
 const columnsOf = (id: string) => {
   const d = SPICE_DATASETS.find((x) => x.id === id);
   return d ? spiceDatasetColumns(d, TEST_TABLES) : undefined;
@@ -34,12 +35,21 @@ describe('exported QuickSight requests', () => {
     );
     for (const r of requests) expectValidRequest('quicksight', r.operation, r.body);
     expect(requests.map((r) => r.file)).toEqual(
-      DASHBOARDS.flatMap((d) => [
-        `${d.id}.CreateDataSource.json`,
-        `${d.id}.CreateDataSet.json`,
-        `${d.id}.CreateDashboard.json`,
-      ]),
+      DASHBOARDS.flatMap((d) => {
+        const sets = [...new Set(Object.values(d.datasets))];
+        return [
+          `${d.id}.CreateDataSource.json`,
+          ...(sets.length === 1
+            ? [`${d.id}.CreateDataSet.json`]
+            : sets.map((id) => `${d.id}.CreateDataSet.${id}.json`)),
+          `${d.id}.CreateDashboard.json`,
+        ];
+      }),
     );
+    // The churn dashboard reads the churn table and, on its inventory sheet, two query datasets.
+    expect(
+      requests.filter((r) => r.file.startsWith('lakeq-identity-center-churn.CreateDataSet.')).length,
+    ).toBe(3);
     expect(DASHBOARDS.map((d) => d.id)).toEqual([
       'lakeq-identity-center-churn',
       'lakeq-glue-jobs',
@@ -90,7 +100,11 @@ describe('exported QuickSight requests', () => {
 
   it("cast a curated table dataset's dt to a date, so the churn line can chart by day", async () => {
     const requests = await exportDashboardRequests(testConfig(), inputs);
-    const set = requests.find((r) => r.file === 'lakeq-identity-center-churn.CreateDataSet.json')?.body;
+    const set = requests.find(
+      (r) =>
+        r.file ===
+        'lakeq-identity-center-churn.CreateDataSet.lakeq-identity-center-instance-churn-hourly.json',
+    )?.body;
     expect(set).toMatchObject({
       LogicalTableMap: {
         'lakeq-table': {

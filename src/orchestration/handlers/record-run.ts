@@ -126,12 +126,20 @@ export async function recordFailure(
     nonRetryable: isNonRetryable(error),
     recordedAt: context.now.toISOString(),
   };
+  // The failure is recorded whatever else fails here: on a full disk only the run records may
+  // use the space reserve, and a pending-refresh file that cannot be written must not hide it.
+  let notRecorded: unknown;
   if (state.runId) {
-    const { rows } = await readLedger(context.store);
-    await recordSkipped(context, state.runId, rows);
-    await markLoadedTablesPending(context, state.runId, rows);
+    try {
+      const { rows } = await readLedger(context.store);
+      await recordSkipped(context, state.runId, rows);
+      await markLoadedTablesPending(context, state.runId, rows);
+    } catch (e) {
+      notRecorded = e;
+    }
   }
   await appendRunRecord(context.store, record);
+  if (notRecorded !== undefined) throw notRecorded;
   return record;
 }
 
