@@ -1,7 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { LakeqError, type ResultColumn } from '../engines/engine.ts';
+import { toCsv } from '../reports/csv.ts';
 import type { CliIO } from './io.ts';
 import type { OutputFormat } from './options.ts';
+
+export { toCsv };
+
 import { fitColumns } from './table-layout.ts';
 import { cutToWidth, displayWidth, padToWidth } from './text-width.ts';
 
@@ -74,18 +78,6 @@ export async function writeRows(
   } else {
     io.write(text);
   }
-}
-
-/** RFC 4180 CSV; nested values as JSON. */
-export function toCsv(rows: readonly Record<string, unknown>[], names: readonly string[]): string {
-  const cell = (v: unknown) => {
-    if (v === null || v === undefined) return '';
-    const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [names.map(cell).join(',')];
-  for (const row of rows) lines.push(names.map((n) => cell(row[n])).join(','));
-  return `${lines.join('\n')}\n`;
 }
 
 /**

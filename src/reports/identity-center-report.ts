@@ -1,10 +1,10 @@
-import { toCsv } from '../cli/output.ts';
 import { type Engine, LakeqError } from '../engines/engine.ts';
 import type { LibraryQuery } from '../query/define-query.ts';
 import { loadQuery } from '../query/registry.ts';
 import { runQuery } from '../query/run-query.ts';
 import { storeAt } from '../storage/local-folder-store.ts';
 import { type ObjectStore, objectLocation } from '../storage/object-store.ts';
+import { toCsv } from './csv.ts';
 
 /**
  * The Identity Center report of AWS's blog post "How to use multiple instances of AWS IAM Identity
@@ -47,7 +47,12 @@ export interface IdentityCenterReport {
 export async function writeIdentityCenterReport(
   engine: Engine,
   out: string | ObjectStore,
-  options: { readonly day?: string; readonly signal?: AbortSignal } = {},
+  options: {
+    readonly day?: string;
+    readonly signal?: AbortSignal;
+    /** The key of a file in `out` (default the file name): the daily run keeps a folder per day. */
+    readonly keyOf?: (day: string, file: string) => string;
+  } = {},
 ): Promise<IdentityCenterReport> {
   const store = storeAt(out);
   const queries: LibraryQuery[] = [];
@@ -77,8 +82,9 @@ export async function writeIdentityCenterReport(
   for (const [i, part] of IDENTITY_CENTER_REPORT.entries()) {
     const result = results[i] as (typeof results)[number];
     const names = result.columns.map((c) => c.name);
-    await store.put(part.file, toCsv(result.rows as Record<string, unknown>[], names));
-    files.push({ file: part.file, location: objectLocation(store, part.file), rows: result.rows.length });
+    const key = options.keyOf ? options.keyOf(day, part.file) : part.file;
+    await store.put(key, toCsv(result.rows as Record<string, unknown>[], names));
+    files.push({ file: part.file, location: objectLocation(store, key), rows: result.rows.length });
   }
   return { day, files };
 }

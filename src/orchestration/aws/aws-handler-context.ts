@@ -146,6 +146,7 @@ export function awsHandlerContext(options: AwsHandlerContextOptions): HandlerCon
     ...(options.collect
       ? { collectors: awsCollectors(root, s3Client, options.collect, options.accountId, maxKeys) }
       : {}),
+    reportEngine: () => athenaEngine(options.target),
     ...(options.alarms ? { alarms: () => publishAlarms(options, { store, now, dataDir }) } : {}),
     ...(options.hourlyStateMachineArn
       ? { startHourly: { stateMachineArn: options.hourlyStateMachineArn, startExecution } }
@@ -224,32 +225,32 @@ function awsCollectors(
   return out;
 }
 
+/** An Athena engine in the target's work group and database (the SDK loaded on first use). */
+async function athenaEngine(target: PartitionSwitchTarget) {
+  const [{ createAthenaEngine }, athena] = await Promise.all([
+    import('../../engines/athena/athena-engine.ts'),
+    import('@aws-sdk/client-athena'),
+  ]);
+  return createAthenaEngine({
+    client: new athena.AthenaClient({}),
+    workGroup: target.workGroup,
+    database: target.database,
+  });
+}
+
 /** After an hourly run on AWS: the health from the S3 ledger and the query alarms on Athena, to CloudWatch. */
 async function publishAlarms(
   options: AwsHandlerContextOptions,
   context: { readonly store: ObjectStore; readonly now: Date; readonly dataDir: string },
 ) {
-  const [
-    { alarmsAfterHourlyRun },
-    { engineAlarmQueries },
-    { defaultAlarms },
-    { createAthenaEngine },
-    athena,
-    cw,
-  ] = await Promise.all([
+  const [{ alarmsAfterHourlyRun }, { engineAlarmQueries }, { defaultAlarms }, cw] = await Promise.all([
     import('../../alarms/hourly-alarms.ts'),
     import('../../alarms/alarm-queries.ts'),
     import('../../alarms/alarms.ts'),
-    import('../../engines/athena/athena-engine.ts'),
-    import('@aws-sdk/client-athena'),
     import('@aws-sdk/client-cloudwatch'),
   ]);
   const { readLedger } = await import('../../ingest/ledger.ts');
-  const engine = createAthenaEngine({
-    client: new athena.AthenaClient({}),
-    workGroup: options.target.workGroup,
-    database: options.target.database,
-  });
+  const engine = await athenaEngine(options.target);
   try {
     const result = await alarmsAfterHourlyRun({
       at: context.now,

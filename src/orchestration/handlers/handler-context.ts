@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Engine } from '../../engines/engine.ts';
 import type {
   PartitionSwitchTarget,
   RegisteredPartition,
@@ -84,6 +85,11 @@ export interface HandlerContext {
    * is neither collected nor planned.
    */
   readonly collectors?: Readonly<Record<string, SourceCollector>>;
+  /**
+   * Opens the engine the scheduled reports run on (locally DuckDB over the curated tables, on AWS
+   * Athena); the caller closes it. Absent: reports are not written.
+   */
+  readonly reportEngine?: () => Promise<Engine>;
   /** Evaluates (locally) or publishes (AWS) the alarms after an hourly run; absent: skipped. */
   readonly alarms?: () => Promise<unknown>;
   /** The hourly state machine the `launchHourly` action starts (AWS only). */
@@ -196,6 +202,11 @@ export function localHandlerContext(options: {
     ...(options.onBatch ? { onBatch: options.onBatch } : {}),
     ...(options.loadConcurrency ? { loadConcurrency: options.loadConcurrency } : {}),
     ...(Object.keys(collectors).length > 0 ? { collectors } : {}),
+    reportEngine: async () => {
+      const { openLocalEngine } = await import('../../catalog/duckdb/local-engine.ts');
+      // The curated tables only: the reports read no raw file.
+      return openLocalEngine({ sources: {}, roots, dataDir: options.dataDir });
+    },
     ...(options.alarms
       ? {
           alarms: () =>

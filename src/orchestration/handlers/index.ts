@@ -8,6 +8,7 @@ import { launchHourlyAction } from './launch-hourly-action.ts';
 import { planBackfill, planWindow } from './plan-window.ts';
 import { recordBatch } from './record-batch.ts';
 import { recordFailure, recordRun } from './record-run.ts';
+import { writeReports } from './write-reports.ts';
 
 /**
  * The Lambda actions the state machines name in `Payload.action`, each a function of (payload,
@@ -22,6 +23,7 @@ export const LAMBDA_ACTIONS = {
   datasetsToRefresh,
   recordRun,
   recordFailure,
+  writeReports: (payload: unknown, context: HandlerContext) => writeReports(payload, context),
   evaluateAlarms: evaluateAlarmsAction,
   launchHourly: launchHourlyAction,
 } as const;
