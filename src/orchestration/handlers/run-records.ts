@@ -67,10 +67,26 @@ export interface RefreshMark {
  * ```
  */
 export async function readRefreshMarks(where: string | ObjectStore): Promise<Record<string, RefreshMark>> {
-  const text = await storeAt(where).get(REFRESH_MARKS_KEY);
+  return readMarks<RefreshMark>(storeAt(where), REFRESH_MARKS_KEY);
+}
+
+/**
+ * A JSON object of marks by id (refresh marks, pending refreshes, report marks); none when the
+ * object is missing or damaged (a torn write): what depends on a mark is then done again.
+ *
+ * @example
+ * ```ts
+ * await readMarks<RefreshMark>(context.store, 'orchestration/refresh-marks.json') // { 'lakeq-glue-job-runs': { ledgerRows: 1200, … } }
+ * ```
+ */
+export async function readMarks<T>(store: ObjectStore, key: string): Promise<Record<string, T>> {
+  const text = await store.get(key);
   if (text === undefined) return {};
   try {
-    return JSON.parse(text) as Record<string, RefreshMark>;
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, T>)
+      : {};
   } catch (error) {
     if (error instanceof SyntaxError) return {};
     throw error;
@@ -130,14 +146,7 @@ export async function readRunRecords(where: string | ObjectStore): Promise<RunRe
 export async function readPendingRefreshes(
   where: string | ObjectStore,
 ): Promise<Record<string, PendingRefresh>> {
-  const text = await storeAt(where).get(PENDING_KEY);
-  if (text === undefined) return {};
-  try {
-    return JSON.parse(text) as Record<string, PendingRefresh>;
-  } catch (error) {
-    if (error instanceof SyntaxError) return {};
-    throw error;
-  }
+  return readMarks<PendingRefresh>(storeAt(where), PENDING_KEY);
 }
 
 /**

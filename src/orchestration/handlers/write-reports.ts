@@ -3,6 +3,7 @@ import type { Engine } from '../../engines/engine.ts';
 import { changedTablesAfter, readLedger } from '../../ingest/ledger.ts';
 import { SCHEDULED_REPORTS, type ScheduledReport } from '../../reports/scheduled-reports.ts';
 import type { HandlerContext } from './handler-context.ts';
+import { readMarks } from './run-records.ts';
 
 /** Where the ledger position each report last saw is kept, in the context's store. */
 export const REPORT_MARKS_KEY = 'orchestration/report-marks.json';
@@ -44,7 +45,7 @@ export async function writeReports(
   reports: readonly ScheduledReport[] = SCHEDULED_REPORTS,
 ): Promise<{ reports: ReportOutcome[] }> {
   const { rows: ledger } = await readLedger(context.store);
-  const marks = await readReportMarks(context);
+  const marks = await readMarks<ReportMark>(context.store, REPORT_MARKS_KEY);
   const out: ReportOutcome[] = [];
   let engine: Engine | undefined;
   try {
@@ -74,16 +75,4 @@ export async function writeReports(
     await engine?.close();
   }
   return { reports: out };
-}
-
-/** The reports' marks; a damaged file reads as none (every report with changed tables is written again). */
-async function readReportMarks(context: HandlerContext): Promise<Record<string, ReportMark>> {
-  const text = await context.store.get(REPORT_MARKS_KEY);
-  if (text === undefined) return {};
-  try {
-    return JSON.parse(text) as Record<string, ReportMark>;
-  } catch (error) {
-    if (error instanceof SyntaxError) return {};
-    throw error;
-  }
 }
