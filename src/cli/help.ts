@@ -48,6 +48,10 @@ Commands
   report identity-center --out DIR [--day D]
                                  the Identity Center inventory's three CSVs (instances, users in
                                  more than one instance, application assignments) of a snapshot
+  report findings --out FILE [--from T] [--to T] [--severity S] [--format csv|json]
+                  [--input security-hub|security-lake|DIR]
+                                 the Security Hub findings report: one row per active finding, from
+                                 the Security Hub API, Security Lake or captured GetFindings responses
 
 Options
   --param name=value             a query parameter (repeatable)

@@ -186,7 +186,7 @@ describe('the filter', () => {
       { kind: 'captured', dir: SECURITYHUB },
       parseFindingsFilter({ severity: 'HIGH,CRITICAL', from: '2020-11-10', to: '2020-12-15T14:56:09.255Z' }),
     );
-    // IAM.6 was last observed exactly at `to`: outside the half-open window.
+    // IAM.6 was last observed at 14:56:09.818, after `to`; RDS.4 is MEDIUM.
     expect(report.rows.map((r) => r.control_id)).toEqual(['1.22']);
   });
 
