@@ -3,6 +3,7 @@ import { batchInputs } from './batch-inputs.ts';
 import { collectSources } from './collect-sources.ts';
 import { datasetsToRefresh } from './datasets-to-refresh.ts';
 import { evaluateAlarmsAction } from './evaluate-alarms.ts';
+import { notifyFindingsReportAction, writeFindingsReportAction } from './findings-report-action.ts';
 import type { HandlerContext } from './handler-context.ts';
 import { launchHourlyAction } from './launch-hourly-action.ts';
 import { planBackfill, planWindow } from './plan-window.ts';
@@ -24,6 +25,8 @@ export const LAMBDA_ACTIONS = {
   recordFailure,
   evaluateAlarms: evaluateAlarmsAction,
   launchHourly: launchHourlyAction,
+  writeFindingsReport: writeFindingsReportAction,
+  notifyFindingsReport: notifyFindingsReportAction,
 } as const;
 
 export type LambdaAction = keyof typeof LAMBDA_ACTIONS;
