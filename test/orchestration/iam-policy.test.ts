@@ -242,6 +242,9 @@ describe('IAM policies cover every call the code and the state machines make', (
         'PutMetricDataCommand',
         // The launcher.
         'StartExecutionCommand',
+        // The findings report: GetFindings, the CSV put and presigned (GetObject), the mail.
+        'GetFindingsCommand',
+        'PublishCommand',
       ]),
     );
     const used = new Set(calls.flatMap((c) => iamActionsForSdkCommand(c.clientPackage, c.command)));
@@ -278,7 +281,7 @@ describe('IAM policies cover every call the code and the state machines make', (
     expect(missingActions('stateMachine', needed)).toEqual([]);
   });
 
-  it('scheduler: may invoke the launcher and nothing else', () => {
+  it('scheduler: may invoke the launcher and start the findings report, nothing else', () => {
     const doc = iamPolicy('scheduler', config);
     expect(doc.Statement).toEqual([
       {
@@ -289,6 +292,12 @@ describe('IAM policies cover every call the code and the state machines make', (
           `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:lakeq-tasks`,
           `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:lakeq-tasks:*`,
         ],
+      },
+      {
+        Sid: 'StartFindingsReport',
+        Effect: 'Allow',
+        Action: ['states:StartExecution'],
+        Resource: [`arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:lakeq-findings-report`],
       },
     ]);
     // The launcher (the Lambda) starts the hourly state machine under the hour's name.
