@@ -22,6 +22,9 @@ Commands
                                  lookback, refresh the SPICE snapshots whose tables changed
   run backfill --from T --to T [--tables a,b]
                                  run statemachines/backfill.asl.json locally; one refresh at the end
+  run findings-report [--time T] [--input security-hub|security-lake|DIR]
+                                 run statemachines/findings-report.asl.json locally: the day's
+                                 findings report under <data-dir>/reports/findings/, and a log line
   runs [--table T] [--failed]    the run ledger: what was loaded, when, by which query version
   alarms [--at T] [--json] [--dry-run]
                                  evaluate lakeq's alarms locally (query alarms, ETL health from the

@@ -43,7 +43,7 @@ export async function runFindingsReportLocally(
     readonly now?: Date;
     readonly signal?: AbortSignal;
   },
-): Promise<LocalRunResult & { readonly report?: WrittenFindingsReport }> {
+): Promise<LocalRunResult & { readonly executionName: string; readonly report?: WrittenFindingsReport }> {
   const now = options.now ?? new Date();
   const definition = JSON.parse(
     substitutePlaceholders(await readFindingsReportDefinition(), {
@@ -67,14 +67,15 @@ export async function runFindingsReportLocally(
   // A bad time fails in the first task, with its reason; the name only needs to be valid.
   const at = typeof input.time === 'string' ? Date.parse(input.time) : now.getTime();
   const day = Number.isNaN(at) ? 'now' : new Date(at).toISOString().slice(0, 10);
+  const executionName = `${FINDINGS_REPORT_STATE_MACHINE}-${day}`;
   const run = await runLocally(definition, {
     input: JSON.parse(JSON.stringify(input)),
     integrations: localIntegrations(context),
-    executionName: `${FINDINGS_REPORT_STATE_MACHINE}-${day}`,
+    executionName,
     stateMachineName: FINDINGS_REPORT_STATE_MACHINE,
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const written = (run.output as { written?: { report?: WrittenFindingsReport } } | undefined)?.written
     ?.report;
-  return { ...run, ...(written ? { report: written } : {}) };
+  return { ...run, executionName, ...(written ? { report: written } : {}) };
 }

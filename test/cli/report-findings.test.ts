@@ -102,3 +102,32 @@ describe('lakeq report findings', () => {
     expect(help.stdout()).toContain('--input security-hub');
   });
 });
+
+describe('lakeq run findings-report', () => {
+  it('runs the state machine locally: the day’s CSV under the data folder, the log line, the status', async () => {
+    const data = path.join(dir, 'run-data');
+    const io = captureIO();
+    const args = [
+      'run',
+      'findings-report',
+      '--time',
+      '2026-11-30T08:00:00Z',
+      '--input',
+      CAPTURES,
+      '--data-dir',
+      data,
+    ];
+    expect(await main(args, io)).toBe(0);
+    const file = path.join(data, 'reports', 'findings', 'findings-2026-11-30.csv');
+    expect(io.stdout()).toBe(
+      `lakeq findings report 2026-11-30: 3 active findings: ${file} (not mailed: SNS is AWS only)\nfindings-report-2026-11-30 SUCCEEDED\n`,
+    );
+    expect(parseRfc4180(await readFile(file, 'utf8'))).toHaveLength(4);
+    const bad = captureIO();
+    expect(
+      await main(['run', 'findings-report', '--time', 'soon', '--input', CAPTURES, '--data-dir', data], bad),
+    ).toBe(1);
+    expect(bad.stdout()).toBe('findings-report-now FAILED\n');
+    expect(bad.stderr()).toContain('"time": "soon" is not a date');
+  });
+});

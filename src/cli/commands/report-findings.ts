@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
+import type { LakeqSettings } from '../../config/lakeq-config.ts';
 import { LakeqError } from '../../engines/engine.ts';
+import type { FindingsInput } from '../../reports/findings-report.ts';
 import type { CliIO } from '../io.ts';
 import { settingsFrom } from '../options.ts';
 import { printWarnings } from '../warnings.ts';
@@ -55,52 +57,16 @@ export async function runFindingsReport(args: string[], io: CliIO): Promise<numb
     throw new LakeqError('BAD_OPTION', `--format must be csv or json (got "${format}")`, { usage: true });
   const { parseFindingsFilter } = await import('../../reports/findings-filter.ts');
   const filter = parseFindingsFilter({ from: values.from, to: values.to, severity: values.severity });
-  const input = values.input ?? 'security-hub';
   const settings = await settingsFrom(values);
   const report = await import('../../reports/findings-report.ts');
-  const signal = io.signal ? { signal: io.signal } : {};
+  const opened = await openFindingsInput(values, settings, io);
   let result: Awaited<ReturnType<typeof report.findingsReport>>;
-  if (input === 'security-hub') {
-    if (values.engine)
-      throw new LakeqError('BAD_OPTION', '--engine is for --input security-lake', { usage: true });
-    const { withAwsErrors } = await import('../aws-errors.ts');
-    const { SecurityHubClient } = await import('@aws-sdk/client-securityhub');
-    const region = values.region ?? settings.aws.region;
-    const target = { region, profile: settings.aws.profile };
-    const client = new SecurityHubClient({
-      ...(region ? { region } : {}),
-      ...(settings.aws.profile ? { profile: settings.aws.profile } : {}),
-    });
-    try {
-      result = await withAwsErrors(target, () =>
-        report.findingsReport(
-          { kind: 'security-hub', client, ...(region ? { region } : {}) },
-          filter,
-          signal,
-        ),
-      );
-    } finally {
-      client.destroy();
-    }
-  } else if (input === 'security-lake') {
-    const { openEngine } = await import('../../engines/open-engine.ts');
-    const { OCSF_FINDINGS_VIEW } = await import('../../reports/findings-security-lake.ts');
-    const engine = await openEngine(settings, settings.engine, { sql: OCSF_FINDINGS_VIEW });
-    try {
-      const { withAwsErrors } = await import('../aws-errors.ts');
-      result = await withAwsErrors(settings.aws, () =>
-        report.findingsReport({ kind: 'security-lake', engine }, filter, signal),
-      );
-      printWarnings(engine.warnings(), io);
-    } finally {
-      await engine.close();
-    }
-  } else {
-    if (values.engine || values.region)
-      throw new LakeqError('BAD_OPTION', '--engine and --region are not for a folder of captured responses', {
-        usage: true,
-      });
-    result = await report.findingsReport({ kind: 'captured', dir: input }, filter, signal);
+  try {
+    result = await opened.guard(() =>
+      report.findingsReport(opened.input, filter, io.signal ? { signal: io.signal } : {}),
+    );
+  } finally {
+    await opened.close();
   }
   for (const w of result.warnings) io.err(`warning: ${w}`);
   const file = await report.writeFindingsFile(values.out, report.renderFindings(result.rows, format));
@@ -108,4 +74,57 @@ export async function runFindingsReport(args: string[], io: CliIO): Promise<numb
     `wrote ${result.rows.length} active finding${result.rows.length === 1 ? '' : 's'} (${report.severityCounts(result.rows)}) to ${file} from ${result.input}`,
   );
   return 0;
+}
+
+/**
+ * The findings input `--input` names, opened: the Security Hub API (a client in `--region` or the
+ * settings' Region), Security Lake's view on the settings' engine, or a folder; `guard` turns AWS
+ * setup errors into one line naming the profile and Region, `close` releases what was opened.
+ */
+export async function openFindingsInput(
+  values: { readonly input?: string; readonly engine?: string; readonly region?: string },
+  settings: LakeqSettings,
+  io: CliIO,
+): Promise<{
+  input: FindingsInput;
+  guard: <T>(fn: () => Promise<T>) => Promise<T>;
+  close: () => Promise<void>;
+}> {
+  const input = values.input ?? 'security-hub';
+  const { withAwsErrors } = await import('../aws-errors.ts');
+  if (input === 'security-hub') {
+    if (values.engine)
+      throw new LakeqError('BAD_OPTION', '--engine is for --input security-lake', { usage: true });
+    const { SecurityHubClient } = await import('@aws-sdk/client-securityhub');
+    const region = values.region ?? settings.aws.region;
+    const client = new SecurityHubClient({
+      ...(region ? { region } : {}),
+      ...(settings.aws.profile ? { profile: settings.aws.profile } : {}),
+    });
+    return {
+      input: { kind: 'security-hub', client, ...(region ? { region } : {}) },
+      guard: (fn) => withAwsErrors({ region, profile: settings.aws.profile }, fn),
+      close: async () => client.destroy(),
+    };
+  }
+  if (input === 'security-lake') {
+    if (values.region)
+      throw new LakeqError('BAD_OPTION', '--region is for --input security-hub', { usage: true });
+    const { openEngine } = await import('../../engines/open-engine.ts');
+    const { OCSF_FINDINGS_VIEW } = await import('../../reports/findings-security-lake.ts');
+    const engine = await openEngine(settings, settings.engine, { sql: OCSF_FINDINGS_VIEW });
+    return {
+      input: { kind: 'security-lake', engine },
+      guard: (fn) => withAwsErrors(settings.aws, fn),
+      close: async () => {
+        printWarnings(engine.warnings(), io);
+        await engine.close();
+      },
+    };
+  }
+  if (values.engine || values.region)
+    throw new LakeqError('BAD_OPTION', '--engine and --region are not for a folder of captured responses', {
+      usage: true,
+    });
+  return { input: { kind: 'captured', dir: input }, guard: (fn) => fn(), close: async () => {} };
 }
