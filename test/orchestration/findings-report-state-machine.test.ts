@@ -20,7 +20,7 @@ import {
 import { LOCAL_PLACEHOLDERS } from '../../src/orchestration/run-state-machine.ts';
 import { FINDING_COLUMNS } from '../../src/reports/findings-row.ts';
 import { presignedUrlExpiry, REPORT_LINK_MAX_SECONDS } from '../../src/reports/presigned-url-expiry.ts';
-import { expectValidCommands } from '../support/aws-model-validator.ts';
+import { expectValidCommands, expectValidRequest } from '../support/aws-model-validator.ts';
 import { REAL_FIXTURES } from '../support/fixture-dirs.ts';
 import { parseRfc4180 } from '../support/rfc4180-parse.ts';
 import { type FakeS3, fakeS3 } from './fake-s3.ts';
@@ -276,6 +276,57 @@ describe('the report on AWS (mocked): Security Hub, S3, a presigned URL, SNS', (
     )) as WrittenFindingsReport;
     expect(unknown.link?.atMost).toBe(true);
     expect(unknown.message).toContain('valid until at most');
+  });
+
+  it('through the Lambda entry: credentials from the environment with their expiration shorten the link', async () => {
+    hub.on(GetFindingsCommand).resolves({ Findings: [finding(1, 'one')] });
+    sns.on(PublishCommand).resolves({ MessageId: 'm-2' });
+    const expires = new Date(Date.now() + 2 * 3600_000);
+    const env = {
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'ASIAENVEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_SESSION_TOKEN: 'env-token',
+      AWS_CREDENTIAL_EXPIRATION: expires.toISOString(),
+      LAKEQ_DATA_BUCKET: 'lakeq-lake',
+      LAKEQ_DATA_PREFIX: 'lakeq',
+      LAKEQ_CLOUDTRAIL_ROOT: 's3://org-trail',
+      LAKEQ_AWS_ACCOUNT_ID: '111122223333',
+      LAKEQ_DATA_DIR: dir,
+    };
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    try {
+      const { handler } = await import('../../src/orchestration/lambda-entry.ts');
+      const written = (await handler({
+        action: 'writeFindingsReport',
+        input: { time: '2026-11-30T08:00:00Z' },
+      })) as WrittenFindingsReport;
+      const url = new URL(written.link?.url ?? '');
+      expect(Number(url.searchParams.get('X-Amz-Expires'))).toBeLessThanOrEqual(2 * 3600);
+      expect(Number(url.searchParams.get('X-Amz-Expires'))).toBeGreaterThan(2 * 3600 - 120);
+      expect(url.searchParams.get('X-Amz-Credential')).toMatch(/^ASIAENVEXAMPLE\//);
+      expect(s3.buckets.get('lakeq-lake')?.has('lakeq/reports/findings/findings-2026-11-30.csv')).toBe(true);
+      // The presigned request is a GetObject AWS accepts.
+      expectValidRequest('s3', 'GetObject', {
+        Bucket: url.hostname.split('.')[0],
+        Key: url.pathname.slice(1),
+      });
+      expect(await handler({ action: 'notifyFindingsReport', topicArn: TOPIC, report: written })).toEqual({
+        published: true,
+        messageId: 'm-2',
+      });
+      process.env.LAKEQ_FINDINGS_INPUT = 'guardduty';
+      await expect(handler({ action: 'writeFindingsReport', input: {} })).rejects.toThrow(
+        'LAKEQ_FINDINGS_INPUT must be security-hub or security-lake (got "guardduty")',
+      );
+    } finally {
+      delete process.env.LAKEQ_FINDINGS_INPUT;
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
   });
 
   it('refuses a notify without an SNS topic ARN', async () => {
