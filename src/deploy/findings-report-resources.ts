@@ -132,19 +132,22 @@ export function findingsReportSubscriptionsResource(
 }
 
 /**
- * The schedule that starts the findings report state machine (default Mondays 08:00 UTC, as
- * AWS's post), a Step Functions target whose input is the scheduled time and the severities
- * kept. A duplicate trigger writes the same day's report again (same key) and mails it again.
+ * The schedule of the findings report (default Mondays 08:00 UTC, as AWS's post). It invokes
+ * the Lambda's `launchFindingsReport` action, which starts the report's state machine under the
+ * scheduled minute's name: EventBridge Scheduler delivers at least once, and a second delivery
+ * gets ExecutionAlreadyExists instead of a second mail.
  *
  * @example
  * ```ts
- * findingsReportScheduleResource(scheduler, config, 'arn:aws:states:eu-west-1:111122223333:stateMachine:lakeq-findings-report')
- * // CreateSchedule { Name: 'lakeq-findings-report', ScheduleExpression: 'cron(0 8 ? * MON *)', Target: { Arn, RoleArn, Input } }
+ * findingsReportScheduleResource(scheduler, config, 'arn:aws:lambda:eu-west-1:111122223333:function:lakeq-tasks',
+ *   'arn:aws:states:eu-west-1:111122223333:stateMachine:lakeq-findings-report')
+ * // CreateSchedule { Name: 'lakeq-findings-report', ScheduleExpression: 'cron(0 8 ? * MON *)', Target: { Arn: <Lambda>, RoleArn, Input } }
  * ```
  */
 export function findingsReportScheduleResource(
   scheduler: FindingsSchedulerLike,
   config: DeployConfig,
+  launcherArn: string,
   stateMachineArn: string,
 ): Resource<GetScheduleCommandOutput> {
   const { schedule, timezone, enabled, severities, scheduleName } = config.findingsReport;
@@ -158,10 +161,12 @@ export function findingsReportScheduleResource(
     FlexibleTimeWindow: { Mode: 'OFF' as const },
     State: enabled ? ('ENABLED' as const) : ('DISABLED' as const),
     Target: {
-      Arn: stateMachineArn,
+      Arn: launcherArn,
       RoleArn: config.roles.scheduler,
       Input: JSON.stringify({
+        action: 'launchFindingsReport',
         time: '<aws.scheduler.scheduled-time>',
+        stateMachineArn,
         ...(severities.length > 0 ? { severity: severities } : {}),
       }),
     },

@@ -11,8 +11,7 @@ import { stateMachineName } from './state-machine-resources.ts';
  * - `stateMachine`: the Step Functions execution role (Athena `.sync` loads, Glue partitions,
  *   Lambda tasks, SPICE ingestions, nested executions).
  * - `lambda`: the task function's execution role.
- * - `scheduler`: the EventBridge Scheduler role that invokes the hourly launcher and starts the
- *   findings report state machine.
+ * - `scheduler`: the EventBridge Scheduler role that invokes the launchers (hourly, findings report).
  * - `analyst`: a person running `lakeq query` on Athena or CloudTrail Lake.
  * - `deployer`: whoever runs `lakeq deploy`.
  */
@@ -322,17 +321,15 @@ export const POLICY_GRANTS: Readonly<Record<PolicyPrincipal, readonly Grant[]>> 
       actions: ['states:StartExecution'],
       resources: (v) => [arn(v, 'states', `stateMachine:${v.scheduledStateMachine}`)],
     },
-  ],
-  // The schedule invokes the Lambda's launchHourly action, which names the execution after its hour.
-  // The findings report's schedule starts its state machine directly (a Step Functions target).
-  scheduler: [
-    { sid: 'InvokeLauncher', actions: ['lambda:InvokeFunction'], resources: lambdaArns },
     {
       sid: 'StartFindingsReport',
       actions: ['states:StartExecution'],
       resources: (v) => [arn(v, 'states', `stateMachine:${v.findingsReport.stateMachine}`)],
     },
   ],
+  // The schedule invokes the Lambda's launchHourly action, which names the execution after its hour.
+  // The schedules invoke the Lambda's launchers, which name the executions after their times.
+  scheduler: [{ sid: 'InvokeLauncher', actions: ['lambda:InvokeFunction'], resources: lambdaArns }],
   analyst: [
     ...athenaQueryGrants('read'),
     {

@@ -169,7 +169,7 @@ function findingsReportResources(
     ...(config.findingsReport.emails.length > 0
       ? [findingsReportSubscriptionsResource(clients.sns, config)]
       : []),
-    findingsReportScheduleResource(clients.scheduler, config, machine.arn),
+    findingsReportScheduleResource(clients.scheduler, config, arns.lambda(config), machine.arn),
   ];
 }
 

@@ -19,7 +19,7 @@ const LOCAL_CONTEXT_MODULE = './handlers/handler-context.ts';
 /**
  * The Lambda function of the state machines' code tasks: `Payload.action` names the handler
  * (collectSources, planWindow, planBackfill, batchInputs, recordBatch, datasetsToRefresh,
- * recordRun, recordFailure, evaluateAlarms, launchHourly, writeFindingsReport, notifyFindingsReport). Configuration comes from the environment, as deploy sets it
+ * recordRun, recordFailure, evaluateAlarms, launchHourly, writeFindingsReport, notifyFindingsReport, launchFindingsReport). Configuration comes from the environment, as deploy sets it
  * (deploy/lambda-resource.ts):
  *
  * - `LAKEQ_DATA_BUCKET`, `LAKEQ_DATA_PREFIX`: where UNLOAD writes and, when the bucket is set,

@@ -161,7 +161,7 @@ describe('deploying the findings report (statemachines/findings-report.asl.json)
     expect(kinds.indexOf('sns-topic')).toBeLessThan(kinds.indexOf('sns-subscriptions'));
     await applyDeploy(plan);
 
-    // The state machine names the topic; the schedule starts it Mondays at 08:00 UTC.
+    // The state machine names the topic; the schedule invokes its launcher Mondays at 08:00 UTC.
     const machine = aws.stateMachines.get(MACHINE);
     expect(
       JSON.parse(machine?.definition ?? '{}').States.NotifyFindingsReport.Parameters.Payload.topicArn,
@@ -170,10 +170,15 @@ describe('deploying the findings report (statemachines/findings-report.asl.json)
       ScheduleExpression: 'cron(0 8 ? * MON *)',
       ScheduleExpressionTimezone: 'UTC',
       State: 'ENABLED',
-      Target: { Arn: MACHINE, RoleArn: `arn:aws:iam::${ACCOUNT}:role/lakeq-scheduler` },
+      Target: {
+        Arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:lakeq-tasks`,
+        RoleArn: `arn:aws:iam::${ACCOUNT}:role/lakeq-scheduler`,
+      },
     });
     expect(JSON.parse(aws.schedules.get('default/lakeq-findings-report')?.Target?.Input ?? '')).toEqual({
+      action: 'launchFindingsReport',
       time: '<aws.scheduler.scheduled-time>',
+      stateMachineArn: MACHINE,
     });
     expect(topics.get(TOPIC)?.subscriptions).toEqual([
       { Protocol: 'email', Endpoint: 'secops@example.com' },
@@ -226,7 +231,9 @@ describe('deploying the findings report (statemachines/findings-report.asl.json)
       ScheduleExpressionTimezone: 'Europe/Paris',
     });
     expect(JSON.parse(schedule?.Target?.Input ?? '')).toEqual({
+      action: 'launchFindingsReport',
       time: '<aws.scheduler.scheduled-time>',
+      stateMachineArn: MACHINE,
       severity: ['CRITICAL', 'HIGH'],
     });
   });
@@ -253,6 +260,12 @@ describe('deploying the findings report (statemachines/findings-report.asl.json)
       Resource: ['arn:aws:s3:::lakeq-lake/lakeq/reports/findings/*'],
     });
     expect(by('FindingsReportPublish')).toMatchObject({ Action: ['sns:Publish'], Resource: [TOPIC] });
+    // The launcher the schedule invokes may start the report's state machine only.
+    expect(by('StartFindingsReport')).toMatchObject({
+      Action: ['states:StartExecution'],
+      Resource: [MACHINE],
+    });
+    expect(iamPolicy('scheduler', c).Statement.map((s) => s.Sid)).toEqual(['InvokeLauncher']);
     const deployer = iamPolicy('deployer', c).Statement;
     expect(deployer.find((s) => s.Sid === 'FindingsReportTopic')?.Resource).toEqual([TOPIC]);
     expect(deployer.find((s) => s.Sid === 'Schedule')?.Resource).toContain(

@@ -281,7 +281,7 @@ describe('IAM policies cover every call the code and the state machines make', (
     expect(missingActions('stateMachine', needed)).toEqual([]);
   });
 
-  it('scheduler: may invoke the launcher and start the findings report, nothing else', () => {
+  it('scheduler: may invoke the launcher and nothing else', () => {
     const doc = iamPolicy('scheduler', config);
     expect(doc.Statement).toEqual([
       {
@@ -292,12 +292,6 @@ describe('IAM policies cover every call the code and the state machines make', (
           `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:lakeq-tasks`,
           `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:lakeq-tasks:*`,
         ],
-      },
-      {
-        Sid: 'StartFindingsReport',
-        Effect: 'Allow',
-        Action: ['states:StartExecution'],
-        Resource: [`arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:lakeq-findings-report`],
       },
     ]);
     // The launcher (the Lambda) starts the hourly state machine under the hour's name.

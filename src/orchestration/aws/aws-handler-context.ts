@@ -167,6 +167,7 @@ export function awsHandlerContext(options: AwsHandlerContextOptions): HandlerCon
     ...(options.hourlyStateMachineArn
       ? { startHourly: { stateMachineArn: options.hourlyStateMachineArn, startExecution } }
       : {}),
+    startExecution,
     ...(options.findingsReport
       ? {
           findingsReport: awsFindingsReportTarget({

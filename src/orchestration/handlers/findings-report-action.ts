@@ -9,6 +9,8 @@ import {
 } from '../../reports/findings-report.ts';
 import type { ReportLink } from '../../reports/findings-report-target.ts';
 import { parseInputTime } from '../execution-names.ts';
+import { launchFindingsReport } from '../launcher/launch-findings-report.ts';
+import type { LaunchResult } from '../launcher/launch-hourly.ts';
 import type { HandlerContext } from './handler-context.ts';
 
 /** Where the scheduled reports go, under the data folder or the lake's S3 prefix. */
@@ -164,4 +166,27 @@ export async function notifyFindingsReportAction(
   const location = text('report.location', payload.report?.location);
   const sent = await target.notify({ topicArn, subject, message, ...(location ? { location } : {}) });
   return { published: sent.published, ...(sent.messageId ? { messageId: sent.messageId } : {}) };
+}
+
+/**
+ * Lambda action `launchFindingsReport`: what the report's weekly schedule invokes on AWS. It
+ * starts `stateMachineArn` under the scheduled minute's name, so a duplicate delivery of the
+ * trigger runs (and mails) nothing.
+ *
+ * @example
+ * ```ts
+ * await launchFindingsReportAction({ action: 'launchFindingsReport', time: '2026-11-30T08:00:00Z', stateMachineArn }, context)
+ * // { executionName: 'findings-report-2026-11-30T0800', executionArn: '…', duplicate: false }
+ * ```
+ */
+export async function launchFindingsReportAction(
+  payload: { readonly time?: unknown; readonly stateMachineArn?: unknown; readonly severity?: unknown },
+  context: HandlerContext,
+): Promise<LaunchResult> {
+  if (!context.startExecution)
+    throw new LakeqError(
+      'BAD_CONFIG',
+      'launchFindingsReport starts a Step Functions execution: it runs on AWS only; locally use lakeq run findings-report',
+    );
+  return launchFindingsReport(payload, { startExecution: context.startExecution });
 }

@@ -89,6 +89,8 @@ export interface HandlerContext {
   readonly alarms?: () => Promise<unknown>;
   /** Where the findings report state machine reads, writes and tells (its Lambda actions); absent: it cannot run here. */
   readonly findingsReport?: FindingsReportTarget;
+  /** Step Functions StartExecution, for the `launchFindingsReport` action (AWS only). */
+  readonly startExecution?: StartExecution;
   /** The hourly state machine the `launchHourly` action starts (AWS only). */
   readonly startHourly?: { readonly stateMachineArn: string; readonly startExecution: StartExecution };
 }
