@@ -22,6 +22,9 @@ Commands
                                  lookback, refresh the SPICE snapshots whose tables changed
   run backfill --from T --to T [--tables a,b]
                                  run statemachines/backfill.asl.json locally; one refresh at the end
+  run findings-report [--time T] [--input security-hub|security-lake|DIR]
+                                 run statemachines/findings-report.asl.json locally: the day's
+                                 findings report under <data-dir>/reports/findings/, and a log line
   runs [--table T] [--failed]    the run ledger: what was loaded, when, by which query version
   alarms [--at T] [--json] [--dry-run]
                                  evaluate lakeq's alarms locally (query alarms, ETL health from the
@@ -48,6 +51,10 @@ Commands
   report identity-center --out DIR [--day D]
                                  the Identity Center inventory's three CSVs (instances, users in
                                  more than one instance, application assignments) of a snapshot
+  report findings --out FILE [--from T] [--to T] [--severity S] [--format csv|json]
+                  [--input security-hub|security-lake|DIR]
+                                 the Security Hub findings report: one row per active finding, from
+                                 the Security Hub API, Security Lake or captured GetFindings responses
 
 Options
   --param name=value             a query parameter (repeatable)

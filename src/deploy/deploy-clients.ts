@@ -14,7 +14,7 @@ export async function openDeployClients(
   config: Pick<DeployConfig, 'region' | 'profile'>,
 ): Promise<DeployClients> {
   const options = { region: config.region, ...(config.profile ? { profile: config.profile } : {}) };
-  const [glue, athena, sfn, lambda, scheduler, quicksight, cloudwatch] = await Promise.all([
+  const [glue, athena, sfn, lambda, scheduler, quicksight, cloudwatch, sns] = await Promise.all([
     import('@aws-sdk/client-glue'),
     import('@aws-sdk/client-athena'),
     import('@aws-sdk/client-sfn'),
@@ -22,6 +22,7 @@ export async function openDeployClients(
     import('@aws-sdk/client-scheduler'),
     import('@aws-sdk/client-quicksight'),
     import('@aws-sdk/client-cloudwatch'),
+    import('@aws-sdk/client-sns'),
   ]);
   return {
     glue: new glue.GlueClient(options),
@@ -31,5 +32,6 @@ export async function openDeployClients(
     scheduler: new scheduler.SchedulerClient(options),
     quicksight: new quicksight.QuickSightClient(options),
     cloudwatch: new cloudwatch.CloudWatchClient(options),
+    sns: new sns.SNSClient(options),
   };
 }

@@ -7,6 +7,9 @@ import { LakeqError } from '../engines/engine.ts';
 import { SOURCES } from '../sources/index.ts';
 import type { SourceDefinition, SourceOnAws } from '../sources/source-definition.ts';
 
+/** When the findings report runs unless `findingsReport.schedule` says otherwise: Mondays 08:00 (UTC), as AWS's post. */
+export const DEFAULT_FINDINGS_REPORT_SCHEDULE = 'cron(0 8 ? * MON *)';
+
 /** The deploy settings file looked for in the working directory (lakeq.config.json's schema is strict). */
 export const DEPLOY_CONFIG_FILE = 'lakeq.deploy.json';
 
@@ -89,6 +92,21 @@ const deployFileSchema = z
       })
       .strict()
       .optional(),
+    findingsReport: z
+      .object({
+        emails: z.array(z.email('must be an e-mail address')).optional(),
+        schedule: z
+          .string()
+          .regex(/^(cron|rate)\(.+\)$/, 'must be an EventBridge Scheduler cron(...) or rate(...) expression')
+          .optional(),
+        timezone: z.string().min(1).optional(),
+        severities: z.array(z.enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL'])).optional(),
+        topicName: name(256).optional(),
+        scheduleName: name(64).optional(),
+        enabled: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
     alarms: z
       .object({
         snsTopicArn: z
@@ -161,6 +179,19 @@ export interface DeployConfig {
     readonly principals: readonly string[];
     /** Users or groups who may view (not change) the dashboards. */
     readonly viewers: readonly string[];
+  };
+  /** The weekly findings report (findings-report.asl.json): its schedule, SNS topic and mail subscriptions. */
+  readonly findingsReport: {
+    /** An EventBridge Scheduler expression; default `cron(0 8 ? * MON *)`, Monday 08:00, as AWS's post. */
+    readonly schedule: string;
+    readonly timezone: string;
+    readonly enabled: boolean;
+    /** The severities the scheduled report keeps (none: every severity). */
+    readonly severities: readonly string[];
+    readonly topicName: string;
+    readonly scheduleName: string;
+    /** E-mail subscriptions of the topic (each confirms once, from the mail SNS sends). */
+    readonly emails: readonly string[];
   };
   readonly alarms: {
     /** Where the CloudWatch alarms notify (AlarmActions); none when unset. */
@@ -303,6 +334,15 @@ export function resolveDeployConfig(
       principals: f.quicksight?.principals ?? [],
       viewers: f.quicksight?.viewers ?? [],
     },
+    findingsReport: {
+      schedule: f.findingsReport?.schedule ?? DEFAULT_FINDINGS_REPORT_SCHEDULE,
+      timezone: f.findingsReport?.timezone ?? 'UTC',
+      enabled: f.findingsReport?.enabled ?? true,
+      severities: f.findingsReport?.severities ?? [],
+      topicName: f.findingsReport?.topicName ?? `${f.stateMachines?.namePrefix ?? 'lakeq-'}findings-report`,
+      scheduleName: f.findingsReport?.scheduleName ?? 'lakeq-findings-report',
+      emails: f.findingsReport?.emails ?? [],
+    },
     alarms: {
       ...(f.alarms?.snsTopicArn ? { snsTopicArn: f.alarms.snsTopicArn } : {}),
       ...(f.alarms?.glueDailyCostUsd ? { glueDailyCostUsd: f.alarms.glueDailyCostUsd } : {}),
@@ -348,6 +388,8 @@ export const arns = {
     `arn:${c.partition}:quicksight:${c.region}:${c.accountId}:datasource/${c.quicksight.dataSourceId}`,
   dataSet: (c: DeployConfig, id: string) =>
     `arn:${c.partition}:quicksight:${c.region}:${c.accountId}:dataset/${id}`,
+  findingsReportTopic: (c: DeployConfig) =>
+    `arn:${c.partition}:sns:${c.region}:${c.accountId}:${c.findingsReport.topicName}`,
   dashboard: (c: DeployConfig, id: string) =>
     `arn:${c.partition}:quicksight:${c.region}:${c.accountId}:dashboard/${id}`,
 };

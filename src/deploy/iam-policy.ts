@@ -1,5 +1,5 @@
 import { SOURCES } from '../sources/index.ts';
-import { type DeployConfig, sourcesOnAws } from './deploy-config.ts';
+import { arns, type DeployConfig, sourcesOnAws } from './deploy-config.ts';
 import { stateMachineName } from './state-machine-resources.ts';
 
 /**
@@ -11,7 +11,7 @@ import { stateMachineName } from './state-machine-resources.ts';
  * - `stateMachine`: the Step Functions execution role (Athena `.sync` loads, Glue partitions,
  *   Lambda tasks, SPICE ingestions, nested executions).
  * - `lambda`: the task function's execution role.
- * - `scheduler`: the EventBridge Scheduler role that starts the hourly state machine.
+ * - `scheduler`: the EventBridge Scheduler role that invokes the launchers (hourly, findings report).
  * - `analyst`: a person running `lakeq query` on Athena or CloudTrail Lake.
  * - `deployer`: whoever runs `lakeq deploy`.
  */
@@ -39,6 +39,12 @@ export interface PolicyValues {
   readonly roles: DeployConfig['roles'];
   /** The role the Identity Center collector assumes in member accounts (`LAKEQ_IDENTITY_CENTER_MEMBER_ROLE`). */
   readonly identityCenterMemberRole: string;
+  /** The findings report: its SNS topic's ARN, its state machine's name, its schedule (`group/name`). */
+  readonly findingsReport: {
+    readonly topicArn: string;
+    readonly stateMachine: string;
+    readonly schedule: string;
+  };
 }
 
 /** The member role's name when `lambda.environment` names none: what `lakeq iam-policy` prints the trust of. */
@@ -287,6 +293,23 @@ export const POLICY_GRANTS: Readonly<Record<PolicyPrincipal, readonly Grant[]>> 
       actions: ['sts:AssumeRole'],
       resources: (v) => [`arn:${v.partition}:iam::*:role/${v.identityCenterMemberRole}`],
     },
+    // The findings report (findings-report.asl.json): GetFindings from the hub, the report put
+    // under its prefix and presigned (the link signs a GetObject), the mail published.
+    {
+      sid: 'FindingsRead',
+      actions: ['securityhub:GetFindings'],
+      resources: (v) => [arn(v, 'securityhub', 'hub/default')],
+    },
+    {
+      sid: 'FindingsReportObjects',
+      actions: ['s3:PutObject', 's3:GetObject'],
+      resources: (v) => [s3(v, `${v.data.bucket}/${v.data.keyPrefix}reports/findings/*`)],
+    },
+    {
+      sid: 'FindingsReportPublish',
+      actions: ['sns:Publish'],
+      resources: (v) => [v.findingsReport.topicArn],
+    },
     {
       sid: 'HealthMetrics',
       actions: ['cloudwatch:PutMetricData'],
@@ -298,8 +321,14 @@ export const POLICY_GRANTS: Readonly<Record<PolicyPrincipal, readonly Grant[]>> 
       actions: ['states:StartExecution'],
       resources: (v) => [arn(v, 'states', `stateMachine:${v.scheduledStateMachine}`)],
     },
+    {
+      sid: 'StartFindingsReport',
+      actions: ['states:StartExecution'],
+      resources: (v) => [arn(v, 'states', `stateMachine:${v.findingsReport.stateMachine}`)],
+    },
   ],
   // The schedule invokes the Lambda's launchHourly action, which names the execution after its hour.
+  // The schedules invoke the Lambda's launchers, which name the executions after their times.
   scheduler: [{ sid: 'InvokeLauncher', actions: ['lambda:InvokeFunction'], resources: lambdaArns }],
   analyst: [
     ...athenaQueryGrants('read'),
@@ -379,7 +408,15 @@ export const POLICY_GRANTS: Readonly<Record<PolicyPrincipal, readonly Grant[]>> 
     {
       sid: 'Schedule',
       actions: ['scheduler:GetSchedule', 'scheduler:CreateSchedule', 'scheduler:UpdateSchedule'],
-      resources: (v) => [arn(v, 'scheduler', `schedule/${v.schedule}`)],
+      resources: (v) => [
+        arn(v, 'scheduler', `schedule/${v.schedule}`),
+        arn(v, 'scheduler', `schedule/${v.findingsReport.schedule}`),
+      ],
+    },
+    {
+      sid: 'FindingsReportTopic',
+      actions: ['sns:GetTopicAttributes', 'sns:CreateTopic', 'sns:ListSubscriptionsByTopic', 'sns:Subscribe'],
+      resources: (v) => [v.findingsReport.topicArn],
     },
     {
       sid: 'QuickSightDataSource',
@@ -449,6 +486,11 @@ export function policyValues(config: DeployConfig): PolicyValues {
     roles: config.roles,
     identityCenterMemberRole:
       config.lambda.environment.LAKEQ_IDENTITY_CENTER_MEMBER_ROLE ?? DEFAULT_IDENTITY_CENTER_MEMBER_ROLE,
+    findingsReport: {
+      topicArn: arns.findingsReportTopic(config),
+      stateMachine: stateMachineName(config, 'findings-report'),
+      schedule: `${config.schedule.group}/${config.findingsReport.scheduleName}`,
+    },
   };
 }
 

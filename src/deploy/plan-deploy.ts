@@ -15,6 +15,12 @@ import {
 } from './athena-resources.ts';
 import { athenaViewResource } from './athena-view-resource.ts';
 import { arns, type DeployConfig, sourcesOnAws } from './deploy-config.ts';
+import {
+  findingsReportScheduleResource,
+  findingsReportSubscriptionsResource,
+  findingsReportTopicResource,
+  type SnsDeployLike,
+} from './findings-report-resources.ts';
 import { type GlueLike, glueDatabaseResource, glueTableResource } from './glue-resources.ts';
 import { bundleLambda } from './lambda-bundle.ts';
 import { type LambdaLike, lambdaFunctionResource } from './lambda-resource.ts';
@@ -38,6 +44,8 @@ export interface DeployClients {
   readonly scheduler: SchedulerLike;
   readonly quicksight: QuickSightLike;
   readonly cloudwatch: CloudWatchLike;
+  /** The findings report's topic and subscriptions; needed when the state machines include findings-report. */
+  readonly sns?: SnsDeployLike;
 }
 
 /** What is deployed; each defaults to lakeq's own (the query library, TABLES, SPICE_DATASETS). */
@@ -127,6 +135,7 @@ export async function planDeploy(
     ...stateMachines.map((s) => stateMachineResource(clients.sfn, s, config.roles.stateMachine)),
     // The schedule invokes the launcher (the Lambda), which starts `scheduled` under the hour's name.
     scheduleResource(clients.scheduler, config, arns.lambda(config)),
+    ...findingsReportResources(clients, config, stateMachines),
     quickSightDataSourceResource(clients.quicksight, config, inputs.sleep ? { sleep: inputs.sleep } : {}),
     ...dataSetDefinitions(datasets, config, tables, queries).map((d) =>
       quickSightDataSetResource(clients.quicksight, config, d),
@@ -140,6 +149,28 @@ export async function planDeploy(
       `the Lambda code imports ${p}, which the bundle leaves out (lambda.external): the function fails where it loads it`,
   );
   return { changes: await Promise.all(resources.map((r) => planResource(r))), warnings };
+}
+
+/** The state machine file whose topic, subscriptions and schedule deploy adds. */
+const FINDINGS_REPORT_KEY = 'findings-report';
+
+/** With findings-report.asl.json: its SNS topic, the e-mail subscriptions, then its weekly schedule. */
+function findingsReportResources(
+  clients: DeployClients,
+  config: DeployConfig,
+  stateMachines: readonly { readonly key: string; readonly arn: string }[],
+): Resource[] {
+  const machine = stateMachines.find((s) => s.key === FINDINGS_REPORT_KEY);
+  if (!machine) return [];
+  if (!clients.sns)
+    throw new LakeqError('BAD_DEPLOY_CLIENTS', 'the findings report needs an SNS client (DeployClients.sns)');
+  return [
+    findingsReportTopicResource(clients.sns, config),
+    ...(config.findingsReport.emails.length > 0
+      ? [findingsReportSubscriptionsResource(clients.sns, config)]
+      : []),
+    findingsReportScheduleResource(clients.scheduler, config, arns.lambda(config), machine.arn),
+  ];
 }
 
 /**

@@ -85,6 +85,7 @@ export function placeholderValues(config: DeployConfig, keys: readonly string[])
     LambdaFunctionArn: arns.lambda(config),
     QuickSightAccountId: config.accountId,
     StateMachinePrefix: config.stateMachines.namePrefix,
+    FindingsReportTopicArn: arns.findingsReportTopic(config),
   };
   for (const key of keys)
     values[stateMachineArnPlaceholder(key)] = arns.stateMachine(config, stateMachineName(config, key));

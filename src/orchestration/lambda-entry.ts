@@ -19,7 +19,7 @@ const LOCAL_CONTEXT_MODULE = './handlers/handler-context.ts';
 /**
  * The Lambda function of the state machines' code tasks: `Payload.action` names the handler
  * (collectSources, planWindow, planBackfill, batchInputs, recordBatch, datasetsToRefresh,
- * recordRun, recordFailure, evaluateAlarms, launchHourly). Configuration comes from the environment, as deploy sets it
+ * recordRun, recordFailure, evaluateAlarms, launchHourly, writeFindingsReport, notifyFindingsReport, launchFindingsReport). Configuration comes from the environment, as deploy sets it
  * (deploy/lambda-resource.ts):
  *
  * - `LAKEQ_DATA_BUCKET`, `LAKEQ_DATA_PREFIX`: where UNLOAD writes and, when the bucket is set,
@@ -32,7 +32,8 @@ const LOCAL_CONTEXT_MODULE = './handlers/handler-context.ts';
  *   `LAKEQ_<NAME>_COLLECT`), `LAKEQ_GLUE_PRICES` (the
  *   `pricing.glue` JSON of lakeq.config.json; default list prices), `LAKEQ_ALARMS` (`false`: no
  *   PutMetricData after a run), `LAKEQ_GLUE_DAILY_COST_USD`, `LAKEQ_HOURLY_STATE_MACHINE_ARN`
- *   (what the `launchHourly` action starts)
+ *   (what the `launchHourly` action starts), `LAKEQ_FINDINGS_INPUT` (`security-hub`, the default, or
+ *   `security-lake`: where writeFindingsReport reads the findings)
  * - without a bucket, from the sources only: `LAKEQ_DATA_DIR` (local folder) and
  *   `LAKEQ_CLOUDTRAIL_ROOT` (a folder), with the local catalog and SPICE
  *
@@ -43,6 +44,16 @@ const LOCAL_CONTEXT_MODULE = './handlers/handler-context.ts';
  */
 export async function handler(event: unknown): Promise<unknown> {
   return dispatchAction(event, await contextFromEnv(process.env));
+}
+
+/** `LAKEQ_FINDINGS_INPUT`: where the findings report reads (default the Security Hub API). */
+function findingsInput(value: string | undefined): 'security-hub' | 'security-lake' {
+  if (value === undefined || value === '' || value === 'security-hub') return 'security-hub';
+  if (value === 'security-lake') return value;
+  throw new LakeqError(
+    'BAD_CONFIG',
+    `LAKEQ_FINDINGS_INPUT must be security-hub or security-lake (got ${JSON.stringify(value)})`,
+  );
 }
 
 async function contextFromEnv(env: NodeJS.ProcessEnv): Promise<HandlerContext> {
@@ -90,6 +101,7 @@ async function contextFromEnv(env: NodeJS.ProcessEnv): Promise<HandlerContext> {
       ...(env.LAKEQ_HOURLY_STATE_MACHINE_ARN
         ? { hourlyStateMachineArn: env.LAKEQ_HOURLY_STATE_MACHINE_ARN }
         : {}),
+      findingsReport: { input: findingsInput(env.LAKEQ_FINDINGS_INPUT) },
     });
   }
   let local: typeof LocalContextModule;

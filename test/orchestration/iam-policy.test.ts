@@ -242,6 +242,9 @@ describe('IAM policies cover every call the code and the state machines make', (
         'PutMetricDataCommand',
         // The launcher.
         'StartExecutionCommand',
+        // The findings report: GetFindings, the CSV put and presigned (GetObject), the mail.
+        'GetFindingsCommand',
+        'PublishCommand',
       ]),
     );
     const used = new Set(calls.flatMap((c) => iamActionsForSdkCommand(c.clientPackage, c.command)));

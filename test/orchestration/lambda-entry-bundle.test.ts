@@ -54,6 +54,10 @@ describe('the Lambda bundle of lambda-entry.ts', () => {
       'PutMetricDataCommand',
       'StartQueryExecutionCommand',
       'StartExecutionCommand',
+      // The findings report: Security Hub, the CSV's put and presigned GetObject, the mail.
+      'GetFindingsCommand',
+      'PublishCommand',
+      'getSignedUrl',
     ]) {
       expect(code).toContain(command);
     }
@@ -78,5 +82,8 @@ describe('the Lambda bundle of lambda-entry.ts', () => {
       LAKEQ_AWS_ACCOUNT_ID: '111122223333',
     };
     expect((await run({ action: 'dropTables' }, aws)).error).toMatch(/unknown action "dropTables"/);
+    expect((await run({ action: 'notifyFindingsReport', topicArn: 'mail-me' }, aws)).error).toMatch(
+      /"topicArn" must be an SNS topic ARN/,
+    );
   });
 });

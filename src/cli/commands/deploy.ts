@@ -6,8 +6,8 @@ import { settingsFrom } from '../options.ts';
 const USAGE = `Usage: lakeq deploy [--dry-run] [--deploy-config FILE] [--config FILE] [--region R]
 Creates or updates lakeq on AWS, idempotently: the Glue database and tables, the cloudtrail_events_raw
 view, the Athena work group and a named query per library query, the Lambda function (bundled from
-src/), the state machines of statemachines/, the hourly EventBridge schedule, and the QuickSight
-data source and SPICE datasets. Prints the plan first; --dry-run stops there (read-only calls only).
+src/), the state machines of statemachines/, the hourly EventBridge schedule, the findings report's
+SNS topic, e-mail subscriptions and weekly schedule, and the QuickSight data source and SPICE datasets. Prints the plan first; --dry-run stops there (read-only calls only).
 
 Settings come from lakeq.deploy.json (or --deploy-config FILE), with region, profile and Athena
 database from lakeq.config.json / AWS_REGION / AWS_PROFILE:
@@ -27,6 +27,8 @@ database from lakeq.config.json / AWS_REGION / AWS_PROFILE:
                 "timeoutSeconds": 300, "architecture": "arm64", "environment": {} },
     "stateMachines": { "dir": "statemachines", "namePrefix": "lakeq-", "placeholders": { "Name": "value" } },
     "schedule": { "name": "lakeq-hourly", "group": "default", "minute": 5, "stateMachine": "hourly", "enabled": true },
+    "findingsReport": { "schedule": "cron(0 8 ? * MON *)", "timezone": "UTC", "emails": ["secops@example.com"],
+                        "severities": ["CRITICAL", "HIGH"], "topicName": "lakeq-findings-report", "enabled": true },
     "quicksight": { "dataSourceId": "lakeq-athena", "principals": ["arn:aws:quicksight:…:user/default/alice"] }
   }
 The roles are not created: lakeq iam-policy prints their policies.`;

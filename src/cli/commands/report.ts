@@ -5,7 +5,7 @@ import { settingsFrom } from '../options.ts';
 import { printWarnings } from '../warnings.ts';
 
 const USAGE =
-  'Usage: lakeq report identity-center --out DIR [--day YYYY-MM-DD] [--engine E] [--data-dir DIR]';
+  'Usage: lakeq report identity-center --out DIR [--day YYYY-MM-DD] [--engine E] [--data-dir DIR]\n       lakeq report findings --out FILE [--from T] [--to T] [--severity S] [--format csv|json] [--input security-hub|security-lake|DIR]';
 
 /**
  * `lakeq report identity-center --out DIR`: the three CSV files of AWS's blog post on multiple IAM
@@ -13,6 +13,8 @@ const USAGE =
  * latest inventory snapshot (or `--day`), written into DIR.
  */
 export async function run(args: string[], io: CliIO): Promise<number> {
+  if (args[0] === 'findings')
+    return (await import('./report-findings.ts')).runFindingsReport(args.slice(1), io);
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -31,9 +33,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (positionals[0] !== 'identity-center' || positionals.length !== 1) {
-    throw new LakeqError('BAD_COMMAND', `lakeq report knows one report: identity-center\n${USAGE}`, {
-      usage: true,
-    });
+    throw new LakeqError(
+      'BAD_COMMAND',
+      `lakeq report knows two reports: identity-center, findings\n${USAGE}`,
+      {
+        usage: true,
+      },
+    );
   }
   if (!values.out) throw new LakeqError('BAD_OPTION', `--out DIR is required\n${USAGE}`, { usage: true });
   if (values.day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.day)) {

@@ -7,6 +7,7 @@ import { localRunSources, settingsFrom } from '../options.ts';
 
 const USAGE = `Usage: lakeq run hourly [--hour TIME] [--lookback N] [--force] [--name NAME]
        lakeq run backfill --from TIME --to TIME [--tables a,b] [--force] [--name NAME]
+       lakeq run findings-report [--time TIME] [--input security-hub|security-lake|DIR] (--help for more)
 Runs statemachines/<name>.asl.json locally. hourly loads the hour (default: the last finished
 one) and the N hours before it (default 2); backfill loads the finished hours of [from, to).
 Each then refreshes the local SPICE snapshot of every dataset whose tables changed, once.
@@ -37,6 +38,8 @@ const OPTIONS = {
  * ```
  */
 export async function run(args: string[], io: CliIO): Promise<number> {
+  if (args[0] === 'findings-report')
+    return (await import('./run-findings-report.ts')).runFindingsReportMachine(args.slice(1), io);
   const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
   if (values.help) {
     io.out(USAGE);

@@ -7,6 +7,8 @@ import {
   QuickSightClient,
 } from '@aws-sdk/client-quicksight';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { withThrottlingRetry } from '../../engines/aws-retry.ts';
 import { LakeqError } from '../../engines/engine.ts';
 import type {
@@ -28,6 +30,11 @@ import {
 import type { HandlerContext, OutputStats, SourceCollector } from '../handlers/handler-context.ts';
 import type { StartExecution } from '../launcher/launch-hourly.ts';
 import { AWS_COLLECTORS } from './aws-collectors.ts';
+import {
+  type AwsFindingsInput,
+  type AwsFindingsReportOptions,
+  awsFindingsReportTarget,
+} from './aws-findings-report.ts';
 
 /** The Glue call the context makes; a real `GlueClient` fits. */
 export interface GlueLike {
@@ -77,11 +84,21 @@ export interface AwsHandlerContextOptions {
   readonly alarms?: { readonly glueDailyCostUsd?: number };
   /** The hourly state machine, for the `launchHourly` action the schedule invokes. */
   readonly hourlyStateMachineArn?: string;
+  /**
+   * The findings report's input (`findings-report.asl.json`'s Lambda actions): the Security Hub
+   * API or Security Lake's view on Athena; its clients default to one of each kind per container.
+   */
+  readonly findingsReport?: {
+    readonly input: AwsFindingsInput;
+    readonly clients?: Partial<AwsFindingsReportOptions['clients']>;
+  };
 }
 
 let s3: S3Client | undefined;
 let glue: GlueClient | undefined;
 let quicksight: QuickSightClient | undefined;
+let securityHub: SecurityHubClient | undefined;
+let sns: SNSClient | undefined;
 // One client of each kind per Lambda container, made when a handler first needs it.
 const DEFAULT_CLIENTS = {
   s3: (): S3StoreLike => (s3 ??= new S3Client({})),
@@ -150,6 +167,24 @@ export function awsHandlerContext(options: AwsHandlerContextOptions): HandlerCon
     ...(options.alarms ? { alarms: () => publishAlarms(options, { store, now, dataDir }) } : {}),
     ...(options.hourlyStateMachineArn
       ? { startHourly: { stateMachineArn: options.hourlyStateMachineArn, startExecution } }
+      : {}),
+    startExecution,
+    ...(options.findingsReport
+      ? {
+          findingsReport: awsFindingsReportTarget({
+            root,
+            input: options.findingsReport.input,
+            athena: { database: target.database, workGroup: target.workGroup },
+            now: () => new Date(),
+            clients: {
+              s3: options.findingsReport.clients?.s3 ?? (() => (s3 ??= new S3Client({}))),
+              securityHub:
+                options.findingsReport.clients?.securityHub ??
+                (() => (securityHub ??= new SecurityHubClient({}))),
+              sns: options.findingsReport.clients?.sns ?? (() => (sns ??= new SNSClient({}))),
+            },
+          }),
+        }
       : {}),
   };
 }

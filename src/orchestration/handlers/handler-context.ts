@@ -4,6 +4,7 @@ import type {
   PartitionSwitchTarget,
   RegisteredPartition,
 } from '../../ingest/athena/partition-switch-plan.ts';
+import type { FindingsReportTarget } from '../../reports/findings-report-target.ts';
 import { SOURCES } from '../../sources/index.ts';
 import { rawRootOf } from '../../sources/registry.ts';
 import type {
@@ -92,6 +93,10 @@ export interface HandlerContext {
   readonly reportEngine?: () => Promise<Engine>;
   /** Evaluates (locally) or publishes (AWS) the alarms after an hourly run; absent: skipped. */
   readonly alarms?: () => Promise<unknown>;
+  /** Where the findings report state machine reads, writes and tells (its Lambda actions); absent: it cannot run here. */
+  readonly findingsReport?: FindingsReportTarget;
+  /** Step Functions StartExecution, for the `launchFindingsReport` action (AWS only). */
+  readonly startExecution?: StartExecution;
   /** The hourly state machine the `launchHourly` action starts (AWS only). */
   readonly startHourly?: { readonly stateMachineArn: string; readonly startExecution: StartExecution };
 }

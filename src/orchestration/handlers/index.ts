@@ -3,6 +3,11 @@ import { batchInputs } from './batch-inputs.ts';
 import { collectSources } from './collect-sources.ts';
 import { datasetsToRefresh } from './datasets-to-refresh.ts';
 import { evaluateAlarmsAction } from './evaluate-alarms.ts';
+import {
+  launchFindingsReportAction,
+  notifyFindingsReportAction,
+  writeFindingsReportAction,
+} from './findings-report-action.ts';
 import type { HandlerContext } from './handler-context.ts';
 import { launchHourlyAction } from './launch-hourly-action.ts';
 import { planBackfill, planWindow } from './plan-window.ts';
@@ -26,6 +31,9 @@ export const LAMBDA_ACTIONS = {
   writeReports: (payload: unknown, context: HandlerContext) => writeReports(payload, context),
   evaluateAlarms: evaluateAlarmsAction,
   launchHourly: launchHourlyAction,
+  writeFindingsReport: writeFindingsReportAction,
+  notifyFindingsReport: notifyFindingsReportAction,
+  launchFindingsReport: launchFindingsReportAction,
 } as const;
 
 export type LambdaAction = keyof typeof LAMBDA_ACTIONS;
