@@ -4,8 +4,6 @@ import { toCsv } from '../reports/csv.ts';
 import type { CliIO } from './io.ts';
 import type { OutputFormat } from './options.ts';
 
-export { toCsv };
-
 import { fitColumns } from './table-layout.ts';
 import { cutToWidth, displayWidth, padToWidth } from './text-width.ts';
 
@@ -56,7 +54,8 @@ export async function writeRows(
   let text: string;
   switch (options.format) {
     case 'csv':
-      text = toCsv(rows, names);
+      // Lines end in LF on the CLI, for the Unix tools it is piped into.
+      text = toCsv(rows, names, '\n');
       break;
     case 'json':
       text = `${JSON.stringify(rows, null, 2)}\n`;

@@ -3,7 +3,7 @@ import type { AwsRetryOptions } from '../engines/aws-retry.ts';
 import type { Engine } from '../engines/engine.ts';
 import { localFolderStore } from '../storage/local-folder-store.ts';
 import { findingRowFromAsff, latestFindings } from './asff-finding.ts';
-import { toRfc4180Csv } from './csv-rfc4180.ts';
+import { toCsv } from './csv.ts';
 import { capturedFindings } from './findings-captured.ts';
 import { type FindingsFilter, keepsFinding } from './findings-filter.ts';
 import { compareFindingRows, FINDING_COLUMNS, type FindingRow, SEVERITY_LABELS } from './findings-row.ts';
@@ -118,7 +118,7 @@ export async function findingsReport(
  */
 export function renderFindings(rows: readonly FindingRow[], format: FindingsFormat): string {
   if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
-  return toRfc4180Csv(FINDING_COLUMNS, rows);
+  return toCsv(rows, FINDING_COLUMNS);
 }
 
 /**

@@ -4,9 +4,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { terminalColumns } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
-import { tableWidth, toCsv, toTable } from '../../src/cli/output.ts';
+import { tableWidth, toTable } from '../../src/cli/output.ts';
 import { fitColumns, MIN_CUT_WIDTH } from '../../src/cli/table-layout.ts';
 import { cutToWidth, displayWidth } from '../../src/cli/text-width.ts';
+import { toCsv } from '../../src/reports/csv.ts';
 import { captureIO } from '../support/capture-io.ts';
 
 let dir: string;
@@ -70,7 +71,7 @@ describe('a table on a terminal fits its width', () => {
   });
 
   it('CSV is never cut', () => {
-    expect(toCsv([churnRow], CHURN_COLUMNS).split('\n')[1]).toBe(
+    expect(toCsv([churnRow], CHURN_COLUMNS, '\n').split('\n')[1]).toBe(
       `2026-11-02,111122223333,us-east-1,2,1,1,"${ACTORS}"`,
     );
   });

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDuckDbEngine } from '../../src/engines/duckdb/duckdb-engine.ts';
 import type { Engine } from '../../src/engines/engine.ts';
 import { findingRowFromAsff, latestFindings } from '../../src/reports/asff-finding.ts';
-import { toRfc4180Csv } from '../../src/reports/csv-rfc4180.ts';
+import { toCsv } from '../../src/reports/csv.ts';
 import { capturedFindings } from '../../src/reports/findings-captured.ts';
 import { parseFindingsFilter, securityHubFilters } from '../../src/reports/findings-filter.ts';
 import {
@@ -144,7 +144,7 @@ describe('the CSV', () => {
     expect(csv.endsWith('\r\n')).toBe(true);
     expect(csv.split('\r\n')[0]).toBe(FINDING_COLUMNS.join(','));
     // Only fields that need it are quoted.
-    expect(toRfc4180Csv(['a', 'b'], [{ a: 'plain', b: 'x"y' }])).toBe('a,b\r\nplain,"x""y"\r\n');
+    expect(toCsv([{ a: 'plain', b: 'x"y' }], ['a', 'b'])).toBe('a,b\r\nplain,"x""y"\r\n');
   });
 
   it('as JSON, the same rows', () => {
