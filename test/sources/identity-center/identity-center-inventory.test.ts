@@ -227,7 +227,12 @@ describe('the Identity Center inventory on the sample estate', () => {
     expect(io.stderr()).toBe('');
     expect(code).toBe(0);
     const idc = identityCenterSampleEstate({ from: FROM, to: TO, accounts: 3, seed: 1 });
-    const csv = async (name: string) => (await readFile(path.join(out, name), 'utf8')).trimEnd().split('\n');
+    // RFC 4180 records, CRLF-terminated (no value of the sample holds a line break).
+    const csv = async (name: string) => {
+      const text = await readFile(path.join(out, name), 'utf8');
+      expect(text.endsWith('\r\n'), name).toBe(true);
+      return text.trimEnd().split('\r\n');
+    };
     const instances = await csv('instances.csv');
     expect(instances[0]).toBe(
       'account_id,identity_store_id,instance_arn,owner_account_id,instance_type,status,created_date,region,name,users,applications,snapshot_day',
