@@ -31,7 +31,11 @@ export interface LedgerRow {
   readonly bytes: number;
   /** Fingerprint of the inputs the partition was (or would have been) built from. */
   readonly fingerprint: string;
-  /** sha256 of the partition file, when one was written. */
+  /**
+   * The partition's content checksum when a file was written: `rowhash:<rows>:<sum of hash() over
+   * its rows>` (`partitionContents`), the same for the same rows in any order. Rows loaded
+   * before it carry the file's sha256: such a partition counts as changed once.
+   */
   readonly checksum?: string;
   readonly sourceFiles: number;
   readonly quarantined: readonly { readonly path: string; readonly reason: string }[];
@@ -143,7 +147,7 @@ export function lastLoads(rows: readonly LedgerRow[], table: string): Map<string
 
 /**
  * Whether a loaded partition differs from its previous load (none: an empty hour). DuckDB's
- * rows carry a checksum of the file; Athena's only rows and bytes, known when they were read
+ * rows carry a checksum of the partition's rows; Athena's only rows and bytes, known when they were read
  * from the output (a query id recorded with them), else unknown and counted as changed.
  */
 export function changedSince(before: LedgerRow | undefined, row: LedgerRow): boolean {

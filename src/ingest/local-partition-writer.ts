@@ -73,8 +73,140 @@ export async function writePartition(
   return { rows, bytes: size, checksum: await sha256File(target) };
 }
 
+/** A partition's rows and content checksum, as the batch table holds them (`partitionContents`). */
+export interface PartitionContent {
+  readonly rows: number;
+  /** `rowhash:<rows>:<sum of hash() over the rows>`. */
+  readonly checksum: string;
+}
+
 /**
- * Removes staging files a killed load left behind: those of other runs (the load lock keeps
+ * The rows and a content checksum of each partition of a staged batch table, keyed `dt/hour`:
+ * the row count and the sum of `hash()` over every column of every row. The sum does not depend
+ * on row order, so it is the same for the same rows however DuckDB's threads wrote the file
+ * (the file's bytes are not: an unsorted parallel write orders rows differently from run to
+ * run). That is why the load writes unsorted, in one COPY per batch, and records this checksum
+ * rather than the file's sha256 for change detection (`changedSince`).
+ *
+ * @example
+ * ```ts
+ * (await partitionContents(engine, table, 'lakeq_load_batch')).get('2026-11-02/10')
+ * // { rows: 1204, checksum: 'rowhash:1204:52873459834720934857' }
+ * ```
+ */
+export async function partitionContents(
+  engine: Engine,
+  table: TableDefinition,
+  batchTable: string,
+): Promise<Map<string, PartitionContent>> {
+  const columns = table.columns.map((c) => ident(c.name)).join(', ');
+  const { rows } = await engine.execute<{ dt: string; hour: string; n: unknown; h: unknown }>(
+    CompiledQuery.raw(
+      `SELECT dt, hour, count(*) AS n, CAST(sum(hash(${columns})) AS VARCHAR) AS h FROM ${ident(batchTable)} GROUP BY dt, hour`,
+    ),
+  );
+  return new Map(
+    rows.map((r) => [
+      `${r.dt}/${r.hour}`,
+      { rows: Number(r.n), checksum: `rowhash:${Number(r.n)}:${String(r.h)}` },
+    ]),
+  );
+}
+
+/** The staging folder of one batch: beside the partitions, where readers' `dt=*\/hour=*` never look. */
+export function stagingFolder(
+  dataDir: string,
+  table: TableDefinition,
+  runId: string,
+  first: HourPartition,
+): string {
+  const at = `${first.dt.replace(/-/g, '')}T${first.hour}`;
+  return path.join(tableDir(dataDir, table), `.staging-${runId}-${at}.tmp`);
+}
+
+/**
+ * Writes the partitions of a staged batch table in one `COPY … PARTITION_BY (dt, hour)` into a
+ * staging folder of the table, then moves each partition's file over its partition file with
+ * `rename`, which replaces a file atomically: a reader (or a crash) sees the old file or the new
+ * one, never half of one. A crash before a partition's rename leaves it as it was (the next
+ * run's `cleanStaging` removes the folder); after it, the partition is whole and new; renaming
+ * again after a rerun only replaces the file with one of the same rows. An hour with no rows has
+ * no file (an older one is removed). The rows written are checked against `contents`.
+ *
+ * @example
+ * ```ts
+ * const written = await writeBatchPartitions(engine, dataDir, table, 'lakeq_load_batch', batch.partitions, runId, contents);
+ * written.get('2026-11-02/10') // { rows: 1204, bytes: 81234, checksum: 'rowhash:1204:…' }
+ * ```
+ */
+export async function writeBatchPartitions(
+  engine: Engine,
+  dataDir: string,
+  table: TableDefinition,
+  batchTable: string,
+  partitions: readonly HourPartition[],
+  runId: string,
+  contents: ReadonlyMap<string, PartitionContent>,
+): Promise<Map<string, WrittenPartition>> {
+  const out = new Map<string, WrittenPartition>();
+  const filled = partitions.filter((p) => (contents.get(`${p.dt}/${p.hour}`)?.rows ?? 0) > 0);
+  for (const p of partitions) {
+    if ((contents.get(`${p.dt}/${p.hour}`)?.rows ?? 0) > 0) continue;
+    // An hour with no rows has no file: remove any older partition file.
+    await rm(path.join(tableDir(dataDir, table), ...partitionPath(p).split('/'), PARTITION_FILE), {
+      force: true,
+    });
+    out.set(`${p.dt}/${p.hour}`, { rows: 0, bytes: 0 });
+  }
+  const first = filled[0];
+  if (!first) return out;
+  const staging = stagingFolder(dataDir, table, runId, first);
+  const columns = table.columns.map((c) => ident(c.name)).join(', ');
+  const keys = filled.map((p) => `(${quote(p.dt)}, ${quote(p.hour)})`).join(', ');
+  const expected = filled.reduce((n, p) => n + (contents.get(`${p.dt}/${p.hour}`)?.rows ?? 0), 0);
+  try {
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(path.dirname(staging), { recursive: true });
+    const result = await engine.execute(
+      CompiledQuery.raw(
+        `COPY (SELECT ${columns}, dt, hour FROM ${ident(batchTable)} WHERE (dt, hour) IN (${keys}))
+        TO ${quote(staging)} (FORMAT parquet, PARTITION_BY (dt, hour), COMPRESSION ${table.format.compression})`,
+      ),
+    );
+    const rows = result.stats.rowsAffected ?? 0;
+    if (rows !== expected) {
+      throw new LakeqError(
+        'PARTITION_MISMATCH',
+        `${table.name} ${partitionPath(first)}…: wrote ${rows} rows, expected ${expected}`,
+      );
+    }
+    for (const p of filled) {
+      const key = `${p.dt}/${p.hour}`;
+      const content = contents.get(key) as PartitionContent;
+      const from = path.join(staging, ...partitionPath(p).split('/'));
+      const names = (await readdir(from)).filter((n) => n.endsWith('.parquet'));
+      const dir = path.join(tableDir(dataDir, table), ...partitionPath(p).split('/'));
+      const target = path.join(dir, PARTITION_FILE);
+      await mkdir(dir, { recursive: true });
+      if (names.length === 1) {
+        await rename(path.join(from, names[0] as string), target);
+      } else {
+        // DuckDB split the hour into several files: one file per partition is the rule, so
+        // this hour is written on its own (rare: only very large hours).
+        await writePartition(engine, dataDir, table, batchTable, p, runId, content.rows);
+      }
+      const { size } = await stat(target);
+      out.set(key, { rows: content.rows, bytes: size, checksum: content.checksum });
+    }
+  } finally {
+    // A failed write (a full disk, say) leaves no staging files to fill the disk further.
+    await rm(staging, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/**
+ * Removes staging files and folders a killed load left behind: those of other runs (the load lock keeps
  * other runs from running now). The current run's own batches may be writing theirs.
  */
 export async function cleanStaging(
@@ -90,9 +222,21 @@ export async function cleanStaging(
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw error;
   }
-  const own = `.staging-${currentRunId}.tmp`;
-  const stale = entries.filter((rel) => STAGING.test(path.basename(rel)) && path.basename(rel) !== own);
-  await Promise.all(stale.map((rel) => rm(path.join(root, rel), { force: true })));
+  // This run's: `.staging-<runId>.tmp` (one partition) and `.staging-<runId>-<hour>.tmp/` (a batch).
+  const own = (name: string) =>
+    name === `.staging-${currentRunId}.tmp` ||
+    (name.startsWith(`.staging-${currentRunId}-`) &&
+      /^\d{8}T\d{2}\.tmp$/.test(name.slice(`.staging-${currentRunId}-`.length)));
+  const inStaging = (rel: string) =>
+    path
+      .dirname(rel)
+      .split(path.sep)
+      .some((part) => STAGING.test(part));
+  const stale = entries.filter(
+    (rel) => STAGING.test(path.basename(rel)) && !own(path.basename(rel)) && !inStaging(rel),
+  );
+  // A batch's staging folder goes whole (the partition files a killed COPY left in it too).
+  await Promise.all(stale.map((rel) => rm(path.join(root, rel), { recursive: true, force: true })));
   return stale.length;
 }
 

@@ -80,6 +80,12 @@ export async function openLocalEngine(
   });
 }
 
+/**
+ * DuckDB 1.5.6's TopN-window optimizer fails (`INTERNAL Error: Failed to cast expression to
+ * type`) on the dedup window of a transform over a batch table of JSON-converted records.
+ */
+const LOAD_ENGINE_SETTINGS = `SET disabled_optimizers = 'top_n_window_elimination'`;
+
 /** A load worker's engine; `useFiles` points the source's raw views at one batch's files. */
 export interface LocalLoadEngine {
   readonly engine: DuckDbEngine;
@@ -106,6 +112,7 @@ export async function openLocalLoadEngine(
     ...(options.threads ? { threads: options.threads } : {}),
     maxConnections: 1,
     setup: async (run, warn) => {
+      await run(LOAD_ENGINE_SETTINGS);
       for (const r of relations) await r.setup(run, warn);
       await createCuratedViews(run, settings.dataDir, TABLES);
     },
@@ -115,9 +122,11 @@ export async function openLocalLoadEngine(
     engine,
     useFiles: async (files, source) => {
       engine.clearWarnings();
-      // The curated views were made when the worker opened, after the tables it reads were loaded.
       await engine.reconfigure(async (run, warn) => {
         for (const r of relations) await r.useFiles(source, source === undefined ? [] : files, run, warn);
+        // A table that reads curated tables: their views again, over what earlier batches of the
+        // run (on this engine or another) wrote. A batch of raw files reads no curated view.
+        if (source === undefined) await createCuratedViews(run, settings.dataDir, TABLES);
       });
     },
   };
