@@ -1,4 +1,5 @@
 import { type LocalLoadEngine, openLocalLoadEngine } from '../catalog/duckdb/local-engine.ts';
+import { timed } from './step-timings.ts';
 
 export interface LoadEnginesOptions {
   readonly dataDir: string;
@@ -59,10 +60,8 @@ export class LoadEngines {
 
   async #open(): Promise<LocalLoadEngine> {
     const { dataDir, roots, threads } = this.#options;
-    const worker = await openLocalLoadEngine(
-      { sources: {}, dataDir, ...(roots ? { roots } : {}) },
-      threads ? { threads } : {},
+    return timed('load: open engine', () =>
+      openLocalLoadEngine({ sources: {}, dataDir, ...(roots ? { roots } : {}) }, threads ? { threads } : {}),
     );
-    return worker;
   }
 }

@@ -11,6 +11,7 @@ import { appendLedger, type LedgerRow } from './ledger.ts';
 import { LoadEngines } from './load-engines.ts';
 import { DEFAULT_LATENESS_HOURS, type LoadBatch, type LoadPlan, type PlannedPartition } from './load-plan.ts';
 import { cleanStaging, partitionContents, writeBatchPartitions } from './local-partition-writer.ts';
+import { timed } from './step-timings.ts';
 
 /** Progress of a run, reported after each batch. */
 export interface LoadProgress {
@@ -98,7 +99,7 @@ export async function executeLocalPlan(plan: LoadPlan, options: ExecuteOptions):
       await runLimited(batches, options.concurrency ?? 1, async (batch) => {
         if (options.signal?.aborted) return;
         const rows = await engines.use((worker) => loadBatch(plan.runId, batch, query, worker, options));
-        await appendLedger(options.dataDir, rows);
+        await timed('load: ledger', () => appendLedger(options.dataDir, rows));
         for (const row of rows) {
           if (row.status === 'loaded') {
             totals.loaded++;
@@ -158,30 +159,39 @@ async function loadBatch(
   const { engine } = worker;
   try {
     // A batch reads only its planned files: an hour whose file disappeared reads nothing and loads empty.
-    await worker.useFiles(files, 'source' in batch.table.input ? batch.table.input.source : undefined);
+    const step = (name: string) => `load ${batch.table.name}: ${name}`;
+    await timed(step('read files'), () =>
+      worker.useFiles(files, 'source' in batch.table.input ? batch.table.input.source : undefined),
+    );
     const { compiled } = compileQuery(query, { from: batch.from, to: batch.to }, engine);
-    await engine.execute(
-      CompiledQuery.raw(`CREATE OR REPLACE TABLE ${BATCH_TABLE} AS ${compiled.sql}`, [
-        ...compiled.parameters,
-      ]),
-      {
-        tag: { queryId: query.id, version: query.version },
-        ...(options.signal ? { signal: options.signal } : {}),
-      },
+    await timed(step('transform'), () =>
+      engine.execute(
+        CompiledQuery.raw(`CREATE OR REPLACE TABLE ${BATCH_TABLE} AS ${compiled.sql}`, [
+          ...compiled.parameters,
+        ]),
+        {
+          tag: { queryId: query.id, version: query.version },
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
+      ),
     );
     const skipped = engine
       .warnings()
       .filter((w) => w.code === 'SOURCE_FILE_SKIPPED' && w.path !== undefined)
       .map((w) => ({ path: w.path as string, reason: w.message.replace(/^skipped .*?: /, '') }));
-    const contents = await partitionContents(engine, batch.table, BATCH_TABLE);
+    const contents = await timed(step('content checksums'), () =>
+      partitionContents(engine, batch.table, BATCH_TABLE),
+    );
     // Every record read is loaded or counted: those no partition can hold, by reason.
     const dropped =
       'source' in batch.table.input && batch.table.input.source === 'cloudtrail'
-        ? await countDroppedRecords(
-            engine,
-            batch.partitions,
-            options.latenessHours ?? DEFAULT_LATENESS_HOURS,
-            new Date(),
+        ? await timed(step('dropped records'), () =>
+            countDroppedRecords(
+              engine,
+              batch.partitions,
+              options.latenessHours ?? DEFAULT_LATENESS_HOURS,
+              new Date(),
+            ),
           )
         : new Map();
     const rows: LedgerRow[] = [];
@@ -207,14 +217,8 @@ async function loadBatch(
         });
       } else toWrite.push(partition);
     }
-    const written = await writeBatchPartitions(
-      engine,
-      options.dataDir,
-      batch.table,
-      BATCH_TABLE,
-      toWrite,
-      runId,
-      contents,
+    const written = await timed(step('write partitions'), () =>
+      writeBatchPartitions(engine, options.dataDir, batch.table, BATCH_TABLE, toWrite, runId, contents),
     );
     const finishedAt = new Date().toISOString();
     for (const partition of toWrite) {

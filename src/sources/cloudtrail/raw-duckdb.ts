@@ -1,5 +1,6 @@
 import type { DuckDbRun } from '../../engines/duckdb/duckdb-dialect-config.ts';
 import type { EngineWarning } from '../../engines/engine.ts';
+import { timed } from '../../ingest/step-timings.ts';
 import type { LocalRawRelationsFactory } from '../source-definition.ts';
 import { checkFiles, type SkippedFile, scanCloudTrailFolder } from './raw-duckdb-files.ts';
 import {
@@ -56,7 +57,7 @@ export class LocalCloudTrailSource {
 
   /** Points the views at another set of files (a load's next batch), checked like a scan's. */
   async useFiles(files: readonly string[], run: DuckDbRun, warn: (w: EngineWarning) => void): Promise<void> {
-    const scan = await checkFiles(files);
+    const scan = await timed('cloudtrail: head checks', () => checkFiles(files));
     this.#files = scan.files;
     this.#skipped.length = 0;
     for (const s of scan.skipped) this.#skip(s, warn);
