@@ -1,7 +1,7 @@
-import { CompiledQuery } from 'kysely';
 import type { LocalLoadEngine } from '../catalog/duckdb/local-engine.ts';
 import type { TableDefinition } from '../catalog/table-definition.ts';
 import { TABLES, tableByName } from '../catalog/tables/index.ts';
+import { inlineParameters } from '../engines/trino/trino-literals.ts';
 import { compileQuery } from '../query/compile-query.ts';
 import type { LibraryQuery } from '../query/define-query.ts';
 import { loadQuery } from '../query/registry.ts';
@@ -10,7 +10,7 @@ import { partitionPath } from './hours.ts';
 import { appendLedger, type LedgerRow } from './ledger.ts';
 import { LoadEngines } from './load-engines.ts';
 import { DEFAULT_LATENESS_HOURS, type LoadBatch, type LoadPlan, type PlannedPartition } from './load-plan.ts';
-import { cleanStaging, partitionContents, writeBatchPartitions } from './local-partition-writer.ts';
+import { cleanStaging, type StagedBatch, stageBatch } from './local-partition-writer.ts';
 import { timed } from './step-timings.ts';
 
 /** Progress of a run, reported after each batch. */
@@ -53,14 +53,13 @@ export interface ExecuteOptions {
   readonly engines?: LoadEngines;
 }
 
-const BATCH_TABLE = 'lakeq_load_batch';
-
 /** Runs whose stale staging files this process has already removed. */
 const STAGING_CLEANED = new Set<string>();
 
 /**
- * Runs a load plan on the embedded engine: for each batch, the table's transform (a library
- * query) over the batch's window is staged once, then each hour is written to its partition
+ * Runs a load plan on the embedded engine: for each batch, its raw files are read once, the
+ * table's transform (a library query) over the batch's window is written in one partitioned
+ * COPY to a staging folder (`stageBatch`), then each hour is switched to its partition
  * atomically and recorded in the ledger. Tables run in plan order, so a table's inputs are
  * loaded before it. A failed batch is recorded and the run goes on with the next one.
  */
@@ -157,6 +156,7 @@ async function loadBatch(
     engine: 'duckdb',
   };
   const { engine } = worker;
+  let staged: StagedBatch | undefined;
   try {
     // A batch reads only its planned files: an hour whose file disappeared reads nothing and loads empty.
     const step = (name: string) => `load ${batch.table.name}: ${name}`;
@@ -164,24 +164,24 @@ async function loadBatch(
       worker.useFiles(files, 'source' in batch.table.input ? batch.table.input.source : undefined),
     );
     const { compiled } = compileQuery(query, { from: batch.from, to: batch.to }, engine);
-    await timed(step('transform'), () =>
-      engine.execute(
-        CompiledQuery.raw(`CREATE OR REPLACE TABLE ${BATCH_TABLE} AS ${compiled.sql}`, [
-          ...compiled.parameters,
-        ]),
-        {
-          tag: { queryId: query.id, version: query.version },
-          ...(options.signal ? { signal: options.signal } : {}),
-        },
+    // The transform streams into one partitioned COPY: no batch table, whose rows (nested
+    // structs) cost more to insert than to write (see `stageBatch`).
+    staged = await timed(step('transform and stage'), () =>
+      stageBatch(
+        engine,
+        options.dataDir,
+        batch.table,
+        inlineParameters(compiled).sql,
+        batch.partitions,
+        runId,
+        options.signal ? { signal: options.signal } : {},
       ),
     );
+    const { contents } = staged;
     const skipped = engine
       .warnings()
       .filter((w) => w.code === 'SOURCE_FILE_SKIPPED' && w.path !== undefined)
       .map((w) => ({ path: w.path as string, reason: w.message.replace(/^skipped .*?: /, '') }));
-    const contents = await timed(step('content checksums'), () =>
-      partitionContents(engine, batch.table, BATCH_TABLE),
-    );
     // Every record read is loaded or counted: those no partition can hold, by reason.
     const dropped =
       'source' in batch.table.input && batch.table.input.source === 'cloudtrail'
@@ -217,9 +217,7 @@ async function loadBatch(
         });
       } else toWrite.push(partition);
     }
-    const written = await timed(step('write partitions'), () =>
-      writeBatchPartitions(engine, options.dataDir, batch.table, BATCH_TABLE, toWrite, runId, contents),
-    );
+    const written = await timed(step('switch partitions'), () => (staged as StagedBatch).commit(toWrite));
     const finishedAt = new Date().toISOString();
     for (const partition of toWrite) {
       const key = `${partition.dt}/${partition.hour}`;
@@ -264,7 +262,7 @@ async function loadBatch(
       error: message,
     }));
   } finally {
-    await engine.execute(CompiledQuery.raw(`DROP TABLE IF EXISTS ${BATCH_TABLE}`)).catch(() => undefined);
+    await staged?.discard();
   }
 }
 
