@@ -61,7 +61,7 @@ export async function localStartQueryExecutionSync(input: Json, context: Handler
     );
   }
   const [, runId = '', index = '0'] = tag;
-  const { plan, batch } = await loadStoredBatch(context.dataDir, runId, Number(index));
+  const { plan, batch, tablePartitions } = await loadStoredBatch(context.dataDir, runId, Number(index));
   const id = `local-${randomUUID()}`;
   const submitted = new Date();
   const summary = await limited(`load:${context.dataDir}`, context.loadConcurrency ?? 1, () =>
@@ -95,9 +95,7 @@ export async function localStartQueryExecutionSync(input: Json, context: Handler
     table: batch.table,
     partitions: batch.partitions.length,
     rows: summary.rows,
-    tablePartitions: plan.batches
-      .filter((b) => b.table === batch.table)
-      .reduce((n, b) => n + b.partitions.length, 0),
+    tablePartitions,
     lastPartition: last ? `dt=${last.dt}/hour=${last.hour}` : '',
   });
   if (summary.failed > 0) {
