@@ -117,24 +117,52 @@ export async function appendLedger(where: string | ObjectStore, rows: readonly L
 export async function readLedger(
   where: string | ObjectStore,
 ): Promise<{ rows: LedgerRow[]; damagedLines: number; damaged: number[] }> {
-  const log = await storeAt(where).readLog(LEDGER_LOG);
-  const rows: LedgerRow[] = [];
-  const damaged: number[] = [];
-  for (const [i, line] of log.split('\n').entries()) {
+  const store = storeAt(where);
+  const log = await store.readLog(LEDGER_LOG);
+  // The ledger only grows, and every batch of a run reads it: the lines read before are not
+  // parsed again (checking them is a string comparison; parsing one is a JSON parse and a schema check).
+  const known = lastRead?.root === store.root && log.startsWith(lastRead.text) ? lastRead : undefined;
+  const rows: LedgerRow[] = known ? [...known.rows] : [];
+  const damaged: number[] = known ? [...known.damaged] : [];
+  const offset = known ? known.lines : 0;
+  const lines = log.slice(known?.text.length ?? 0).split('\n');
+  for (const [i, line] of lines.entries()) {
     if (line.trim() === '') continue;
     let parsed: unknown;
     try {
       parsed = JSON.parse(line);
     } catch {
-      damaged.push(i + 1);
+      damaged.push(offset + i + 1);
       continue;
     }
     const row = LEDGER_ROW.safeParse(parsed);
     if (row.success) rows.push(row.data);
-    else damaged.push(i + 1);
+    else damaged.push(offset + i + 1);
+  }
+  // Only up to a line's end: a line being appended is parsed whole next time.
+  if (log.endsWith('\n')) {
+    lastRead = {
+      root: store.root,
+      text: log,
+      rows: [...rows],
+      damaged: [...damaged],
+      lines: offset + lines.length - 1,
+    };
   }
   return { rows, damagedLines: damaged.length, damaged };
 }
+
+/** The ledger `readLedger` read last: its text and what it held. */
+let lastRead:
+  | {
+      readonly root: string;
+      readonly text: string;
+      readonly rows: readonly LedgerRow[];
+      readonly damaged: readonly number[];
+      /** Lines of `text` (it ends with a newline). */
+      readonly lines: number;
+    }
+  | undefined;
 
 /** The last `loaded` row of each partition of a table, keyed `dt/hour`. */
 export function lastLoads(rows: readonly LedgerRow[], table: string): Map<string, LedgerRow> {
