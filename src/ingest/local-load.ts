@@ -161,7 +161,9 @@ async function loadBatch(
     // A batch reads only its planned files: an hour whose file disappeared reads nothing and loads empty.
     const step = (name: string) => `load ${batch.table.name}: ${name}`;
     await timed(step('read files'), () =>
-      worker.useFiles(files, 'source' in batch.table.input ? batch.table.input.source : undefined),
+      'source' in batch.table.input
+        ? worker.useFiles(files, batch.table.input.source)
+        : worker.useFiles([], undefined, readTables(batch.table)),
     );
     const { compiled } = compileQuery(query, { from: batch.from, to: batch.to }, engine);
     // The transform streams into one partitioned COPY: no batch table, whose rows (nested
@@ -297,6 +299,12 @@ async function skippedRows(plan: LoadPlan): Promise<LedgerRow[]> {
     });
   }
   return rows;
+}
+
+/** The curated tables a table's transform reads: its input table. */
+function readTables(table: TableDefinition): TableDefinition[] {
+  const input = 'table' in table.input ? tableByName(table.input.table) : undefined;
+  return input ? [input] : [];
 }
 
 async function runLimited<T>(
