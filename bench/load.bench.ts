@@ -41,6 +41,7 @@ import { CLOUDTRAIL_RECORD_SQL_TYPE } from '../src/sources/cloudtrail/schema.ts'
 import { cloudtrailEvents } from '../src/sources/cloudtrail/tables/cloudtrail-events.ts';
 import { type BenchSample, ensureSample } from './dataset.ts';
 import { type BenchResult, envInt, log, median, ms, ratio, type SummaryRow, table } from './lib.ts';
+import { runProcessBench } from './load-process.ts';
 
 const GOAL_RATIO = 0.8;
 const MAX_OBJECT_BYTES = 1 << 30;
@@ -432,6 +433,10 @@ export async function runLoadBench(): Promise<BenchResult> {
   );
   const problems: string[] = [];
 
+  // 0. Whole processes, as a user runs them.
+  const whole = await runProcessBench(sample, rounds, baselineCopySql);
+  problems.push(...whole.problems);
+
   // 1. Throughput.
   const lakeqRuns: LakeqLoad[] = [];
   const baseRuns: BaselineLoad[] = [];
@@ -623,6 +628,7 @@ export async function runLoadBench(): Promise<BenchResult> {
   for (const p of problems) log(`!!! MISMATCH: ${p}`);
 
   const rows: SummaryRow[] = [
+    ...whole.rows,
     {
       bench: 'load',
       metric: `runLoad, ${Math.round(events / 1000)}k events`,
