@@ -20,7 +20,7 @@ import path from 'node:path';
 import { INSTANCE_LIFECYCLE, SSO_SOURCE } from '../queries/identity-center/identity-center-sql.ts';
 import type { BenchSample } from './dataset.ts';
 import { typedBaselineSql } from './instance-churn.bench.ts';
-import { log, median, ms, ratio, type SummaryRow, table } from './lib.ts';
+import { log, median, ms, type SummaryRow, table } from './lib.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -230,6 +230,34 @@ export async function runProcessBench(
     }
   }
   const med = (f: (r: Round) => number) => median(results.map(f));
+  // Ratios paired within a round (both contenders saw the same load on the machine), then the median.
+  const paired = (base: (r: Round) => number, lakeq: (r: Round) => number) =>
+    median(results.map((r) => base(r) / lakeq(r)));
+  const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '-');
+  const wallRatio = paired(
+    (r) => r.copy.wallMs,
+    (r) => r.load.wallMs,
+  );
+  const cpuRatio = paired(
+    (r) => r.copy.cpuMs,
+    (r) => r.load.cpuMs,
+  );
+  const firstRatio = paired(
+    (r) => r.rawQuery.wallMs,
+    (r) => r.load.wallMs + r.query.wallMs,
+  );
+  const firstCpuRatio = paired(
+    (r) => r.rawQuery.cpuMs,
+    (r) => r.load.cpuMs + r.query.cpuMs,
+  );
+  const sqlRatio = paired(
+    (r) => r.rawQuery.wallMs,
+    (r) => r.lakeqSql.wallMs,
+  );
+  const sqlCpuRatio = paired(
+    (r) => r.rawQuery.cpuMs,
+    (r) => r.lakeqSql.cpuMs,
+  );
   const copyWall = med((r) => r.copy.wallMs);
   const copyCpu = med((r) => r.copy.cpuMs);
   const loadWall = med((r) => r.load.wallMs);
@@ -261,8 +289,8 @@ export async function runProcessBench(
           ms(loadCpu),
           mbOf(med((r) => r.load.maxRssKb)),
           'naive COPY',
-          ratio(copyWall, loadWall),
-          ratio(copyCpu, loadCpu),
+          fmt(wallRatio),
+          fmt(cpuRatio),
           '>= 1.0',
         ],
         [
@@ -271,8 +299,8 @@ export async function runProcessBench(
           ms(firstCpu),
           mbOf(med((r) => r.query.maxRssKb)),
           'DuckDB raw query',
-          ratio(rawWall, firstWall),
-          ratio(rawCpu, firstCpu),
+          fmt(firstRatio),
+          fmt(firstCpuRatio),
           '-',
         ],
         [
@@ -291,14 +319,16 @@ export async function runProcessBench(
           ms(sqlCpu),
           mbOf(med((r) => r.lakeqSql.maxRssKb)),
           'DuckDB raw query',
-          ratio(rawWall, sqlWall),
-          ratio(rawCpu, sqlCpu),
+          fmt(sqlRatio),
+          fmt(sqlCpuRatio),
           '>= 0.9',
         ],
       ],
     ),
   );
-  log(`(ratios: baseline / lakeq, above 1 is lakeq faster; ${events} events, ${sample.summary.files} files)`);
+  log(
+    `(ratios: baseline / lakeq within each round, their median; above 1 is lakeq faster; ${events} events, ${sample.summary.files} files)`,
+  );
   // Where the load's time went, per step (medians over rounds), the rest is the process itself.
   const names = new Set(results.flatMap((r) => Object.keys(r.load.steps?.steps ?? {})));
   const stepRows = [...names].map((name) => {
@@ -311,7 +341,9 @@ export async function runProcessBench(
     };
   });
   stepRows.sort((a, b) => b.cpu - a.cpu);
-  const summed = stepRows.reduce((n, s) => n + s.cpu, 0);
+  // A step inside another (`… (in read files)`) is shown but not summed.
+  const summed = stepRows.filter((s) => !s.name.includes('(in ')).reduce((n, s) => n + s.cpu, 0);
+  const rest = Math.max(0, loadCpu - summed);
   log('');
   log(
     table(
@@ -325,11 +357,11 @@ export async function runProcessBench(
           `${((100 * s.cpu) / loadCpu).toFixed(0)}%`,
         ]),
         [
-          '(the rest: start-up, state machine, Map, …)',
+          '(the rest: start-up, state machine, …)',
           '-',
           '-',
-          ms(loadCpu - summed),
-          `${((100 * (loadCpu - summed)) / loadCpu).toFixed(0)}%`,
+          ms(rest),
+          `${((100 * rest) / loadCpu).toFixed(0)}%`,
         ],
       ],
     ),
@@ -340,16 +372,16 @@ export async function runProcessBench(
       metric: `lakeq load process, ${Math.round(events / 1000)}k events`,
       lakeq: `${ms(loadWall)} (cpu ${ms(loadCpu)})`,
       baseline: `COPY ${ms(copyWall)} (cpu ${ms(copyCpu)})`,
-      ratio: `wall ${ratio(copyWall, loadWall)}, cpu ${ratio(copyCpu, loadCpu)}`,
+      ratio: `wall ${fmt(wallRatio)}, cpu ${fmt(cpuRatio)}`,
       goal: '>= 1.0',
-      met: copyWall / loadWall >= 1 && copyCpu / loadCpu >= 1,
+      met: wallRatio >= 1 && cpuRatio >= 1,
     },
     {
       bench: 'load',
       metric: 'first answer (load + query run)',
       lakeq: ms(firstWall),
       baseline: `read_json query ${ms(rawWall)}`,
-      ratio: `wall ${ratio(rawWall, firstWall)}`,
+      ratio: `wall ${fmt(firstRatio)}`,
       goal: '-',
       met: true,
     },
@@ -358,9 +390,9 @@ export async function runProcessBench(
       metric: 'lakeq sql over cloudtrail_events_raw',
       lakeq: ms(sqlWall),
       baseline: `read_json query ${ms(rawWall)}`,
-      ratio: `wall ${ratio(rawWall, sqlWall)}`,
+      ratio: `wall ${fmt(sqlRatio)}`,
       goal: '>= 0.9',
-      met: rawWall / sqlWall >= 0.9,
+      met: sqlRatio >= 0.9,
     },
   ];
   return { rows, problems };

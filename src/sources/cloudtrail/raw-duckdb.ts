@@ -57,7 +57,7 @@ export class LocalCloudTrailSource {
 
   /** Points the views at another set of files (a load's next batch), checked like a scan's. */
   async useFiles(files: readonly string[], run: DuckDbRun, warn: (w: EngineWarning) => void): Promise<void> {
-    const scan = await timed('cloudtrail: head checks', () => checkFiles(files));
+    const scan = await timed('cloudtrail: head checks (in read files)', () => checkFiles(files));
     this.#files = scan.files;
     this.#skipped.length = 0;
     for (const s of scan.skipped) this.#skip(s, warn);
