@@ -24,7 +24,7 @@
  * CPU time (user + system of the whole process, DuckDB's threads included) is printed next to wall time.
  * A mismatch or a failed load makes the run fail (exit code 1); speed never does.
  */
-import { linkSync, mkdirSync, readdirSync } from 'node:fs';
+import fs, { linkSync, mkdirSync, readdirSync } from 'node:fs';
 import fsp, { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import os from 'node:os';
@@ -98,8 +98,8 @@ interface FsCounts {
 const newCounts = (): FsCounts => ({ open: 0, readdir: 0, readdirEntries: 0, stat: 0, opened: new Set() });
 
 /**
- * Runs `fn` with `fs/promises` `open`, `readdir` and `stat` counted for paths under `root`. lakeq's
- * modules import these by name from 'node:fs/promises'; `syncBuiltinESMExports()` makes the patched
+ * Runs `fn` with `open`, `readdir` and `stat` (`fs/promises`, and the synchronous `openSync`, `statSync`,
+ * `lstatSync`) counted for paths under `root`. lakeq's modules import these by name; `syncBuiltinESMExports()` makes the patched
  * functions what those bindings see (and the originals again afterwards).
  */
 async function countingFs<T>(root: string, fn: () => Promise<T>): Promise<{ value: T; counts: FsCounts }> {
@@ -131,11 +131,31 @@ async function countingFs<T>(root: string, fn: () => Promise<T>): Promise<{ valu
     if (under(args[0])) counts.stat++;
     return (original.stat as (...a: unknown[]) => Promise<unknown>)(...args);
   };
+  // The head checks and the planner's stats are synchronous calls.
+  const originalSync = { openSync: fs.openSync, statSync: fs.statSync, lstatSync: fs.lstatSync };
+  const patchedSync = fs as unknown as Record<
+    'openSync' | 'statSync' | 'lstatSync',
+    (...args: unknown[]) => unknown
+  >;
+  patchedSync.openSync = (...args) => {
+    if (under(args[0])) {
+      counts.open++;
+      counts.opened.add(String(args[0]));
+    }
+    return (originalSync.openSync as (...a: unknown[]) => unknown)(...args);
+  };
+  for (const name of ['statSync', 'lstatSync'] as const) {
+    patchedSync[name] = (...args) => {
+      if (under(args[0])) counts.stat++;
+      return (originalSync[name] as (...a: unknown[]) => unknown)(...args);
+    };
+  }
   syncBuiltinESMExports();
   try {
     return { value: await fn(), counts };
   } finally {
     Object.assign(fsp, original);
+    Object.assign(fs, originalSync);
     syncBuiltinESMExports();
   }
 }
