@@ -243,7 +243,12 @@ async function materialize(
     const settings = { sources: {}, roots: options.roots, dataDir: options.dataDir };
     // Without the raw views unless the dataset reads them: scanning a trail's files takes seconds
     // (measured 5.5–6 s a dataset over a week of 19k files), its curated tables need none of it.
-    let engine = await openLocalEngine(settings, { raw: false });
+    // A table's dataset needs that table's view only (each view costs a glob of its folder).
+    const own =
+      'table' in dataset.source
+        ? TABLES.find((t) => 'table' in dataset.source && t.name === dataset.source.table)
+        : undefined;
+    let engine = await openLocalEngine(settings, { raw: false, ...(own ? { tables: [own] } : {}) });
     let rows: number;
     try {
       let select = await datasetSql(dataset, engine);
