@@ -2,7 +2,7 @@ import { substitutePlaceholders } from '../deploy/placeholders.ts';
 import { LakeqError } from '../engines/engine.ts';
 import { type LedgerRow, readLedger } from '../ingest/ledger.ts';
 import { acquireLoadLock } from '../ingest/load-lock.ts';
-import { LOCAL_BATCH_HOURS } from '../ingest/run-load.ts';
+import { LOCAL_BATCH_BYTES, LOCAL_BATCH_HOURS } from '../ingest/run-load.ts';
 import { ensureSpaceReserve } from '../storage/space-reserve.ts';
 import { type AslMachine, type Json, readDefinitionText } from './asl-definition.ts';
 import { backfillExecutionName, hourlyExecutionName, loadedHour, parseInputTime } from './execution-names.ts';
@@ -152,6 +152,7 @@ export async function runStateMachine(
       now,
       target: LOCAL_TARGET,
       maxPartitionsPerBatch: options.maxPartitionsPerBatch ?? LOCAL_BATCH_HOURS,
+      maxBytesPerBatch: LOCAL_BATCH_BYTES,
       ...(options.spiceQuotaPerDay !== undefined ? { spiceQuotaPerDay: options.spiceQuotaPerDay } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onBatch ? { onBatch: options.onBatch } : {}),

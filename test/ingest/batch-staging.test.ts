@@ -12,6 +12,7 @@ import { readLedger } from '../../src/ingest/ledger.ts';
 import { LoadEngines } from '../../src/ingest/load-engines.ts';
 import { cleanStaging, stageBatch, stagingFolder } from '../../src/ingest/local-partition-writer.ts';
 import { runLoad } from '../../src/ingest/run-load.ts';
+import { writeRecordsInS3Layout } from '../support/cloudtrail-fixtures.ts';
 import { ADMIN_ROLE_ARN, ssoCall } from '../support/identity-center-records.ts';
 import { contentDigests } from '../support/partition-contents.ts';
 
@@ -238,5 +239,50 @@ describe('load engines kept open across a run', () => {
     } finally {
       await engines.close();
     }
+  });
+});
+
+describe('batches bounded by the bytes they read', () => {
+  it('cuts a day into batches whose files stay under the bound; one hour over it is a batch alone', async () => {
+    const trail = path.join(root, 'trail');
+    const times = Array.from({ length: 12 }, (_, h) => `2026-11-02T${String(h).padStart(2, '0')}:30:00Z`);
+    await writeRecordsInS3Layout(
+      trail,
+      times.map((time) =>
+        ssoCall({ time, eventName: 'CreateInstance', account: '111122223333', actorArn: ADMIN_ROLE_ARN }),
+      ),
+    );
+    const { planLoad } = await import('../../src/ingest/load-plan.ts');
+    const cloudtrailEvents = tableByName('cloudtrail_events') as NonNullable<ReturnType<typeof tableByName>>;
+    const plan = (maxBytesPerBatch?: number) =>
+      planLoad({
+        tables: [cloudtrailEvents],
+        roots: { cloudtrail: trail },
+        from: new Date('2026-11-02T00:00:00Z'),
+        to: new Date('2026-11-02T12:00:00Z'),
+        ledger: [],
+        versions: new Map(),
+        maxPartitionsPerBatch: 24,
+        now: NOW,
+        ...(maxBytesPerBatch ? { maxBytesPerBatch } : {}),
+      });
+    const bytesOf = (b: { partitions: readonly { files: readonly { path: string; size: number }[] }[] }) =>
+      [
+        ...new Map(b.partitions.flatMap((p) => p.files.map((f) => [f.path, f.size] as const))).values(),
+      ].reduce((n, s) => n + s, 0);
+    const whole = await plan();
+    expect(whole.batches).toHaveLength(1);
+    const total = bytesOf(whole.batches[0] as (typeof whole.batches)[number]);
+    const cut = await plan(Math.floor(total / 3));
+    expect(cut.batches.length).toBeGreaterThanOrEqual(3);
+    for (const b of cut.batches) {
+      if (b.partitions.length > 1) expect(bytesOf(b)).toBeLessThanOrEqual(Math.floor(total / 3));
+    }
+    // The same hours, in order, none lost or planned twice.
+    expect(cut.batches.flatMap((b) => b.partitions.map((p) => p.hour))).toEqual(
+      whole.batches.flatMap((b) => b.partitions.map((p) => p.hour)),
+    );
+    const tiny = await plan(1);
+    expect(tiny.batches.every((b) => b.partitions.length === 1)).toBe(true);
   });
 });
