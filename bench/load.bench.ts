@@ -607,7 +607,7 @@ export async function runLoadBench(): Promise<BenchResult> {
   const one = hourly.oneDay[0]!;
   const sixty = hourly.sixtyDays[0]!;
   const figures: [string, (h: HourlyLoad) => number][] = [
-    ['files opened (fs/promises open)', (h) => h.counts.open],
+    ['files opened (open calls)', (h) => h.counts.open],
     ['distinct files opened', (h) => h.counts.opened.size],
     ['files DuckDB reads (plan)', (h) => h.duckdb.distinct],
     ['stat calls', (h) => h.counts.stat],
