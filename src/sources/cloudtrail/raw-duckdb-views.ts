@@ -36,42 +36,29 @@ export function cloudTrailRawViewSql(files: readonly string[]): string {
   return `CREATE OR REPLACE VIEW cloudtrail_raw AS\n${body}`;
 }
 
-/** The table a load batch's records are read into once, as JSON (the transform and the dropped-record count both read it). */
-export const CLOUDTRAIL_BATCH_TABLE = 'lakeq_cloudtrail_batch_json';
+/** The table a load batch's records are read into once (the transform and the dropped-record count both read it). */
+export const CLOUDTRAIL_BATCH_TABLE = 'lakeq_cloudtrail_batch_records';
+const BATCH_JSON_TABLE = 'lakeq_cloudtrail_batch_json';
 
 /**
- * A load batch's records by file with their `eventTime` text only (`cloudtrail_raw`'s
- * `r.eventTime`, without converting the rest of each record): what the dropped-record count reads.
- */
-export const CLOUDTRAIL_EVENT_TIMES_VIEW = 'cloudtrail_raw_event_times';
-
-/**
- * The statements that read a load batch's files once into `CLOUDTRAIL_BATCH_TABLE` (each record
- * as JSON) and point `cloudtrail_raw` at it, converting with `json_transform` as the transform
- * reads it. Reading and converting in one statement took several times longer (measured: 2.4 s
- * against 0.5 + 0.25 s for a day of 2,700 files), and keeping the converted records in a second
- * table cost more than converting them while the transform streams into its COPY (a day of the
- * 1M sample: 1.7 s CPU to fill it). Memory: the batch's JSON, about 55 MB a day at the
- * benchmark's 200k sample density (28k events), 280 MB at its 1M sample's.
+ * The statements that read a load batch's files once into `CLOUDTRAIL_BATCH_TABLE` and point
+ * `cloudtrail_raw` at it. The records are first kept as JSON and converted in a second statement:
+ * converting while reading took several times longer (measured: 2.4 s against 0.5 + 0.25 s for a
+ * day of 2,700 files). Memory: about 60 MB a day at the benchmark's sample density (28k events).
  */
 export function cloudTrailBatchSql(files: readonly string[]): string[] {
-  const times = `CREATE OR REPLACE VIEW ${CLOUDTRAIL_EVENT_TIMES_VIEW} AS`;
   if (files.length === 0) {
     return [
-      `DROP VIEW IF EXISTS cloudtrail_raw`,
-      `DROP VIEW IF EXISTS ${CLOUDTRAIL_EVENT_TIMES_VIEW}`,
+      `DROP TABLE IF EXISTS ${BATCH_JSON_TABLE}`,
       `DROP TABLE IF EXISTS ${CLOUDTRAIL_BATCH_TABLE}`,
       `CREATE OR REPLACE VIEW cloudtrail_raw AS\n${EMPTY_RAW}`,
-      `${times} SELECT CAST(NULL AS VARCHAR) AS source_file, CAST(NULL AS VARCHAR) AS eventTime WHERE false`,
     ];
   }
   return [
-    // The views first: a table they read cannot be replaced.
-    `CREATE OR REPLACE VIEW cloudtrail_raw AS\n${EMPTY_RAW}`,
-    `DROP VIEW IF EXISTS ${CLOUDTRAIL_EVENT_TIMES_VIEW}`,
-    `CREATE OR REPLACE TABLE ${CLOUDTRAIL_BATCH_TABLE} AS ${recordsJsonSql(files)}`,
-    `CREATE OR REPLACE VIEW cloudtrail_raw AS SELECT json_transform(j, ${RECORD_SPEC()}) AS r, source_file FROM ${CLOUDTRAIL_BATCH_TABLE}`,
-    `${times} SELECT source_file, json_extract_string(j, '$.eventTime') AS eventTime FROM ${CLOUDTRAIL_BATCH_TABLE}`,
+    `CREATE OR REPLACE TABLE ${BATCH_JSON_TABLE} AS ${recordsJsonSql(files)}`,
+    `CREATE OR REPLACE TABLE ${CLOUDTRAIL_BATCH_TABLE} AS SELECT json_transform(j, ${RECORD_SPEC()}) AS r, source_file FROM ${BATCH_JSON_TABLE}`,
+    `DROP TABLE ${BATCH_JSON_TABLE}`,
+    `CREATE OR REPLACE VIEW cloudtrail_raw AS SELECT r, source_file FROM ${CLOUDTRAIL_BATCH_TABLE}`,
   ];
 }
 
