@@ -24,7 +24,7 @@
  * CPU time (user + system of the whole process, DuckDB's threads included) is printed next to wall time.
  * A mismatch or a failed load makes the run fail (exit code 1); speed never does.
  */
-import { linkSync, mkdirSync, readdirSync } from 'node:fs';
+import fs, { linkSync, mkdirSync, readdirSync } from 'node:fs';
 import fsp, { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import os from 'node:os';
@@ -41,6 +41,7 @@ import { CLOUDTRAIL_RECORD_SQL_TYPE } from '../src/sources/cloudtrail/schema.ts'
 import { cloudtrailEvents } from '../src/sources/cloudtrail/tables/cloudtrail-events.ts';
 import { type BenchSample, ensureSample } from './dataset.ts';
 import { type BenchResult, envInt, log, median, ms, ratio, type SummaryRow, table } from './lib.ts';
+import { runProcessBench } from './load-process.ts';
 
 const GOAL_RATIO = 0.8;
 const MAX_OBJECT_BYTES = 1 << 30;
@@ -97,8 +98,8 @@ interface FsCounts {
 const newCounts = (): FsCounts => ({ open: 0, readdir: 0, readdirEntries: 0, stat: 0, opened: new Set() });
 
 /**
- * Runs `fn` with `fs/promises` `open`, `readdir` and `stat` counted for paths under `root`. lakeq's
- * modules import these by name from 'node:fs/promises'; `syncBuiltinESMExports()` makes the patched
+ * Runs `fn` with `open`, `readdir` and `stat` (`fs/promises`, and the synchronous `openSync`, `statSync`,
+ * `lstatSync`) counted for paths under `root`. lakeq's modules import these by name; `syncBuiltinESMExports()` makes the patched
  * functions what those bindings see (and the originals again afterwards).
  */
 async function countingFs<T>(root: string, fn: () => Promise<T>): Promise<{ value: T; counts: FsCounts }> {
@@ -130,11 +131,31 @@ async function countingFs<T>(root: string, fn: () => Promise<T>): Promise<{ valu
     if (under(args[0])) counts.stat++;
     return (original.stat as (...a: unknown[]) => Promise<unknown>)(...args);
   };
+  // The head checks and the planner's stats are synchronous calls.
+  const originalSync = { openSync: fs.openSync, statSync: fs.statSync, lstatSync: fs.lstatSync };
+  const patchedSync = fs as unknown as Record<
+    'openSync' | 'statSync' | 'lstatSync',
+    (...args: unknown[]) => unknown
+  >;
+  patchedSync.openSync = (...args) => {
+    if (under(args[0])) {
+      counts.open++;
+      counts.opened.add(String(args[0]));
+    }
+    return (originalSync.openSync as (...a: unknown[]) => unknown)(...args);
+  };
+  for (const name of ['statSync', 'lstatSync'] as const) {
+    patchedSync[name] = (...args) => {
+      if (under(args[0])) counts.stat++;
+      return (originalSync[name] as (...a: unknown[]) => unknown)(...args);
+    };
+  }
   syncBuiltinESMExports();
   try {
     return { value: await fn(), counts };
   } finally {
     Object.assign(fsp, original);
+    Object.assign(fs, originalSync);
     syncBuiltinESMExports();
   }
 }
@@ -432,6 +453,10 @@ export async function runLoadBench(): Promise<BenchResult> {
   );
   const problems: string[] = [];
 
+  // 0. Whole processes, as a user runs them.
+  const whole = await runProcessBench(sample, rounds, baselineCopySql);
+  problems.push(...whole.problems);
+
   // 1. Throughput.
   const lakeqRuns: LakeqLoad[] = [];
   const baseRuns: BaselineLoad[] = [];
@@ -582,7 +607,7 @@ export async function runLoadBench(): Promise<BenchResult> {
   const one = hourly.oneDay[0]!;
   const sixty = hourly.sixtyDays[0]!;
   const figures: [string, (h: HourlyLoad) => number][] = [
-    ['files opened (fs/promises open)', (h) => h.counts.open],
+    ['files opened (open calls)', (h) => h.counts.open],
     ['distinct files opened', (h) => h.counts.opened.size],
     ['files DuckDB reads (plan)', (h) => h.duckdb.distinct],
     ['stat calls', (h) => h.counts.stat],
@@ -623,6 +648,7 @@ export async function runLoadBench(): Promise<BenchResult> {
   for (const p of problems) log(`!!! MISMATCH: ${p}`);
 
   const rows: SummaryRow[] = [
+    ...whole.rows,
     {
       bench: 'load',
       metric: `runLoad, ${Math.round(events / 1000)}k events`,

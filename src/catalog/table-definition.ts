@@ -53,7 +53,11 @@ export interface TableDefinition {
   readonly input: { readonly source: RawSourceName } | { readonly table: string };
   /** The library query whose rows load a partition (it gets `from` and `to` of the hour). */
   readonly transform: { readonly queryId: string };
-  /** Column that orders rows in a partition file, so a reload writes identical bytes. */
+  /**
+   * Columns that order rows in a partition file on Athena (the UNLOAD's ORDER BY). Local loads
+   * write unsorted in one parallel COPY and detect changes by a checksum of the rows instead
+   * (`stageBatch`): sorting each hour cost more than the whole write.
+   */
   readonly sortKey: readonly string[];
 }
 

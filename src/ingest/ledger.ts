@@ -31,7 +31,11 @@ export interface LedgerRow {
   readonly bytes: number;
   /** Fingerprint of the inputs the partition was (or would have been) built from. */
   readonly fingerprint: string;
-  /** sha256 of the partition file, when one was written. */
+  /**
+   * The partition's content checksum when a file was written: `rowhash:<rows>:<sum of hash() over
+   * its rows>` (`partitionContents`), the same for the same rows in any order. Rows loaded
+   * before it carry the file's sha256: such a partition counts as changed once.
+   */
   readonly checksum?: string;
   readonly sourceFiles: number;
   readonly quarantined: readonly { readonly path: string; readonly reason: string }[];
@@ -113,24 +117,52 @@ export async function appendLedger(where: string | ObjectStore, rows: readonly L
 export async function readLedger(
   where: string | ObjectStore,
 ): Promise<{ rows: LedgerRow[]; damagedLines: number; damaged: number[] }> {
-  const log = await storeAt(where).readLog(LEDGER_LOG);
-  const rows: LedgerRow[] = [];
-  const damaged: number[] = [];
-  for (const [i, line] of log.split('\n').entries()) {
+  const store = storeAt(where);
+  const log = await store.readLog(LEDGER_LOG);
+  // The ledger only grows, and every batch of a run reads it: the lines read before are not
+  // parsed again (checking them is a string comparison; parsing one is a JSON parse and a schema check).
+  const known = lastRead?.root === store.root && log.startsWith(lastRead.text) ? lastRead : undefined;
+  const rows: LedgerRow[] = known ? [...known.rows] : [];
+  const damaged: number[] = known ? [...known.damaged] : [];
+  const offset = known ? known.lines : 0;
+  const lines = log.slice(known?.text.length ?? 0).split('\n');
+  for (const [i, line] of lines.entries()) {
     if (line.trim() === '') continue;
     let parsed: unknown;
     try {
       parsed = JSON.parse(line);
     } catch {
-      damaged.push(i + 1);
+      damaged.push(offset + i + 1);
       continue;
     }
     const row = LEDGER_ROW.safeParse(parsed);
     if (row.success) rows.push(row.data);
-    else damaged.push(i + 1);
+    else damaged.push(offset + i + 1);
+  }
+  // Only up to a line's end: a line being appended is parsed whole next time.
+  if (log.endsWith('\n')) {
+    lastRead = {
+      root: store.root,
+      text: log,
+      rows: [...rows],
+      damaged: [...damaged],
+      lines: offset + lines.length - 1,
+    };
   }
   return { rows, damagedLines: damaged.length, damaged };
 }
+
+/** The ledger `readLedger` read last: its text and what it held. */
+let lastRead:
+  | {
+      readonly root: string;
+      readonly text: string;
+      readonly rows: readonly LedgerRow[];
+      readonly damaged: readonly number[];
+      /** Lines of `text` (it ends with a newline). */
+      readonly lines: number;
+    }
+  | undefined;
 
 /** The last `loaded` row of each partition of a table, keyed `dt/hour`. */
 export function lastLoads(rows: readonly LedgerRow[], table: string): Map<string, LedgerRow> {
@@ -143,7 +175,7 @@ export function lastLoads(rows: readonly LedgerRow[], table: string): Map<string
 
 /**
  * Whether a loaded partition differs from its previous load (none: an empty hour). DuckDB's
- * rows carry a checksum of the file; Athena's only rows and bytes, known when they were read
+ * rows carry a checksum of the partition's rows; Athena's only rows and bytes, known when they were read
  * from the output (a query id recorded with them), else unknown and counted as changed.
  */
 export function changedSince(before: LedgerRow | undefined, row: LedgerRow): boolean {

@@ -90,6 +90,12 @@ export interface PlanOptions {
   readonly versions: ReadonlyMap<string, string>;
   /** Most hours one transform run writes (Athena: 100 partitions per statement). */
   readonly maxPartitionsPerBatch: number;
+  /**
+   * Most bytes of source files one batch reads (their sizes as listed), so a batch's memory stays
+   * bounded however dense the hours are (locally a batch's records are held while it is written:
+   * `LOCAL_BATCH_BYTES`). A single hour over it is a batch of its own. Default: no bound.
+   */
+  readonly maxBytesPerBatch?: number;
   /** How long after an event its log file may be delivered, in hours (default 3). */
   readonly latenessHours?: number;
   readonly force?: boolean;
@@ -194,7 +200,7 @@ export async function planLoad(options: PlanOptions): Promise<LoadPlan> {
         ...(guard ? { keepAbove: last.rows } : {}),
       });
     }
-    batches.push(...contiguousBatches(table, planned, max));
+    batches.push(...contiguousBatches(table, planned, max, options.maxBytesPerBatch));
   }
   return {
     runId: options.runId ?? newRunId(now),
@@ -318,9 +324,16 @@ function shrunk(last: LedgerRow | undefined, files: readonly SourceFile[]): stri
   return undefined;
 }
 
-function contiguousBatches(table: TableDefinition, planned: PlannedPartition[], max: number): LoadBatch[] {
+function contiguousBatches(
+  table: TableDefinition,
+  planned: PlannedPartition[],
+  max: number,
+  maxBytes = Number.POSITIVE_INFINITY,
+): LoadBatch[] {
   const batches: LoadBatch[] = [];
   let current: PlannedPartition[] = [];
+  let files = new Set<string>();
+  let bytes = 0;
   const flush = () => {
     const head = current[0];
     const tail = current.at(-1);
@@ -333,11 +346,18 @@ function contiguousBatches(table: TableDefinition, planned: PlannedPartition[], 
       });
     }
     current = [];
+    files = new Set();
+    bytes = 0;
   };
+  const added = (p: PlannedPartition) => p.files.reduce((n, f) => (files.has(f.path) ? n : n + f.size), 0);
   for (const p of planned) {
     // A batch spans at most `max` hours; the hours inside it it does not plan are left alone.
     const head = current[0];
     if (head && p.start.getTime() - head.start.getTime() >= max * HOUR_MS) flush();
+    // …and reads at most `maxBytes` of files (a file read for several hours counts once).
+    else if (head && bytes + added(p) > maxBytes) flush();
+    bytes += added(p);
+    for (const f of p.files) files.add(f.path);
     current.push(p);
   }
   flush();

@@ -1,16 +1,17 @@
-import { CompiledQuery } from 'kysely';
-import { openLocalLoadEngine } from '../catalog/duckdb/local-engine.ts';
+import type { LocalLoadEngine } from '../catalog/duckdb/local-engine.ts';
 import type { TableDefinition } from '../catalog/table-definition.ts';
 import { TABLES, tableByName } from '../catalog/tables/index.ts';
-import type { DuckDbEngine } from '../engines/duckdb/duckdb-engine.ts';
+import { inlineParameters } from '../engines/trino/trino-literals.ts';
 import { compileQuery } from '../query/compile-query.ts';
 import type { LibraryQuery } from '../query/define-query.ts';
 import { loadQuery } from '../query/registry.ts';
 import { countDroppedRecords } from './dropped-records.ts';
 import { partitionPath } from './hours.ts';
 import { appendLedger, type LedgerRow } from './ledger.ts';
-import { DEFAULT_LATENESS_HOURS, type LoadBatch, type LoadPlan } from './load-plan.ts';
-import { cleanStaging, writePartition } from './local-partition-writer.ts';
+import { LoadEngines } from './load-engines.ts';
+import { DEFAULT_LATENESS_HOURS, type LoadBatch, type LoadPlan, type PlannedPartition } from './load-plan.ts';
+import { cleanStaging, type StagedBatch, stageBatch } from './local-partition-writer.ts';
+import { timed } from './step-timings.ts';
 
 /** Progress of a run, reported after each batch. */
 export interface LoadProgress {
@@ -48,16 +49,17 @@ export interface ExecuteOptions {
   readonly signal?: AbortSignal;
   /** The planner's lateness bound (default DEFAULT_LATENESS_HOURS): records beyond it are counted. */
   readonly latenessHours?: number;
+  /** Engines kept open across calls (a state machine run's batches); default: opened for this call and closed after it. */
+  readonly engines?: LoadEngines;
 }
-
-const BATCH_TABLE = 'lakeq_load_batch';
 
 /** Runs whose stale staging files this process has already removed. */
 const STAGING_CLEANED = new Set<string>();
 
 /**
- * Runs a load plan on the embedded engine: for each batch, the table's transform (a library
- * query) over the batch's window is staged once, then each hour is written to its partition
+ * Runs a load plan on the embedded engine: for each batch, its raw files are read once, the
+ * table's transform (a library query) over the batch's window is written in one partitioned
+ * COPY to a staging folder (`stageBatch`), then each hour is switched to its partition
  * atomically and recorded in the ledger. Tables run in plan order, so a table's inputs are
  * loaded before it. A failed batch is recorded and the run goes on with the next one.
  */
@@ -74,21 +76,29 @@ export async function executeLocalPlan(plan: LoadPlan, options: ExecuteOptions):
   const totals = { loaded: 0, failed: 0, rows: 0, bytes: 0, sourceFiles: new Set<string>() };
   const quarantined = new Map<string, string>();
   const errors: string[] = [];
-  for (const table of tables) {
-    const batches = plan.batches.filter((b) => b.table === table);
-    const total = batches.reduce((n, b) => n + b.partitions.length, 0);
-    const query = await loadQuery(table.transform.queryId);
-    let done = 0;
-    const workers: LoadWorker[] = [];
-    try {
-      await runLimited(batches, options.concurrency ?? 1, async (batch, worker) => {
+  const own = options.engines === undefined;
+  const engines =
+    options.engines ??
+    new LoadEngines({
+      dataDir: options.dataDir,
+      ...(options.roots ? { roots: options.roots } : {}),
+      ...(options.threads ? { threads: options.threads } : {}),
+    });
+  try {
+    await loadTables();
+  } finally {
+    if (own) await engines.close();
+  }
+  async function loadTables(): Promise<void> {
+    for (const table of tables) {
+      const batches = plan.batches.filter((b) => b.table === table);
+      const total = batches.reduce((n, b) => n + b.partitions.length, 0);
+      const query = await loadQuery(table.transform.queryId);
+      let done = 0;
+      await runLimited(batches, options.concurrency ?? 1, async (batch) => {
         if (options.signal?.aborted) return;
-        workers[worker] ??= await openLocalLoadEngine(
-          { sources: {}, dataDir: options.dataDir, ...(options.roots ? { roots: options.roots } : {}) },
-          options.threads ? { threads: options.threads } : {},
-        );
-        const rows = await loadBatch(plan.runId, batch, query, workers[worker], options);
-        await appendLedger(options.dataDir, rows);
+        const rows = await engines.use((worker) => loadBatch(plan.runId, batch, query, worker, options));
+        await timed('load: ledger', () => appendLedger(options.dataDir, rows));
         for (const row of rows) {
           if (row.status === 'loaded') {
             totals.loaded++;
@@ -111,8 +121,6 @@ export async function executeLocalPlan(plan: LoadPlan, options: ExecuteOptions):
           lastPartition: tail ? partitionPath(tail) : '',
         });
       });
-    } finally {
-      for (const w of workers) await w?.engine.close();
     }
   }
   await appendLedger(options.dataDir, await skippedRows(plan));
@@ -129,7 +137,7 @@ export async function executeLocalPlan(plan: LoadPlan, options: ExecuteOptions):
   };
 }
 
-type LoadWorker = Awaited<ReturnType<typeof openLocalLoadEngine>>;
+type LoadWorker = LocalLoadEngine;
 
 async function loadBatch(
   runId: string,
@@ -148,37 +156,50 @@ async function loadBatch(
     engine: 'duckdb',
   };
   const { engine } = worker;
+  let staged: StagedBatch | undefined;
   try {
     // A batch reads only its planned files: an hour whose file disappeared reads nothing and loads empty.
-    await worker.useFiles(files, 'source' in batch.table.input ? batch.table.input.source : undefined);
-    const { compiled } = compileQuery(query, { from: batch.from, to: batch.to }, engine);
-    await engine.execute(
-      CompiledQuery.raw(`CREATE OR REPLACE TABLE ${BATCH_TABLE} AS ${compiled.sql}`, [
-        ...compiled.parameters,
-      ]),
-      {
-        tag: { queryId: query.id, version: query.version },
-        ...(options.signal ? { signal: options.signal } : {}),
-      },
+    const step = (name: string) => `load ${batch.table.name}: ${name}`;
+    await timed(step('read files'), () =>
+      'source' in batch.table.input
+        ? worker.useFiles(files, batch.table.input.source)
+        : worker.useFiles([], undefined, readTables(batch.table)),
     );
+    const { compiled } = compileQuery(query, { from: batch.from, to: batch.to }, engine);
+    // The transform streams into one partitioned COPY: no batch table, whose rows (nested
+    // structs) cost more to insert than to write (see `stageBatch`).
+    staged = await timed(step('transform and stage'), () =>
+      stageBatch(
+        engine,
+        options.dataDir,
+        batch.table,
+        inlineParameters(compiled).sql,
+        batch.partitions,
+        runId,
+        options.signal ? { signal: options.signal } : {},
+      ),
+    );
+    const { contents } = staged;
     const skipped = engine
       .warnings()
       .filter((w) => w.code === 'SOURCE_FILE_SKIPPED' && w.path !== undefined)
       .map((w) => ({ path: w.path as string, reason: w.message.replace(/^skipped .*?: /, '') }));
-    const counts = await rowsPerPartition(engine);
     // Every record read is loaded or counted: those no partition can hold, by reason.
     const dropped =
       'source' in batch.table.input && batch.table.input.source === 'cloudtrail'
-        ? await countDroppedRecords(
-            engine,
-            batch.partitions,
-            options.latenessHours ?? DEFAULT_LATENESS_HOURS,
-            new Date(),
+        ? await timed(step('dropped records'), () =>
+            countDroppedRecords(
+              engine,
+              batch.partitions,
+              options.latenessHours ?? DEFAULT_LATENESS_HOURS,
+              new Date(),
+            ),
           )
         : new Map();
     const rows: LedgerRow[] = [];
+    const toWrite: PlannedPartition[] = [];
     for (const partition of batch.partitions) {
-      const expected = counts.get(`${partition.dt}/${partition.hour}`) ?? 0;
+      const expected = contents.get(`${partition.dt}/${partition.hour}`)?.rows ?? 0;
       if (partition.keepAbove !== undefined && expected * 2 < partition.keepAbove) {
         // Rebuilt, it would hold less than half its rows: keep what is there and say why.
         rows.push({
@@ -196,37 +217,34 @@ async function loadBatch(
           finishedAt: new Date().toISOString(),
           error: `rebuilt from its files it would drop from ${partition.keepAbove} to ${expected} rows: kept its ${partition.keepAbove} rows (--allow-shrink replaces it)`,
         });
-        continue;
-      }
-      const written = await writePartition(
-        engine,
-        options.dataDir,
-        batch.table,
-        BATCH_TABLE,
-        partition,
-        runId,
-        expected,
-      );
+      } else toWrite.push(partition);
+    }
+    const written = await timed(step('switch partitions'), () => (staged as StagedBatch).commit(toWrite));
+    const finishedAt = new Date().toISOString();
+    for (const partition of toWrite) {
+      const key = `${partition.dt}/${partition.hour}`;
+      const w = written.get(key) ?? { rows: 0, bytes: 0 };
       const own = new Set(partition.files.map((f) => f.path));
       rows.push({
         ...common,
         dt: partition.dt,
         hour: partition.hour,
         status: 'loaded',
-        rows: written.rows,
-        bytes: written.bytes,
+        rows: w.rows,
+        bytes: w.bytes,
         fingerprint: partition.fingerprint,
-        ...(written.checksum ? { checksum: written.checksum } : {}),
+        ...(w.checksum ? { checksum: w.checksum } : {}),
         sourceFiles: partition.files.length,
         quarantined: skipped.filter((s) => own.has(s.path)),
-        ...(dropped.has(`${partition.dt}/${partition.hour}`)
-          ? { dropped: dropped.get(`${partition.dt}/${partition.hour}`) }
-          : {}),
+        ...(dropped.has(key) ? { dropped: dropped.get(key) } : {}),
         engineQueryIds: [],
         startedAt,
-        finishedAt: new Date().toISOString(),
+        finishedAt,
       });
     }
+    // In the plan's order, as before: the shrink guard's rows among the loaded ones.
+    const order = new Map(batch.partitions.map((p, i) => [`${p.dt}/${p.hour}`, i]));
+    rows.sort((x, y) => (order.get(`${x.dt}/${x.hour}`) ?? 0) - (order.get(`${y.dt}/${y.hour}`) ?? 0));
     return rows;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -246,7 +264,7 @@ async function loadBatch(
       error: message,
     }));
   } finally {
-    await engine.execute(CompiledQuery.raw(`DROP TABLE IF EXISTS ${BATCH_TABLE}`)).catch(() => undefined);
+    await staged?.discard();
   }
 }
 
@@ -283,11 +301,10 @@ async function skippedRows(plan: LoadPlan): Promise<LedgerRow[]> {
   return rows;
 }
 
-async function rowsPerPartition(engine: DuckDbEngine): Promise<Map<string, number>> {
-  const { rows } = await engine.execute<{ dt: string; hour: string; n: number }>(
-    CompiledQuery.raw(`SELECT dt, hour, count(*) AS n FROM ${BATCH_TABLE} GROUP BY dt, hour`),
-  );
-  return new Map(rows.map((r) => [`${r.dt}/${r.hour}`, r.n]));
+/** The curated tables a table's transform reads: its input table. */
+function readTables(table: TableDefinition): TableDefinition[] {
+  const input = 'table' in table.input ? tableByName(table.input.table) : undefined;
+  return input ? [input] : [];
 }
 
 async function runLimited<T>(

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CompiledQuery } from 'kysely';
@@ -15,66 +13,180 @@ const STAGING = /^\.staging-.*\.tmp$/;
 export interface WrittenPartition {
   readonly rows: number;
   readonly bytes: number;
-  /** sha256 of the file; absent when the partition has no rows (and no file). */
+  /** The content checksum (`PartitionContent`); absent when the partition has no rows (and no file). */
   readonly checksum?: string;
 }
 
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
-/**
- * Writes one partition from the rows of a staged batch table: to a staging file beside the
- * partition's file, then `rename` over it. rename(2) replaces a file atomically, so a reader
- * (or a crash) sees the old file or the new one, never half of one or both. Rows are ordered
- * by the table's sort key, so the same rows give the same bytes.
- */
-export async function writePartition(
-  engine: Engine,
+/** A partition's rows and content checksum, as its staged file holds them. */
+export interface PartitionContent {
+  readonly rows: number;
+  /** `rowhash:<rows>:<sum of hash() over the rows>`. */
+  readonly checksum: string;
+}
+
+/** The staging folder of one batch: beside the partitions, where readers' `dt=*\/hour=*` never look. */
+export function stagingFolder(
   dataDir: string,
   table: TableDefinition,
-  batchTable: string,
-  partition: HourPartition,
   runId: string,
-  expectedRows: number,
-): Promise<WrittenPartition> {
-  const dir = path.join(tableDir(dataDir, table), ...partitionPath(partition).split('/'));
-  const target = path.join(dir, PARTITION_FILE);
-  if (expectedRows === 0) {
-    // An hour with no rows has no file: remove any older partition file.
-    await rm(target, { force: true });
-    return { rows: 0, bytes: 0 };
-  }
-  await mkdir(dir, { recursive: true });
-  const staging = path.join(dir, `.staging-${runId}.tmp`);
-  const columns = table.columns.map((c) => ident(c.name)).join(', ');
-  const order = table.sortKey.map(ident).join(', ');
-  try {
-    const result = await engine.execute(
-      CompiledQuery.raw(
-        `COPY (SELECT ${columns} FROM ${ident(batchTable)} WHERE dt = ${quote(partition.dt)} AND hour = ${quote(partition.hour)}
-        ORDER BY ${order}) TO ${quote(staging)} (FORMAT parquet, COMPRESSION ${table.format.compression})`,
-      ),
-    );
-    const rows = result.stats.rowsAffected ?? 0;
-    if (rows !== expectedRows) {
-      throw new LakeqError(
-        'PARTITION_MISMATCH',
-        `${table.name} ${partitionPath(partition)}: wrote ${rows} rows, expected ${expectedRows}`,
-      );
-    }
-    await rename(staging, target);
-  } catch (error) {
-    // A failed write (a full disk, say) leaves no staging file to fill the disk further.
-    await rm(staging, { force: true });
-    throw error;
-  }
-  const rows = expectedRows;
-  const { size } = await stat(target);
-  return { rows, bytes: size, checksum: await sha256File(target) };
+  first: HourPartition,
+): string {
+  const at = `${first.dt.replace(/-/g, '')}T${first.hour}`;
+  return path.join(tableDir(dataDir, table), `.staging-${runId}-${at}.tmp`);
+}
+
+/** A batch written to its staging folder, one file per partition, not yet switched. */
+export interface StagedBatch {
+  /** Each staged partition's rows and checksum, keyed `dt/hour`; an hour without rows has none. */
+  readonly contents: ReadonlyMap<string, PartitionContent>;
+  /**
+   * Switches `partitions` to their staged files (each a `rename` over the partition's file; an
+   * hour without rows has its old file removed) and removes the staging folder: the others keep
+   * what they had.
+   */
+  commit(partitions: readonly HourPartition[]): Promise<Map<string, WrittenPartition>>;
+  /** Removes the staging folder (a failed batch). */
+  discard(): Promise<void>;
 }
 
 /**
- * Removes staging files a killed load left behind: those of other runs (the load lock keeps
+ * Writes a batch's rows (`select`: the table's columns plus `dt` and `hour`) for `partitions` in
+ * one `COPY … PARTITION_BY (dt, hour)` into a staging folder of the table, and reads back each
+ * staged file's row count and content checksum: the row count and the sum of `hash()` over
+ * every column of every row. That sum does not depend on row order, so it is the same for the
+ * same rows however DuckDB's threads wrote the file; the file's bytes are not (an unsorted
+ * parallel write orders rows differently from run to run), which is why the ledger records this
+ * checksum for change detection (`changedSince`) and the load need not sort (one sorted COPY per
+ * hour cost more than the whole parallel write). Read from the staged files, it also checks what
+ * was written, not what was meant to be.
+ *
+ * `commit` then moves each partition's file over its partition file with `rename`, which
+ * replaces a file atomically: a reader (or a crash) sees the old file or the new one, never half
+ * of one. A crash before a partition's rename leaves it as it was (the next run's `cleanStaging`
+ * removes the folder); after it, the partition is whole and new, and a rerun only replaces it
+ * with a file of the same rows.
+ *
+ * @example
+ * ```ts
+ * const staged = await stageBatch(engine, dataDir, table, selectSql, batch.partitions, runId);
+ * staged.contents.get('2026-11-02/10') // { rows: 1204, checksum: 'rowhash:1204:52873459834720934857' }
+ * const written = await staged.commit(batch.partitions);
+ * ```
+ */
+export async function stageBatch(
+  engine: Engine,
+  dataDir: string,
+  table: TableDefinition,
+  select: string,
+  partitions: readonly HourPartition[],
+  runId: string,
+  options: { readonly signal?: AbortSignal } = {},
+): Promise<StagedBatch> {
+  const first = partitions[0];
+  const contents = new Map<string, PartitionContent>();
+  const discard = async () => {
+    if (first) await rm(stagingFolder(dataDir, table, runId, first), { recursive: true, force: true });
+  };
+  if (!first) return { contents, commit: async () => new Map(), discard };
+  const staging = stagingFolder(dataDir, table, runId, first);
+  const columns = table.columns.map((c) => ident(c.name)).join(', ');
+  const keys = partitions.map((p) => `(${quote(p.dt)}, ${quote(p.hour)})`).join(', ');
+  try {
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(path.dirname(staging), { recursive: true });
+    await engine.execute(
+      CompiledQuery.raw(
+        `COPY (SELECT ${columns}, dt, hour FROM (${select}) WHERE (dt, hour) IN (${keys}))
+        TO ${quote(staging)} (FORMAT parquet, PARTITION_BY (dt, hour), COMPRESSION ${table.format.compression})`,
+      ),
+      options.signal ? { signal: options.signal } : {},
+    );
+    const files = (await readdir(staging, { recursive: true })).filter((rel) => rel.endsWith('.parquet'));
+    if (files.length > 0) {
+      const { rows } = await engine.execute<{ dt: string; hour: string; n: unknown; h: unknown; f: unknown }>(
+        CompiledQuery.raw(
+          `SELECT dt, hour, count(*) AS n, CAST(sum(hash(${columns})) AS VARCHAR) AS h, count(DISTINCT filename) AS f
+          FROM read_parquet(${quote(path.join(staging, 'dt=*', 'hour=*', '*.parquet'))},
+            hive_partitioning = true, hive_types = {'dt': 'VARCHAR', 'hour': 'VARCHAR'}, filename = true)
+          GROUP BY dt, hour`,
+        ),
+      );
+      for (const r of rows) {
+        const key = `${r.dt}/${r.hour}`;
+        contents.set(key, { rows: Number(r.n), checksum: `rowhash:${Number(r.n)}:${String(r.h)}` });
+        // One file per partition is the rule: DuckDB split this hour (only very large ones), so
+        // its files are merged into one before it can be switched.
+        if (Number(r.f) > 1) await mergeStaged(engine, staging, { dt: r.dt, hour: r.hour }, table);
+      }
+    }
+  } catch (error) {
+    // A failed write (a full disk, say) leaves no staging files to fill the disk further.
+    await discard();
+    throw error;
+  }
+  return {
+    contents,
+    discard,
+    commit: async (chosen) => {
+      const out = new Map<string, WrittenPartition>();
+      try {
+        for (const p of chosen) {
+          const key = `${p.dt}/${p.hour}`;
+          const dir = path.join(tableDir(dataDir, table), ...partitionPath(p).split('/'));
+          const target = path.join(dir, PARTITION_FILE);
+          const content = contents.get(key);
+          if (!content) {
+            // An hour with no rows has no file: remove any older partition file.
+            await rm(target, { force: true });
+            out.set(key, { rows: 0, bytes: 0 });
+            continue;
+          }
+          const from = path.join(staging, ...partitionPath(p).split('/'));
+          const [name, ...more] = (await readdir(from)).filter((n) => n.endsWith('.parquet'));
+          if (!name || more.length > 0) {
+            throw new LakeqError(
+              'PARTITION_MISMATCH',
+              `${table.name} ${partitionPath(p)}: staged ${more.length + (name ? 1 : 0)} files, not one`,
+            );
+          }
+          await mkdir(dir, { recursive: true });
+          await rename(path.join(from, name), target);
+          const { size } = await stat(target);
+          out.set(key, { rows: content.rows, bytes: size, checksum: content.checksum });
+        }
+      } finally {
+        await discard();
+      }
+      return out;
+    },
+  };
+}
+
+/** Merges the files DuckDB staged for one partition into one. */
+async function mergeStaged(
+  engine: Engine,
+  staging: string,
+  p: HourPartition,
+  table: TableDefinition,
+): Promise<void> {
+  const from = path.join(staging, ...partitionPath(p).split('/'));
+  const names = (await readdir(from)).filter((n) => n.endsWith('.parquet'));
+  const merged = path.join(from, `.merged.tmp`);
+  const list = `[${names.map((n) => quote(path.join(from, n))).join(', ')}]`;
+  await engine.execute(
+    CompiledQuery.raw(
+      `COPY (SELECT * FROM read_parquet(${list})) TO ${quote(merged)} (FORMAT parquet, COMPRESSION ${table.format.compression})`,
+    ),
+  );
+  for (const n of names) await rm(path.join(from, n));
+  await rename(merged, path.join(from, 'data_0.parquet'));
+}
+
+/**
+ * Removes staging files and folders a killed load left behind: those of other runs (the load lock keeps
  * other runs from running now). The current run's own batches may be writing theirs.
  */
 export async function cleanStaging(
@@ -90,14 +202,20 @@ export async function cleanStaging(
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw error;
   }
-  const own = `.staging-${currentRunId}.tmp`;
-  const stale = entries.filter((rel) => STAGING.test(path.basename(rel)) && path.basename(rel) !== own);
-  await Promise.all(stale.map((rel) => rm(path.join(root, rel), { force: true })));
+  // This run's: `.staging-<runId>.tmp` (one partition) and `.staging-<runId>-<hour>.tmp/` (a batch).
+  const own = (name: string) =>
+    name === `.staging-${currentRunId}.tmp` ||
+    (name.startsWith(`.staging-${currentRunId}-`) &&
+      /^\d{8}T\d{2}\.tmp$/.test(name.slice(`.staging-${currentRunId}-`.length)));
+  const inStaging = (rel: string) =>
+    path
+      .dirname(rel)
+      .split(path.sep)
+      .some((part) => STAGING.test(part));
+  const stale = entries.filter(
+    (rel) => STAGING.test(path.basename(rel)) && !own(path.basename(rel)) && !inStaging(rel),
+  );
+  // A batch's staging folder goes whole (the partition files a killed COPY left in it too).
+  await Promise.all(stale.map((rel) => rm(path.join(root, rel), { recursive: true, force: true })));
   return stale.length;
-}
-
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }

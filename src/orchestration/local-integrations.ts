@@ -1,3 +1,4 @@
+import { timed } from '../ingest/step-timings.ts';
 import type { Json } from './asl-definition.ts';
 import type { HandlerContext } from './handlers/handler-context.ts';
 import { LAMBDA_ACTIONS } from './handlers/index.ts';
@@ -26,7 +27,9 @@ export function localIntegrations(context: HandlerContext): Integrations {
   for (const [action, run] of Object.entries(LAMBDA_ACTIONS)) {
     out[`lambda:invoke:${action}`] = (input) =>
       lambdaInvoke(input, (payload) =>
-        (run as (p: unknown, c: HandlerContext) => Promise<unknown>)(payload, context),
+        timed(`handler ${action}`, () =>
+          (run as (p: unknown, c: HandlerContext) => Promise<unknown>)(payload, context),
+        ),
       );
   }
   const spice = {

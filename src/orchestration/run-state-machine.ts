@@ -2,7 +2,7 @@ import { substitutePlaceholders } from '../deploy/placeholders.ts';
 import { LakeqError } from '../engines/engine.ts';
 import { type LedgerRow, readLedger } from '../ingest/ledger.ts';
 import { acquireLoadLock } from '../ingest/load-lock.ts';
-import { LOCAL_BATCH_HOURS } from '../ingest/run-load.ts';
+import { LOCAL_BATCH_BYTES, LOCAL_BATCH_HOURS } from '../ingest/run-load.ts';
 import { ensureSpaceReserve } from '../storage/space-reserve.ts';
 import { type AslMachine, type Json, readDefinitionText } from './asl-definition.ts';
 import { backfillExecutionName, hourlyExecutionName, loadedHour, parseInputTime } from './execution-names.ts';
@@ -17,6 +17,7 @@ import type { BackfillInput, HourlyInput } from './handlers/plan-window.ts';
 import { readRunRecords } from './handlers/run-records.ts';
 import { localIntegrations } from './local-integrations.ts';
 import { type InjectedFault, runLocally } from './local-runner.ts';
+import { closeLocalLoadEngines } from './local-services/local-athena.ts';
 import { allSettled } from './local-services/serialized.ts';
 
 export interface RunStateMachineOptions {
@@ -137,11 +138,12 @@ export async function runStateMachine(
   }
   // Room to record how the run ended even if its loads fill the disk.
   await ensureSpaceReserve(options.dataDir);
+  let context: ReturnType<typeof localHandlerContext> | undefined;
   try {
     const definition = JSON.parse(
       substitutePlaceholders(await readDefinitionText(name), LOCAL_PLACEHOLDERS),
     ) as AslMachine;
-    const context = localHandlerContext({
+    context = localHandlerContext({
       dataDir: options.dataDir,
       sources: options.sources,
       ...(options.pricing ? { pricing: options.pricing } : {}),
@@ -150,6 +152,7 @@ export async function runStateMachine(
       now,
       target: LOCAL_TARGET,
       maxPartitionsPerBatch: options.maxPartitionsPerBatch ?? LOCAL_BATCH_HOURS,
+      maxBytesPerBatch: LOCAL_BATCH_BYTES,
       ...(options.spiceQuotaPerDay !== undefined ? { spiceQuotaPerDay: options.spiceQuotaPerDay } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onBatch ? { onBatch: options.onBatch } : {}),
@@ -217,6 +220,7 @@ export async function runStateMachine(
   } finally {
     // An aborted run returns at once; its load in progress still holds DuckDB and the files.
     await allSettled(`load:${options.dataDir}`);
+    if (context) await closeLocalLoadEngines(context);
     await release();
   }
 }

@@ -3,9 +3,9 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256File } from '../../src/ingest/local-partition-writer.ts';
 import { runLoad } from '../../src/ingest/run-load.ts';
 import { writeCloudTrailSample } from '../../src/sources/cloudtrail/sample.ts';
+import { contentDigests } from '../support/partition-contents.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FROM = '2026-11-02T00';
@@ -13,16 +13,17 @@ const TO = '2026-11-02T12';
 let dir: string;
 let trail: string;
 
-/** Partition files of a data folder → sha256; staging files listed apart. */
+/**
+ * Partition files of a data folder → a digest of their rows (a half-written file fails to read);
+ * staging files and folders listed apart.
+ */
 async function snapshot(dataDir: string): Promise<{ files: Map<string, string>; staging: string[] }> {
-  const files = new Map<string, string>();
   const staging: string[] = [];
   const curated = path.join(dataDir, 'curated');
-  for (const rel of (await readdir(curated, { recursive: true }).catch(() => [])) as string[]) {
-    if (rel.endsWith('.parquet')) files.set(rel, await sha256File(path.join(curated, rel)));
-    else if (path.basename(rel).startsWith('.staging-')) staging.push(rel);
-  }
-  return { files, staging };
+  const rels = (await readdir(curated, { recursive: true }).catch(() => [])) as string[];
+  for (const rel of rels)
+    if (rel.split(path.sep).some((part) => part.startsWith('.staging-'))) staging.push(rel);
+  return { files: await contentDigests(curated), staging };
 }
 
 function loadProcess(dataDir: string, force: boolean) {

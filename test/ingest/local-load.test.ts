@@ -6,10 +6,10 @@ import { CompiledQuery } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLocalEngine } from '../../src/catalog/duckdb/local-engine.ts';
 import { readLedger } from '../../src/ingest/ledger.ts';
-import { sha256File } from '../../src/ingest/local-partition-writer.ts';
 import { runLoad } from '../../src/ingest/run-load.ts';
 import { type CloudTrailRecord, writeRecordsInS3Layout } from '../support/cloudtrail-fixtures.ts';
 import { ADMIN_ROLE_ARN, ssoCall } from '../support/identity-center-records.ts';
+import { contentDigests } from '../support/partition-contents.ts';
 
 const NOW = new Date('2026-11-20T00:00:00Z');
 let root: string;
@@ -41,15 +41,8 @@ const hour = (key: string) => new Date(`${key}:00:00Z`);
 const load = (from: string, to: string, extra: Partial<Parameters<typeof runLoad>[0]> = {}) =>
   runLoad({ dataDir, roots: { cloudtrail: trail }, from: hour(from), to: hour(to), now: NOW, ...extra });
 
-/** Every partition file of the data folder with its sha256, keyed by its path in the table. */
-async function partitionChecksums(): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const curated = path.join(dataDir, 'curated');
-  for (const rel of (await readdir(curated, { recursive: true }).catch(() => [])) as string[]) {
-    if (rel.endsWith('.parquet')) out.set(rel, await sha256File(path.join(curated, rel)));
-  }
-  return out;
-}
+/** Every partition file of the data folder with a digest of its rows, keyed by its path in the table. */
+const partitionChecksums = () => contentDigests(path.join(dataDir, 'curated'));
 
 async function query(text: string): Promise<Record<string, unknown>[]> {
   const engine = await openLocalEngine({ sources: { cloudtrail: trail }, dataDir });

@@ -5,7 +5,7 @@ import { rawRootOf, type SourceLocations } from '../../sources/registry.ts';
 import type { LocalRawRelations } from '../../sources/source-definition.ts';
 import type { RawSourceName, TableDefinition } from '../table-definition.ts';
 import { TABLES } from '../tables/index.ts';
-import { createCuratedViews } from './curated-views.ts';
+import { createCuratedViews, curatedViewSql } from './curated-views.ts';
 
 /**
  * What the local catalog needs of the settings: each source's input (`sources`, by source
@@ -80,11 +80,25 @@ export async function openLocalEngine(
   });
 }
 
+/**
+ * DuckDB 1.5.6's TopN-window optimizer fails (`INTERNAL Error: Failed to cast expression to
+ * type`) on the dedup window of a transform over a batch table of JSON-converted records.
+ */
+const LOAD_ENGINE_SETTINGS = `SET disabled_optimizers = 'top_n_window_elimination'`;
+
 /** A load worker's engine; `useFiles` points the source's raw views at one batch's files. */
 export interface LocalLoadEngine {
   readonly engine: DuckDbEngine;
-  /** The raw views of `source` read exactly `files`; the other raw views (all of them without a source) read nothing. */
-  useFiles(files: readonly string[], source?: RawSourceName): Promise<void>;
+  /**
+   * The raw views of `source` read exactly `files`; the other raw views (all of them without a
+   * source) read nothing. `tables`: the curated tables the batch reads, whose views are made
+   * again over what the run has loaded so far (default: every table's, when there is no source).
+   */
+  useFiles(
+    files: readonly string[],
+    source?: RawSourceName,
+    tables?: readonly TableDefinition[],
+  ): Promise<void>;
 }
 
 /**
@@ -106,6 +120,7 @@ export async function openLocalLoadEngine(
     ...(options.threads ? { threads: options.threads } : {}),
     maxConnections: 1,
     setup: async (run, warn) => {
+      await run(LOAD_ENGINE_SETTINGS);
       for (const r of relations) await r.setup(run, warn);
       await createCuratedViews(run, settings.dataDir, TABLES);
     },
@@ -113,11 +128,14 @@ export async function openLocalLoadEngine(
   });
   return {
     engine,
-    useFiles: async (files, source) => {
+    useFiles: async (files, source, tables) => {
       engine.clearWarnings();
-      // The curated views were made when the worker opened, after the tables it reads were loaded.
       await engine.reconfigure(async (run, warn) => {
         for (const r of relations) await r.useFiles(source, source === undefined ? [] : files, run, warn);
+        // A table that reads curated tables: their views again, over what earlier batches of the
+        // run (on this engine or another) wrote. A batch of raw files reads no curated view.
+        const refresh = tables ?? (source === undefined ? TABLES : []);
+        for (const table of refresh) await run(await curatedViewSql(settings.dataDir, table));
       });
     },
   };

@@ -67,6 +67,8 @@ export interface HandlerContext {
   readonly target: PartitionSwitchTarget;
   /** At most 100 (Athena's open writers, Glue's batch size); lower keeps payloads and memory small. */
   readonly maxPartitionsPerBatch: number;
+  /** Most bytes of source files a batch reads (local loads hold a batch's records in memory); default no bound. */
+  readonly maxBytesPerBatch?: number;
   /** SPICE full refreshes per dataset per rolling 24 h (32 Enterprise, 8 Standard). */
   readonly spiceQuotaPerDay: number;
   /** A curated table's partitions in the catalog (Glue GetPartitions). */
@@ -161,6 +163,7 @@ export function localHandlerContext(options: {
   now?: Date;
   target?: PartitionSwitchTarget;
   maxPartitionsPerBatch?: number;
+  maxBytesPerBatch?: number;
   spiceQuotaPerDay?: number;
   signal?: AbortSignal;
   onBatch?: (progress: BatchProgress) => void;
@@ -200,6 +203,7 @@ export function localHandlerContext(options: {
     now,
     target,
     maxPartitionsPerBatch: options.maxPartitionsPerBatch ?? ATHENA_MAX_PARTITIONS_PER_BATCH,
+    ...(options.maxBytesPerBatch ? { maxBytesPerBatch: options.maxBytesPerBatch } : {}),
     spiceQuotaPerDay: options.spiceQuotaPerDay ?? DEFAULT_SPICE_QUOTA_PER_DAY,
     registeredPartitions: (table) => getLocalPartitions(options.dataDir, table),
     listIngestions: (datasetId) => listIngestions({ dataDir: options.dataDir }, datasetId),

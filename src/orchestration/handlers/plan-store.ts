@@ -133,7 +133,10 @@ export function storedPlan(
 }
 
 /**
- * Stores a plan (whole: a reader sees it or nothing). `where` is the data folder or the store.
+ * Stores a plan (whole: a reader sees it or nothing), and each batch on its own beside it
+ * (`orchestration/batches/<runId>/<index>.batch.json`, written first): a batch's three tasks read
+ * only their batch, not the whole plan (18.7 MB for a week of 1M events, read 3 times a batch).
+ * `where` is the data folder or the store.
  *
  * @example
  * ```ts
@@ -141,7 +144,34 @@ export function storedPlan(
  * ```
  */
 export async function savePlan(where: string | ObjectStore, plan: StoredPlan): Promise<void> {
-  await storeAt(where).put(planKey(plan.runId), JSON.stringify(plan));
+  const store = storeAt(where);
+  const tablePartitions = new Map<string, number>();
+  for (const b of plan.batches)
+    tablePartitions.set(b.table, (tablePartitions.get(b.table) ?? 0) + b.partitions.length);
+  for (const batch of plan.batches) {
+    const record: StoredBatchRecord = {
+      plan: { runId: plan.runId, executionName: plan.executionName, from: plan.from, to: plan.to },
+      batch,
+      tablePartitions: tablePartitions.get(batch.table) ?? 0,
+    };
+    await store.put(batchKey(plan.runId, batch.index), JSON.stringify(record));
+  }
+  await store.put(planKey(plan.runId), JSON.stringify(plan));
+}
+
+/** What a batch's tasks need of its plan: the run, the batch, and the partitions of its table in the whole run. */
+export interface StoredBatchRecord {
+  readonly plan: Pick<StoredPlan, 'runId' | 'executionName' | 'from' | 'to'>;
+  readonly batch: StoredBatch;
+  /** The partitions of the batch's table in the whole plan (progress: "24/168 partitions"). */
+  readonly tablePartitions: number;
+}
+
+function batchKey(runId: string, index: number): string {
+  if (!Number.isInteger(index) || index < 0)
+    throw new LakeqError('BAD_INPUT', `batch index ${index} is not a count`);
+  planKey(runId);
+  return `orchestration/batches/${runId}/${index}.batch.json`;
 }
 
 /**
@@ -160,7 +190,8 @@ export async function loadStoredPlan(where: string | ObjectStore, runId: string)
 }
 
 /**
- * A stored batch by run and index, refused when the plan or the batch is missing.
+ * A stored batch by run and index, refused when the plan or the batch is missing: its own
+ * record, or (a plan stored before batches were stored apart) the whole plan's.
  *
  * @example
  * ```ts
@@ -171,11 +202,17 @@ export async function loadStoredBatch(
   where: string | ObjectStore,
   runId: string,
   index: number,
-): Promise<{ plan: StoredPlan; batch: StoredBatch }> {
-  const plan = await loadStoredPlan(where, runId);
+): Promise<StoredBatchRecord> {
+  const store = storeAt(where);
+  const text = await store.get(batchKey(runId, index));
+  if (text !== undefined) return JSON.parse(text) as StoredBatchRecord;
+  const plan = await loadStoredPlan(store, runId);
   const batch = plan.batches[index];
   if (!batch) throw new LakeqError('NO_BATCH', `run ${runId} has no batch ${index}`);
-  return { plan, batch };
+  const tablePartitions = plan.batches
+    .filter((b) => b.table === batch.table)
+    .reduce((n, b) => n + b.partitions.length, 0);
+  return { plan, batch, tablePartitions };
 }
 
 /** What a batch's switch leaves to clean up, kept by `batchInputs` for `recordBatch`. */

@@ -155,6 +155,7 @@ async function planRun(
     ledger,
     versions,
     maxPartitionsPerBatch: max,
+    ...(context.maxBytesPerBatch ? { maxBytesPerBatch: context.maxBytesPerBatch } : {}),
     now: context.now,
     ...(force ? { force: true } : {}),
     ...(allowShrink ? { allowShrink: true } : {}),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { LoadEngines } from '../../ingest/load-engines.ts';
 import { executeLocalPlan } from '../../ingest/local-load.ts';
 import type { Json } from '../asl-definition.ts';
 import { BATCH_TAG } from '../handlers/batch-inputs.ts';
@@ -6,6 +7,32 @@ import type { HandlerContext } from '../handlers/handler-context.ts';
 import { loadStoredBatch, toLoadBatch } from '../handlers/plan-store.ts';
 import { namedError } from '../named-error.ts';
 import { limited } from './serialized.ts';
+
+/** Each run's load engines (its context's), kept open from one batch task to the next. */
+const ENGINES = new WeakMap<HandlerContext, LoadEngines>();
+
+function enginesOf(context: HandlerContext): LoadEngines {
+  let engines = ENGINES.get(context);
+  if (!engines) {
+    engines = new LoadEngines({ dataDir: context.dataDir, roots: context.roots });
+    ENGINES.set(context, engines);
+  }
+  return engines;
+}
+
+/**
+ * Closes the load engines a run's batches kept open (its end: `runStateMachine`).
+ *
+ * @example
+ * ```ts
+ * await closeLocalLoadEngines(context);
+ * ```
+ */
+export async function closeLocalLoadEngines(context: HandlerContext): Promise<void> {
+  const engines = ENGINES.get(context);
+  ENGINES.delete(context);
+  await engines?.close();
+}
 
 /**
  * `athena:startQueryExecution.sync` run locally: the batch the UNLOAD's leading tag names is
@@ -34,7 +61,7 @@ export async function localStartQueryExecutionSync(input: Json, context: Handler
     );
   }
   const [, runId = '', index = '0'] = tag;
-  const { plan, batch } = await loadStoredBatch(context.dataDir, runId, Number(index));
+  const { plan, batch, tablePartitions } = await loadStoredBatch(context.dataDir, runId, Number(index));
   const id = `local-${randomUUID()}`;
   const submitted = new Date();
   const summary = await limited(`load:${context.dataDir}`, context.loadConcurrency ?? 1, () =>
@@ -49,6 +76,7 @@ export async function localStartQueryExecutionSync(input: Json, context: Handler
       {
         dataDir: context.dataDir,
         roots: context.roots,
+        engines: enginesOf(context),
         ...(context.signal ? { signal: context.signal } : {}),
       },
     ),
@@ -67,9 +95,7 @@ export async function localStartQueryExecutionSync(input: Json, context: Handler
     table: batch.table,
     partitions: batch.partitions.length,
     rows: summary.rows,
-    tablePartitions: plan.batches
-      .filter((b) => b.table === batch.table)
-      .reduce((n, b) => n + b.partitions.length, 0),
+    tablePartitions,
     lastPartition: last ? `dt=${last.dt}/hour=${last.hour}` : '',
   });
   if (summary.failed > 0) {

@@ -1,5 +1,5 @@
-import type { Dirent } from 'node:fs';
-import { lstat, open, readdir, stat } from 'node:fs/promises';
+import { closeSync, type Dirent, lstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { constants, gunzipSync } from 'node:zlib';
 
@@ -58,45 +58,52 @@ export async function scanCloudTrailFolder(root: string): Promise<CloudTrailFold
   return checkFiles(candidates);
 }
 
-/** Checks the head of each file (see `checkHead`); returns the good ones sorted and the rest with reasons. */
+/**
+ * Checks the head of each file (see `checkHead`); returns the good ones sorted and the rest with
+ * reasons. One after another with synchronous calls: a head check is a few microseconds of
+ * work, and the promise API's thread-pool round trips cost several times that per file
+ * (measured: 3.1 s CPU for 19k files, the largest fixed cost of a week's load).
+ */
 export async function checkFiles(paths: readonly string[]): Promise<CloudTrailFolderScan> {
   const candidates = [...paths].sort();
   const files: string[] = [];
   const skipped: SkippedFile[] = [];
-  const verdicts = await mapLimit(candidates, 32, checkHead);
-  candidates.forEach((file, i) => {
-    const reason = verdicts[i];
+  for (const file of candidates) {
+    const reason = headProblem(file);
     if (reason === undefined) files.push(file);
     else skipped.push({ path: file, reason });
-  });
+  }
   return { files, skipped };
 }
 
 /** DuckDB reads `*`, `?` and `[` in a path as a pattern: such a name could read other files too. */
 const GLOB_CHARACTERS = /[*?[]/;
 
-/** Why something named like a log is not a regular file, or undefined when it is one (or a link to one). */
-async function notRegular(file: string): Promise<string | undefined> {
-  const own = await lstat(file);
+/**
+ * Why something named like a log is not a regular file (undefined when it is one, or a link to
+ * one), and its information (its target's, for a link).
+ */
+function regularFile(file: string): { problem: string } | { info: Stats } {
+  const own = lstatSync(file);
   if (own.isSymbolicLink()) {
-    let target: Awaited<ReturnType<typeof stat>>;
+    let target: Stats;
     try {
-      target = await stat(file);
+      target = statSync(file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ELOOP') return 'a symbolic link in a loop';
-      if (code === 'ENOENT') return 'a dangling symbolic link (its target does not exist)';
-      return `a symbolic link that cannot be followed (${code})`;
+      if (code === 'ELOOP') return { problem: 'a symbolic link in a loop' };
+      if (code === 'ENOENT') return { problem: 'a dangling symbolic link (its target does not exist)' };
+      return { problem: `a symbolic link that cannot be followed (${code})` };
     }
-    if (target.isFile()) return undefined;
-    if (target.isDirectory()) return 'a symbolic link to a folder (not followed)';
-    return `a symbolic link to ${kindOf(target)}, not a regular file`;
+    if (target.isFile()) return { info: target };
+    if (target.isDirectory()) return { problem: 'a symbolic link to a folder (not followed)' };
+    return { problem: `a symbolic link to ${kindOf(target)}, not a regular file` };
   }
-  if (own.isFile()) return undefined;
-  return own.isDirectory() ? 'a folder, not a file' : `${kindOf(own)}, not a regular file`;
+  if (own.isFile()) return { info: own };
+  return { problem: own.isDirectory() ? 'a folder, not a file' : `${kindOf(own)}, not a regular file` };
 }
 
-function kindOf(info: Awaited<ReturnType<typeof stat>>): string {
+function kindOf(info: Stats): string {
   if (info.isFIFO()) return 'a FIFO (named pipe)';
   if (info.isSocket()) return 'a socket';
   if (info.isCharacterDevice()) return 'a character device';
@@ -106,21 +113,34 @@ function kindOf(info: Awaited<ReturnType<typeof stat>>): string {
 
 /** Returns why a file cannot be a CloudTrail log, or undefined when its head looks right. */
 export async function checkHead(file: string): Promise<string | undefined> {
-  const odd = await notRegular(file).catch((error: Error) => `cannot be read (${error.message})`);
-  if (odd !== undefined) return odd;
+  return headProblem(file);
+}
+
+function headProblem(file: string): string | undefined {
+  let regular: ReturnType<typeof regularFile>;
+  try {
+    regular = regularFile(file);
+  } catch (error) {
+    return `cannot be read (${(error as Error).message})`;
+  }
+  if ('problem' in regular) return regular.problem;
   if (GLOB_CHARACTERS.test(path.basename(file))) {
     return 'its name has *, ? or [, which the engine would read as a pattern matching other files';
   }
-  const info = await stat(file);
-  if (info.size === 0) return 'empty file';
-  const handle = await open(file, 'r');
+  const { size } = regular.info;
+  if (size === 0) return 'empty file';
   let head: Buffer;
   try {
-    const buffer = Buffer.alloc(Math.min(HEAD_BYTES, info.size));
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    head = buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
+    const fd = openSync(file, 'r');
+    try {
+      const buffer = Buffer.alloc(Math.min(HEAD_BYTES, size));
+      const bytesRead = readSync(fd, buffer, 0, buffer.length, 0);
+      head = buffer.subarray(0, bytesRead);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    return `cannot be read (${(error as Error).message})`;
   }
   let text: string;
   if (file.toLowerCase().endsWith('.gz')) {
@@ -140,17 +160,4 @@ export async function checkHead(file: string): Promise<string | undefined> {
       : 'not JSON (does not start with an object)';
   }
   return undefined;
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

@@ -1,35 +1,41 @@
 import type { DuckDbRun } from '../../engines/duckdb/duckdb-dialect-config.ts';
 import type { EngineWarning } from '../../engines/engine.ts';
+import { timed } from '../../ingest/step-timings.ts';
 import type { LocalRawRelationsFactory } from '../source-definition.ts';
 import { checkFiles, type SkippedFile, scanCloudTrailFolder } from './raw-duckdb-files.ts';
 import {
   CLOUDTRAIL_EVENTS_RAW_VIEW_SQL,
   CLOUDTRAIL_LOGS_VIEW_SQL,
+  cloudTrailBatchSql,
   cloudTrailRawViewSql,
 } from './raw-duckdb-views.ts';
 
 /** DuckDB names the file in the errors a bad file causes; these find it. */
 const FILE_IN_ERROR = [/ in file "([^"]+)"/, /GZIP stream: (\S.*?)\s*(?:\n|$)/, /(?:file|File) "([^"]+)"/];
-const SHAPE_ERROR = /JSON transform error/;
 
 /**
  * The local CloudTrail views over a folder in the S3 delivery layout. A file that turns out
  * to be damaged while a query reads it is excluded, named in a warning with DuckDB's reason,
- * and the query runs again over the rest; a file whose records have unexpected shapes is
- * re-read leniently rather than dropped.
+ * and the query runs again over the rest. Records are read as JSON and converted leniently
+ * (see `cloudTrailRawViewSql`): a record of an odd shape is kept with its odd fields NULL.
  */
 export class LocalCloudTrailSource {
   readonly root: string;
-  #typed: string[] = [];
-  readonly #lenient: string[] = [];
+  #files: string[] = [];
   readonly #skipped: SkippedFile[] = [];
 
   readonly #given: readonly string[] | undefined;
+  readonly #batch: boolean;
 
-  /** With `files`, the views read exactly those files (checked like a scan's) instead of scanning `root`. */
-  constructor(root: string, files?: readonly string[]) {
+  /**
+   * With `files`, the views read exactly those files (checked like a scan's) instead of scanning
+   * `root`. With `batch` (a load engine), `useFiles` reads a batch's files once into a table that
+   * `cloudtrail_raw` reads, instead of a view that reads the files at every query.
+   */
+  constructor(root: string, files?: readonly string[], options: { batch?: boolean } = {}) {
     this.root = root;
     this.#given = files;
+    this.#batch = options.batch === true;
   }
 
   /** Files skipped so far, with reasons. */
@@ -39,49 +45,40 @@ export class LocalCloudTrailSource {
 
   /** Files the views read. */
   get files(): readonly string[] {
-    return [...this.#typed, ...this.#lenient];
+    return this.#files;
   }
 
   async setup(run: DuckDbRun, warn: (w: EngineWarning) => void): Promise<void> {
     const scan = this.#given ? await checkFiles(this.#given) : await scanCloudTrailFolder(this.root);
-    this.#typed = scan.files;
+    this.#files = scan.files;
     for (const s of scan.skipped) this.#skip(s, warn);
     await this.#createViews(run, warn);
   }
 
   /** Points the views at another set of files (a load's next batch), checked like a scan's. */
   async useFiles(files: readonly string[], run: DuckDbRun, warn: (w: EngineWarning) => void): Promise<void> {
-    const scan = await checkFiles(files);
-    this.#typed = scan.files;
-    this.#lenient.length = 0;
+    const scan = await timed('cloudtrail: head checks (in read files)', () => checkFiles(files));
+    this.#files = scan.files;
     this.#skipped.length = 0;
     for (const s of scan.skipped) this.#skip(s, warn);
     await this.#createViews(run, warn);
   }
 
-  /** Excludes (or re-reads leniently) the file a failed query names; true when it did. */
+  /** Excludes the file a failed query names; true when it did. */
   async recover(error: unknown, run: DuckDbRun, warn: (w: EngineWarning) => void): Promise<boolean> {
     if (!this.#exclude(error, warn)) return false;
     await this.#createViews(run, warn);
     return true;
   }
 
-  /** Moves the file an error names to the lenient reader, or out of the views; false when none is named. */
+  /** Leaves the file an error names out of the views; false when none of theirs is named. */
   #exclude(error: unknown, warn: (w: EngineWarning) => void): boolean {
     const message = error instanceof Error ? error.message : String(error);
-    const file = fileNamedIn(message, [...this.#typed, ...this.#lenient]);
-    if (file === undefined) return false;
-    const typedAt = this.#typed.indexOf(file);
-    if (typedAt >= 0 && SHAPE_ERROR.test(message)) {
-      this.#typed.splice(typedAt, 1);
-      this.#lenient.push(file);
-    } else {
-      const lenientAt = this.#lenient.indexOf(file);
-      if (typedAt >= 0) this.#typed.splice(typedAt, 1);
-      else if (lenientAt >= 0) this.#lenient.splice(lenientAt, 1);
-      else return false;
-      this.#skip({ path: file, reason: firstLine(message) }, warn);
-    }
+    const file = fileNamedIn(message, this.#files);
+    const at = file === undefined ? -1 : this.#files.indexOf(file);
+    if (file === undefined || at < 0) return false;
+    this.#files.splice(at, 1);
+    this.#skip({ path: file, reason: firstLine(message) }, warn);
     return true;
   }
 
@@ -94,11 +91,12 @@ export class LocalCloudTrailSource {
     });
   }
 
-  /** DuckDB may open files while binding a view, so a bad file can surface here too. */
+  /** DuckDB may open files while binding a view (or reading a batch), so a bad file can surface here too. */
   async #createViews(run: DuckDbRun, warn: (w: EngineWarning) => void): Promise<void> {
     for (;;) {
       try {
-        await run(cloudTrailRawViewSql(this.#typed, this.#lenient));
+        if (this.#batch) for (const sql of cloudTrailBatchSql(this.#files)) await run(sql);
+        else await run(cloudTrailRawViewSql(this.#files));
         await run(CLOUDTRAIL_LOGS_VIEW_SQL);
         await run(CLOUDTRAIL_EVENTS_RAW_VIEW_SQL);
         return;
@@ -138,7 +136,9 @@ function firstLine(message: string): string {
  * ```
  */
 export const localCloudTrailRelations: LocalRawRelationsFactory = ({ root, scan }) => {
-  const source = new LocalCloudTrailSource(root ?? '', scan && root !== undefined ? undefined : []);
+  const source = new LocalCloudTrailSource(root ?? '', scan && root !== undefined ? undefined : [], {
+    batch: !scan,
+  });
   return {
     setup: (run, warn) => source.setup(run, warn),
     useFiles: (raw, files, run, warn) => source.useFiles(raw === 'cloudtrail' ? files : [], run, warn),

@@ -1,0 +1,132 @@
+import { appendFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { appendLedger, type LedgerRow, ledgerPath, readLedger } from '../../src/ingest/ledger.ts';
+import {
+  deleteStoredPlan,
+  loadStoredBatch,
+  loadStoredPlan,
+  planKey,
+  type StoredPlan,
+  savePlan,
+} from '../../src/orchestration/handlers/plan-store.ts';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'lakeq-stored-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const partition = (hour: string) => ({
+  dt: '2026-11-27',
+  hour,
+  start: `2026-11-27T${hour}:00:00.000Z`,
+  reason: 'new' as const,
+  fingerprint: `f-${hour}`,
+  files: [{ path: `/trail/${hour}.json.gz`, size: 10, mtimeMs: 1 }],
+});
+
+const plan: StoredPlan = {
+  runId: 'r1',
+  executionName: 'backfill-x',
+  from: '2026-11-27T10:00:00.000Z',
+  to: '2026-11-27T13:00:00.000Z',
+  createdAt: '2026-11-27T14:05:00.000Z',
+  batches: [
+    {
+      index: 0,
+      table: 'cloudtrail_events',
+      from: '2026-11-27T10:00:00.000Z',
+      to: '2026-11-27T12:00:00.000Z',
+      partitions: [partition('10'), partition('11')],
+    },
+    {
+      index: 1,
+      table: 'cloudtrail_events',
+      from: '2026-11-27T12:00:00.000Z',
+      to: '2026-11-27T13:00:00.000Z',
+      partitions: [partition('12')],
+    },
+    {
+      index: 2,
+      table: 'identity_center_instance_churn_hourly',
+      from: '2026-11-27T10:00:00.000Z',
+      to: '2026-11-27T11:00:00.000Z',
+      partitions: [partition('10')],
+    },
+  ],
+  unchanged: 0,
+  skipped: [],
+};
+
+describe('stored plans keep each batch on its own', () => {
+  it("a batch's tasks read its own record; a plan stored before (no records) still answers", async () => {
+    await savePlan(dir, plan);
+    const one = await loadStoredBatch(dir, 'r1', 1);
+    expect(one.batch).toEqual(plan.batches[1]);
+    expect(one.plan).toEqual({ runId: 'r1', executionName: 'backfill-x', from: plan.from, to: plan.to });
+    expect(one.tablePartitions).toBe(3);
+    expect((await loadStoredBatch(dir, 'r1', 2)).tablePartitions).toBe(1);
+    // The record answers even when the plan is unreadable: the batch does not read the plan.
+    await writeFile(path.join(dir, planKey('r1')), 'damaged');
+    expect((await loadStoredBatch(dir, 'r1', 0)).batch).toEqual(plan.batches[0]);
+    await expect(loadStoredPlan(dir, 'r1')).rejects.toThrow();
+
+    // Stored by an earlier version: only the plan.
+    await savePlan(dir, { ...plan, runId: 'r2' });
+    await rm(path.join(dir, 'orchestration', 'batches', 'r2'), { recursive: true });
+    const old = await loadStoredBatch(dir, 'r2', 1);
+    expect(old.batch).toEqual(plan.batches[1]);
+    expect(old.tablePartitions).toBe(3);
+    await expect(loadStoredBatch(dir, 'r2', 7)).rejects.toThrow(/no batch 7/);
+
+    // Deleting a run's plan deletes its batch records too.
+    await deleteStoredPlan(dir, 'r1');
+    expect(await readdir(path.join(dir, 'orchestration', 'batches'))).not.toContain('r1');
+    await expect(loadStoredBatch(dir, 'r1', 0)).rejects.toThrow(/no stored plan/);
+  });
+});
+
+const row = (hour: string, runId = 'r1'): LedgerRow => ({
+  runId,
+  table: 'cloudtrail_events',
+  dt: '2026-11-27',
+  hour,
+  status: 'loaded',
+  rows: 1,
+  bytes: 1,
+  fingerprint: 'f',
+  sourceFiles: 1,
+  quarantined: [],
+  queryId: 'q',
+  queryVersion: '1',
+  engine: 'duckdb',
+  engineQueryIds: [],
+  startedAt: '2026-11-27T14:00:00.000Z',
+  finishedAt: '2026-11-27T14:00:00.000Z',
+});
+
+describe('the ledger read again after appends', () => {
+  it('answers what a fresh read answers: new rows, damaged lines by their number, a rewritten file', async () => {
+    await appendLedger(dir, [row('10'), row('11')]);
+    expect((await readLedger(dir)).rows.map((r) => r.hour)).toEqual(['10', '11']);
+    await appendLedger(dir, [row('12')]);
+    await appendFile(ledgerPath(dir), 'not json\n');
+    await appendLedger(dir, [row('13')]);
+    const again = await readLedger(dir);
+    expect(again.rows.map((r) => r.hour)).toEqual(['10', '11', '12', '13']);
+    expect(again.damaged).toEqual([4]);
+    // A line being written (no newline yet) is read, and read whole once it is finished.
+    await appendFile(ledgerPath(dir), JSON.stringify(row('14')).slice(0, 20));
+    expect((await readLedger(dir)).damaged).toEqual([4, 6]);
+    await appendFile(ledgerPath(dir), `${JSON.stringify(row('14')).slice(20)}\n`);
+    expect((await readLedger(dir)).rows.map((r) => r.hour)).toEqual(['10', '11', '12', '13', '14']);
+    expect((await readLedger(dir)).damaged).toEqual([4]);
+    // Rewritten (not appended): read from the start.
+    await writeFile(ledgerPath(dir), `${JSON.stringify(row('20', 'r9'))}\n`);
+    expect((await readLedger(dir)).rows.map((r) => [r.runId, r.hour])).toEqual([['r9', '20']]);
+  });
+});
