@@ -1,10 +1,10 @@
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { TPCDS_SCHEMA, type TpcdsTableName } from './schema.ts';
 import { dimensionSql, type GenerateContext } from './sample/dimension-tables.ts';
 import { returnsSql, salesSql } from './sample/fact-tables.ts';
 import { rowCounts } from './sample/row-counts.ts';
 import { SqlRandom, sqlString } from './sample/sql-random.ts';
+import { TPCDS_SCHEMA, type TpcdsTableName } from './schema.ts';
 
 /** The order the tables are written in: a returns table after the sales it returns. */
 export const GENERATION_ORDER: readonly TpcdsTableName[] = [
@@ -34,7 +34,11 @@ export const GENERATION_ORDER: readonly TpcdsTableName[] = [
   'inventory',
 ];
 
-const RETURNS_OF = { store_returns: 'store_sales', catalog_returns: 'catalog_sales', web_returns: 'web_sales' } as const;
+const RETURNS_OF = {
+  store_returns: 'store_sales',
+  catalog_returns: 'catalog_sales',
+  web_returns: 'web_sales',
+} as const;
 
 /** What `lakeq tpcds generate` asks for. */
 export interface TpcdsGenerateRequest {
@@ -100,7 +104,13 @@ export async function generateTpcds(request: TpcdsGenerateRequest): Promise<Tpcd
   let rowsDone = 0;
   try {
     for (const [i, table] of GENERATION_ORDER.entries()) {
-      request.onProgress?.({ table, tablesDone: i, tablesTotal: GENERATION_ORDER.length, rowsDone, rowsTotal });
+      request.onProgress?.({
+        table,
+        tablesDone: i,
+        tablesTotal: GENERATION_ORDER.length,
+        rowsDone,
+        rowsTotal,
+      });
       const select = tableSql(table, c, staging);
       const key = TPCDS_SCHEMA[table].partitionKey;
       const target = path.join(staging, table);

@@ -570,5 +570,28 @@ export type TpcdsTableName = keyof typeof TPCDS_SCHEMA;
 /** The 24 table names, alphabetically. */
 export const TPCDS_TABLES = Object.keys(TPCDS_SCHEMA).sort() as TpcdsTableName[];
 
-/** The raw relations of the generated data: the TPC-DS tables, and the comparison runs. */
+/**
+ * `tpcds_cbo_runs`: one row per timed run of a query in one optimizer mode, written by
+ * `lakeq tpcds compare`, one partition (`run_id=…/`) per comparison under the generated folder.
+ */
 export const TPCDS_CBO_RUNS = 'tpcds_cbo_runs';
+
+/** The columns of `tpcds_cbo_runs` (Hive types), then its partition key `run_id`. */
+export const CBO_RUN_COLUMNS = [
+  ['started_at', 'timestamp', 'when the comparison started (UTC)'],
+  ['engine', 'string', 'duckdb or athena'],
+  ['scale_factor', 'double', 'the scale factor of the generated data'],
+  ['query_id', 'string', 'the library query, tpcds/q01 … tpcds/q99'],
+  ['mode', 'string', 'cbo-off (tables joined in written order / no column statistics) or cbo-on'],
+  ['iteration', 'int', 'the timed run, from 1 (the warm-up is not recorded)'],
+  ['total_ms', 'double', 'wall time of the run (Athena: TotalExecutionTimeInMillis)'],
+  ['engine_ms', 'double', 'Athena EngineExecutionTimeInMillis; DuckDB: the same as total_ms'],
+  ['planning_ms', 'double', 'Athena QueryPlanningTimeInMillis; null on DuckDB'],
+  ['queue_ms', 'double', 'Athena QueryQueueTimeInMillis; null on DuckDB'],
+  ['bytes_scanned', 'bigint', 'Athena DataScannedInBytes; null on DuckDB'],
+  ['result_rows', 'bigint', 'rows the query returned'],
+  ['result_hash', 'string', 'SHA-256 of the sorted result rows: both modes must match'],
+  ['join_order', 'string', 'the tables in the order the plan joins them (EXPLAIN), leftmost scan first'],
+  ['status', 'string', 'ok, mismatch (the two modes returned different rows) or failed'],
+  ['error', 'string', 'why the run failed or mismatched; null when ok'],
+] as const;

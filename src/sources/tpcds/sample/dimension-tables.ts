@@ -266,7 +266,7 @@ export function dimensionSql(table: TpcdsTableName, c: GenerateContext): string 
         p_start_date_sk: r.int('sk', 1, SALES_FIRST_DATE_SK, SALES_FIRST_DATE_SK + SALES_DAYS - 60),
         p_end_date_sk: `${r.int('sk', 1, SALES_FIRST_DATE_SK, SALES_FIRST_DATE_SK + SALES_DAYS - 60)} + ${r.int('sk', 2, 1, 60)}`,
         p_item_sk: r.int('sk', 3, 1, counts.item),
-        p_cost: "1000.00",
+        p_cost: '1000.00',
         p_response_targe: '1',
         p_promo_name: syllables('sk % 1000'),
         p_channel_dmail: r.pick('sk', 4, ['Y', 'N']),
@@ -341,4 +341,3 @@ export function dimensionSql(table: TpcdsTableName, c: GenerateContext): string 
       throw new Error(`tpcds ${table} is a fact table`);
   }
 }
-

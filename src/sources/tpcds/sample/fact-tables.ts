@@ -1,5 +1,5 @@
-import { currentItems, INVENTORY_WEEKS } from './row-counts.ts';
 import { type GenerateContext, SALES_DAYS, SALES_FIRST_DATE_SK } from './dimension-tables.ts';
+import { currentItems, INVENTORY_WEEKS } from './row-counts.ts';
 import { listLiteral, type SqlRandom, selectList, sqlString } from './sql-random.ts';
 
 /**
@@ -63,7 +63,10 @@ function money(p: string, withShip: boolean): Record<string, string> {
 const soldDate = (r: SqlRandom) => `${SALES_FIRST_DATE_SK} + ${r.int('tk', 1, 0, SALES_DAYS - 1)}`;
 
 /** The SELECT of a sales table; `inventory`'s too. */
-export function salesSql(table: 'store_sales' | 'catalog_sales' | 'web_sales' | 'inventory', c: GenerateContext): string {
+export function salesSql(
+  table: 'store_sales' | 'catalog_sales' | 'web_sales' | 'inventory',
+  c: GenerateContext,
+): string {
   const { r, counts } = c;
   const base = (n: number) =>
     `FROM (SELECT ${PRICES} FROM (SELECT i, tk, line, ${itemOf(r, counts.item)} AS item, ${pricing(r)} FROM (${lines(n)})))`;
@@ -163,7 +166,11 @@ export function returnsSql(
   const { r, counts } = c;
   const n = counts[table];
   const p = { store_returns: 'ss_', catalog_returns: 'cs_', web_returns: 'ws_' }[table];
-  const key = { store_returns: 'ss_ticket_number', catalog_returns: 'cs_order_number', web_returns: 'ws_order_number' }[table];
+  const key = {
+    store_returns: 'ss_ticket_number',
+    catalog_returns: 'cs_order_number',
+    web_returns: 'ws_order_number',
+  }[table];
   const from = `FROM (SELECT *, ${r.int('k', 2, 1, `${p}quantity`)} AS rq, ${r.unit('k', 3)} AS split1, ${r.unit('k', 4)} AS split2
     FROM (SELECT *, hash(${key}, ${p}item_sk) AS k FROM read_parquet(${sqlString(salesFiles)}, hive_partitioning = true)
       ORDER BY ${r.hash(`${key}, ${p}item_sk`, 1)}, ${key}, ${p}item_sk LIMIT ${n}))`;
@@ -250,4 +257,3 @@ export function returnsSql(
       })} ${from}`;
   }
 }
-

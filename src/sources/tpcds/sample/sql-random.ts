@@ -15,7 +15,8 @@ import { TPCDS_SCHEMA, type TpcdsTableName } from '../schema.ts';
 export class SqlRandom {
   readonly #seed: number;
   constructor(seed: number) {
-    if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`seed must be a non-negative integer, not ${seed}`);
+    if (!Number.isSafeInteger(seed) || seed < 0)
+      throw new Error(`seed must be a non-negative integer, not ${seed}`);
     this.#seed = seed;
   }
   /** The hash of a key and a salt under the seed, a UBIGINT. */
@@ -74,5 +75,7 @@ export function selectList(table: TpcdsTableName, exprs: Readonly<Record<string,
   if (missing.length > 0) throw new Error(`tpcds ${table}: no expression for ${missing.join(', ')}`);
   const extra = Object.keys(exprs).filter((name) => !columns.some(([c]) => c === name));
   if (extra.length > 0) throw new Error(`tpcds ${table}: not a column: ${extra.join(', ')}`);
-  return columns.map(([name, type]) => `CAST(${exprs[name]} AS ${duckDbType(type)}) AS ${name}`).join(',\n  ');
+  return columns
+    .map(([name, type]) => `CAST(${exprs[name]} AS ${duckDbType(type)}) AS ${name}`)
+    .join(',\n  ');
 }
