@@ -69,17 +69,19 @@ export function salesSql(
 ): string {
   const { r, counts } = c;
   const base = (n: number) =>
-    `FROM (SELECT ${PRICES} FROM (SELECT i, tk, line, ${itemOf(r, counts.item)} AS item, ${pricing(r)} FROM (${lines(n)})))`;
+    `FROM (SELECT ${PRICES} FROM (SELECT i, tk, line, ${itemOf(r, counts.item)} AS item,
+      ${r.int('tk', 12, 1, counts.customer)} AS cust, ${r.int('tk', 25, 1, counts.customer)} AS other_cust,
+      ${pricing(r)} FROM (${lines(n)})))`;
   switch (table) {
     case 'store_sales':
       return `SELECT ${selectList('store_sales', {
         ss_sold_date_sk: soldDate(r),
         ss_sold_time_sk: r.int('tk', 11, 0, 86_399),
         ss_item_sk: 'item',
-        ss_customer_sk: r.int('tk', 12, 1, counts.customer),
-        ss_cdemo_sk: r.int('tk', 13, 1, counts.customer_demographics),
-        ss_hdemo_sk: r.nullable(r.int('tk', 14, 1, counts.household_demographics), 'tk', 15, 0.03),
-        ss_addr_sk: r.int('tk', 16, 1, counts.customer_address),
+        ss_customer_sk: 'cust',
+        ss_cdemo_sk: current(r, 'cust', 'cdemo', 13, c),
+        ss_hdemo_sk: r.nullable(current(r, 'cust', 'hdemo', 14, c), 'tk', 15, 0.03),
+        ss_addr_sk: current(r, 'cust', 'addr', 16, c),
         ss_store_sk: r.int('tk', 17, 1, counts.store),
         ss_promo_sk: r.int('i', 18, 1, counts.promotion),
         ss_ticket_number: 'tk',
@@ -129,26 +131,44 @@ export function salesSql(
   }
 }
 
+/** The salts of the customer table's current demographics and address (dimension-tables.ts, `customer`). */
+const CURRENT = { cdemo: 1, hdemo: 2, addr: 3 } as const;
+const CURRENT_OF = {
+  cdemo: 'customer_demographics',
+  hdemo: 'household_demographics',
+  addr: 'customer_address',
+} as const;
+
+/**
+ * A sale's demographics or address: the customer's current ones (the same hash the customer table
+ * is generated with) four times in five, others otherwise (the customer moved, or bought for someone).
+ */
+function current(
+  r: SqlRandom,
+  customer: string,
+  what: keyof typeof CURRENT,
+  salt: number,
+  c: GenerateContext,
+): string {
+  const n = c.counts[CURRENT_OF[what]];
+  return `CASE WHEN ${r.unit('tk', 40 + salt)} < 0.8 THEN ${r.int(customer, CURRENT[what], 1, n)} ELSE ${r.int('tk', salt, 1, n)} END`;
+}
+
 /** Who bought and who it shipped to: the same customer nine times in ten. */
 function orderParties(r: SqlRandom, p: string, c: GenerateContext): Record<string, string> {
-  const { counts } = c;
   const same = `${r.unit('tk', 20)} < 0.9`;
-  const bill = {
-    customer: r.int('tk', 21, 1, counts.customer),
-    cdemo: r.int('tk', 22, 1, counts.customer_demographics),
-    hdemo: r.int('tk', 23, 1, counts.household_demographics),
-    addr: r.int('tk', 24, 1, counts.customer_address),
+  const out: Record<string, string> = {
+    [`${p}bill_customer_sk`]: 'cust',
+    [`${p}ship_customer_sk`]: `CASE WHEN ${same} THEN cust ELSE other_cust END`,
   };
-  const other = {
-    customer: r.int('tk', 25, 1, counts.customer),
-    cdemo: r.int('tk', 26, 1, counts.customer_demographics),
-    hdemo: r.int('tk', 27, 1, counts.household_demographics),
-    addr: r.int('tk', 28, 1, counts.customer_address),
-  };
-  const out: Record<string, string> = {};
-  for (const k of ['customer', 'cdemo', 'hdemo', 'addr'] as const) {
-    out[`${p}bill_${k}_sk`] = bill[k];
-    out[`${p}ship_${k}_sk`] = `CASE WHEN ${same} THEN ${bill[k]} ELSE ${other[k]} END`;
+  for (const [k, salt] of [
+    ['cdemo', 22],
+    ['hdemo', 23],
+    ['addr', 24],
+  ] as const) {
+    out[`${p}bill_${k}_sk`] = current(r, 'cust', k, salt, c);
+    out[`${p}ship_${k}_sk`] =
+      `CASE WHEN ${same} THEN ${current(r, 'cust', k, salt, c)} ELSE ${current(r, 'other_cust', k, salt + 4, c)} END`;
   }
   return out;
 }
