@@ -27,6 +27,7 @@ export const QUERY_MODULES: Readonly<Record<string, () => Promise<{ default: unk
   'identity-center/instances-created-and-deleted': () =>
     import('./identity-center/instances-created-and-deleted.ts'),
   'identity-center/inventory-vs-churn': () => import('./identity-center/inventory-vs-churn.ts'),
+  'tpcds/cbo-comparison': () => import('./tpcds/cbo-comparison.ts'),
   'tpcds/q01': () => import('./tpcds/q01.ts'),
   'tpcds/q02': () => import('./tpcds/q02.ts'),
   'tpcds/q03': () => import('./tpcds/q03.ts'),
