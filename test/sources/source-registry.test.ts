@@ -114,7 +114,10 @@ describe('the source registry', () => {
       else expect(source.collect, source.name).toBeUndefined();
       // A generated source is written by its own command: the ETL does not load it, `npm start` does not write it.
       if (source.inputs === 'generated') {
-        expect(source.tables.filter((t) => 'source' in t.input), source.name).toEqual([]);
+        expect(
+          source.tables.filter((t) => 'source' in t.input),
+          source.name,
+        ).toEqual([]);
         expect(source.list, source.name).toBeUndefined();
         expect(source.sample, source.name).toBeUndefined();
       }
