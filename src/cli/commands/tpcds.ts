@@ -203,8 +203,8 @@ async function generate(
   if (!(sf > 0) || !Number.isFinite(sf) || sf > 100_000)
     throw usage(`--sf must be a positive number (got "${values.sf}")`);
   const seed = values.seed === undefined ? 1 : Number(values.seed);
-  if (!Number.isSafeInteger(seed) || seed < 0)
-    throw usage(`--seed must be a non-negative integer (got "${values.seed}")`);
+  if (!Number.isSafeInteger(seed) || seed < 0 || seed > 90_000_000)
+    throw usage(`--seed must be an integer from 0 to 90000000 (got "${values.seed}")`);
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1))
     throw usage(`--threads must be a positive integer (got "${values.threads}")`);

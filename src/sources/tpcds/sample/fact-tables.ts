@@ -192,8 +192,8 @@ export function returnsSql(
     web_returns: 'ws_order_number',
   }[table];
   const from = `FROM (SELECT *, ${r.int('k', 2, 1, `${p}quantity`)} AS rq, ${r.unit('k', 3)} AS split1, ${r.unit('k', 4)} AS split2
-    FROM (SELECT *, hash(${key}, ${p}item_sk) AS k FROM read_parquet(${sqlString(salesFiles)}, hive_partitioning = true)
-      ORDER BY ${r.hash(`${key}, ${p}item_sk`, 1)}, ${key}, ${p}item_sk LIMIT ${n}))`;
+    FROM (SELECT *, (${key} * 1000003 + ${p}item_sk) AS k FROM read_parquet(${sqlString(salesFiles)}, hive_partitioning = true)
+      ORDER BY ${r.hash(`${key} * 1000003 + ${p}item_sk`, 1)}, ${key}, ${p}item_sk LIMIT ${n}))`;
   const amounts = (q: string) => ({
     amt: `round(rq * ${p}sales_price, 2)`,
     tax: `round(rq * ${p}sales_price * ${q}, 2)`,

@@ -8,20 +8,24 @@ import { TPCDS_SCHEMA, type TpcdsTableName } from '../schema.ts';
  * @example
  * ```ts
  * const r = new SqlRandom(1);
- * r.int('i', 3, 1, 100)          // (1 + (hash(i, 3, 1) % 100)::BIGINT)
- * r.pick('i', 4, ['M', 'F'])     // (['M', 'F'])[1 + (hash(i, 4, 1) % 2)::BIGINT]
+ * r.int('i', 3, 1, 100)          // (1 + (hash((i)::BIGINT * 1000003 + 3 + 100000000000) % …)::BIGINT)
+ * r.pick('i', 4, ['M', 'F'])     // (['M', 'F'])[1 + (hash(…) % 2)::BIGINT]
  * ```
  */
 export class SqlRandom {
   readonly #seed: number;
   constructor(seed: number) {
-    if (!Number.isSafeInteger(seed) || seed < 0)
-      throw new Error(`seed must be a non-negative integer, not ${seed}`);
+    if (!Number.isSafeInteger(seed) || seed < 0 || seed > 90_000_000)
+      throw new Error(`seed must be an integer from 0 to 90000000, not ${seed}`);
     this.#seed = seed;
   }
-  /** The hash of a key and a salt under the seed, a UBIGINT. */
+  /**
+   * The hash of a key and a salt under the seed, a UBIGINT: one integer hashed, not DuckDB's
+   * combination of several hashes, whose remainders are correlated from salt to salt (brands
+   * would follow categories).
+   */
   hash(key: string, salt: number): string {
-    return `hash(${key}, ${salt}, ${this.#seed})`;
+    return `hash((${key})::BIGINT * 1000003 + ${salt} + ${this.#seed * 100_000_000_000})`;
   }
   /** Uniform in [0, 1). */
   unit(key: string, salt: number): string {
