@@ -91,7 +91,8 @@ describe('the rewrite', () => {
   });
 
   it('quotes names Trino takes unquoted and DuckDB reserves (TPC-DS Q77’s returns, Q90’s alias at)', async () => {
-    const sql = 'select sum(returns) as "returns", max(at.n) as n from (select 2 as returns) r, (select 1 as n) at';
+    const sql =
+      'select sum(returns) as "returns", max(at.n) as n from (select 2 as returns) r, (select 1 as n) at';
     expect(rewriteTrinoForDuckDb(sql).sql).toBe(
       'select sum("returns") as "returns", max("at".n) as n from (select 2 as "returns") r, (select 1 as n) "at"',
     );

@@ -133,7 +133,11 @@ const filesUnder = (rel: string) =>
 const SOURCES: Readonly<Record<Exclude<PolicyPrincipal, 'stateMachine' | 'scheduler'>, () => string[]>> = {
   deployer: () => reachable([src('src/cli/commands/deploy.ts')]),
   analyst: () =>
-    reachable([src('src/cli/commands/query.ts'), src('src/cli/commands/sql.ts'), src('src/cli/commands/tpcds.ts')]),
+    reachable([
+      src('src/cli/commands/query.ts'),
+      src('src/cli/commands/sql.ts'),
+      src('src/cli/commands/tpcds.ts'),
+    ]),
   // The task handlers and the Lambda entry: with the AWS context, the Glue collector, the alarms'
   // Athena queries and metrics, and the hourly launcher.
   lambda: () =>
@@ -425,7 +429,10 @@ describe('the policy documents', () => {
     // Besides Athena's own, the one catalog write an analyst has: the TPC-DS tables' column statistics, which `lakeq tpcds compare --engine athena` drops and computes.
     expect(
       analyst.filter(
-        (a) => /Create|Update|Delete/.test(a) && !a.startsWith('athena:') && !TPCDS_COLUMN_STATISTICS_ACTIONS.includes(a),
+        (a) =>
+          /Create|Update|Delete/.test(a) &&
+          !a.startsWith('athena:') &&
+          !TPCDS_COLUMN_STATISTICS_ACTIONS.includes(a),
       ),
     ).toEqual([]);
   });
