@@ -62,12 +62,17 @@ function money(p: string, withShip: boolean): Record<string, string> {
 
 const soldDate = (r: SqlRandom) => `${SALES_FIRST_DATE_SK} + ${r.int('tk', 1, 0, SALES_DAYS - 1)}`;
 
+/** Salt offsets per sales channel (SqlRandom.channel). */
+const CHANNEL_SALT = { store_sales: 0, catalog_sales: 1000, web_sales: 2000, inventory: 3000 } as const;
+
 /** The SELECT of a sales table; `inventory`'s too. */
 export function salesSql(
   table: 'store_sales' | 'catalog_sales' | 'web_sales' | 'inventory',
   c: GenerateContext,
 ): string {
-  const { r, counts } = c;
+  const { counts } = c;
+  // Each channel draws its own sales: ticket 7 of the stores is not order 7 of the web.
+  const r = c.r.channel(CHANNEL_SALT[table]);
   const base = (n: number) =>
     `FROM (SELECT ${PRICES} FROM (SELECT i, tk, line, ${itemOf(r, counts.item)} AS item,
       ${r.int('tk', 12, 1, counts.customer)} AS cust, ${r.int('tk', 25, 1, counts.customer)} AS other_cust,
@@ -151,7 +156,7 @@ function current(
   c: GenerateContext,
 ): string {
   const n = c.counts[CURRENT_OF[what]];
-  return `CASE WHEN ${r.unit('tk', 40 + salt)} < 0.8 THEN ${r.int(customer, CURRENT[what], 1, n)} ELSE ${r.int('tk', salt, 1, n)} END`;
+  return `CASE WHEN ${r.unit('tk', 40 + salt)} < 0.8 THEN ${c.r.int(customer, CURRENT[what], 1, n)} ELSE ${r.int('tk', salt, 1, n)} END`;
 }
 
 /** Who bought and who it shipped to: the same customer nine times in ten. */
@@ -183,7 +188,8 @@ export function returnsSql(
   salesFiles: string,
   c: GenerateContext,
 ): string {
-  const { r, counts } = c;
+  const { counts } = c;
+  const r = c.r.channel({ store_returns: 4000, catalog_returns: 5000, web_returns: 6000 }[table]);
   const n = counts[table];
   const p = { store_returns: 'ss_', catalog_returns: 'cs_', web_returns: 'ws_' }[table];
   const key = {

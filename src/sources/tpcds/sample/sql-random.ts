@@ -14,10 +14,19 @@ import { TPCDS_SCHEMA, type TpcdsTableName } from '../schema.ts';
  */
 export class SqlRandom {
   readonly #seed: number;
-  constructor(seed: number) {
+  readonly #offset: number;
+  constructor(seed: number, offset = 0) {
     if (!Number.isSafeInteger(seed) || seed < 0 || seed > 90_000_000)
       throw new Error(`seed must be an integer from 0 to 90000000, not ${seed}`);
     this.#seed = seed;
+    this.#offset = offset;
+  }
+  /**
+   * The same seed with salts moved by `offset` (under 100,000): what a sales channel draws with,
+   * so store ticket 7 and web order 7 are different sales, not one sale twice.
+   */
+  channel(offset: number): SqlRandom {
+    return new SqlRandom(this.#seed, offset);
   }
   /**
    * The hash of a key and a salt under the seed, a UBIGINT: one integer hashed, not DuckDB's
@@ -25,7 +34,7 @@ export class SqlRandom {
    * would follow categories).
    */
   hash(key: string, salt: number): string {
-    return `hash((${key})::BIGINT * 1000003 + ${salt} + ${this.#seed * 100_000_000_000})`;
+    return `hash((${key})::BIGINT * 1000003 + ${salt + this.#offset} + ${this.#seed * 100_000_000_000})`;
   }
   /** Uniform in [0, 1). */
   unit(key: string, salt: number): string {
