@@ -29,7 +29,8 @@ function pricing(r: SqlRandom): string {
     ${r.unit('i', 6)} AS disc, ${r.money('i', 7, 0, 0.09)} AS taxp,
     CASE WHEN ${r.unit('i', 8)} < 0.2 THEN ${r.unit('i', 9)} ELSE 0 END AS cpn, ${r.unit('i', 10)} AS ship`;
 }
-const PRICES = `*, round(wc * (1 + mk), 2) AS lp, round(round(wc * (1 + mk), 2) * (1 - disc * 0.9), 2) AS sp`;
+// List price up to three times the wholesale cost, sales price up to 90% off it (dsdgen's spread: Q85 selects 150–200).
+const PRICES = `*, round(wc * (1 + 2 * mk), 2) AS lp, round(round(wc * (1 + 2 * mk), 2) * (1 - disc * 0.9), 2) AS sp`;
 
 /** The sale's money columns, `p` its prefix. */
 function money(p: string, withShip: boolean): Record<string, string> {
@@ -83,7 +84,8 @@ export function salesSql(
         ss_sold_date_sk: soldDate(r),
         ss_sold_time_sk: r.int('tk', 11, 0, 86_399),
         ss_item_sk: 'item',
-        ss_customer_sk: 'cust',
+        // Some sales miss a key, as dsdgen's do (Q76 counts them).
+        ss_customer_sk: r.nullable('cust', 'tk', 50, 0.02),
         ss_cdemo_sk: current(r, 'cust', 'cdemo', 13, c),
         ss_hdemo_sk: r.nullable(current(r, 'cust', 'hdemo', 14, c), 'tk', 15, 0.03),
         ss_addr_sk: current(r, 'cust', 'addr', 16, c),
@@ -163,7 +165,7 @@ function current(
 function orderParties(r: SqlRandom, p: string, c: GenerateContext): Record<string, string> {
   const same = `${r.unit('tk', 20)} < 0.9`;
   const out: Record<string, string> = {
-    [`${p}bill_customer_sk`]: 'cust',
+    [`${p}bill_customer_sk`]: p === 'cs_' ? r.nullable('cust', 'tk', 50, 0.02) : 'cust',
     [`${p}ship_customer_sk`]: `CASE WHEN ${same} THEN cust ELSE other_cust END`,
   };
   for (const [k, salt] of [
@@ -174,6 +176,9 @@ function orderParties(r: SqlRandom, p: string, c: GenerateContext): Record<strin
     out[`${p}bill_${k}_sk`] = current(r, 'cust', k, salt, c);
     out[`${p}ship_${k}_sk`] =
       `CASE WHEN ${same} THEN ${current(r, 'cust', k, salt, c)} ELSE ${current(r, 'other_cust', k, salt + 4, c)} END`;
+    // Some web sales miss the ship-to household (Q76 counts them).
+    if (p === 'ws_' && k === 'hdemo')
+      out.ws_ship_hdemo_sk = r.nullable(out.ws_ship_hdemo_sk as string, 'tk', 51, 0.02);
   }
   return out;
 }
