@@ -45,6 +45,7 @@ describe('exported QuickSight requests', () => {
       'lakeq-glue-jobs',
       'lakeq-glue-metrics',
       'lakeq-pipeline-health',
+      'lakeq-tpcds-cbo',
     ]);
   });
 

@@ -139,7 +139,12 @@ async function compare(
     );
     for (const r of results.filter((q) => q.status !== 'ok'))
       io.err(`lakeq: ${r.queryId} ${r.status}: ${r.error}`);
-    if (written.path) io.err(`recorded ${written.rows} runs in tpcds_cbo_runs (${written.path})`);
+    if (written.path) {
+      io.err(`recorded ${written.rows} runs in tpcds_cbo_runs (${written.path})`);
+      const { refreshCboSnapshot } = await import('../../benchmarks/tpcds/cbo-snapshot.ts');
+      const status = await refreshCboSnapshot(settings.dataDir, root, info.runId);
+      if (status !== 'COMPLETED') io.err(`lakeq: the local snapshot of tpcds_cbo_runs is ${status}`);
+    }
     return results.every((r) => r.status === 'ok') ? 0 : 1;
   } finally {
     await local.close();
