@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Customers returning too much at a store',
   question:
     'Which customers returned, in one year, more than 1.2 times what the average customer of the same store returned, at stores of one state?',
-  text: String.raw`--TPC-DS Q1
+  text: `--TPC-DS Q1
 with customer_total_return as
          (select sr_customer_sk             as ctr_customer_sk
                , sr_store_sk                as ctr_store_sk

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Week-over-week web and catalog sales',
   question:
     'How did web and catalog sales per day of the week change from each week of one year to the same week of the next?',
-  text: String.raw`--TPC-DS Q2
+  text: `--TPC-DS Q2
 with wscs as
          (select sold_date_sk
                , sales_price

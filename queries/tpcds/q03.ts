@@ -5,7 +5,7 @@ export default tpcdsQuery({
   number: 3,
   title: 'Brand sales of a manufacturer in one month',
   question: 'What did the brands of one manufacturer sell in stores in one month of the year, year by year?',
-  text: String.raw`--TPC-DS Q3
+  text: `--TPC-DS Q3
 select dt.d_year
      , item.i_brand_id    brand_id
      , item.i_brand       brand

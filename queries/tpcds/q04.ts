@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Customers whose catalog spending grew fastest',
   question:
     "Which customers' catalog spending grew faster from one year to the next than their store and web spending?",
-  text: String.raw`--TPC-DS Q4
+  text: `--TPC-DS Q4
 with year_total as (select c_customer_id                                                                  customer_id
                          , c_first_name                                                                   customer_first_name
                          , c_last_name                                                                    customer_last_name

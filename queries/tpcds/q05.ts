@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Sales, returns and profit per channel and outlet',
   question:
     'What were the sales, returns and profit of each store, catalog page and web site over 14 days, per channel and in total?',
-  text: String.raw`--TPC-DS Q5
+  text: `--TPC-DS Q5
 with ssr as
          (select s_store_id,
                  sum(sales_price) as sales,

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'States buying items priced above their category',
   question:
     "In which states did at least 10 customers buy, in one month, items priced 20% above their category's average?",
-  text: String.raw`--TPC-DS Q6
+  text: `--TPC-DS Q6
 select a.ca_state state, count(*) cnt
 from customer_address a
    , customer c

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Average store purchase of a demographic group',
   question:
     'For one gender, marital status and education, what were the average quantity, list price, coupon and sales price of each item in stores in one year, outside e-mail and event promotions?',
-  text: String.raw`--TPC-DS Q7
+  text: `--TPC-DS Q7
 select i_item_id,
        avg(ss_quantity)    agg1,
        avg(ss_list_price)  agg2,

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Store profit in areas with many preferred customers',
   question:
     'What net profit did stores make in one quarter in ZIP areas where many preferred customers live?',
-  text: String.raw`--TPC-DS Q8
+  text: `--TPC-DS Q8
 select s_store_name
      , sum(ss_net_profit)
 from store_sales

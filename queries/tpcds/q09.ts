@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Store sales by quantity band',
   question:
     'What is the average discount or net paid of store sales in five quantity bands, depending on how many sales each band has?',
-  text: String.raw`--TPC-DS Q9
+  text: `--TPC-DS Q9
 select case
            when (select count(*)
                  from store_sales

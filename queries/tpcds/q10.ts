@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Demographics of multi-channel customers in some counties',
   question:
     'How many customers of each demographic profile in given counties bought in a store and also on the web or from a catalog in a few months?',
-  text: String.raw`--TPC-DS Q10
+  text: `--TPC-DS Q10
 select cd_gender,
        cd_marital_status,
        cd_education_status,

@@ -5,7 +5,7 @@ export default tpcdsQuery({
   number: 11,
   title: 'Customers whose web spending grew faster than in store',
   question: "Which customers' web spending grew faster from one year to the next than their store spending?",
-  text: String.raw`--TPC-DS Q11
+  text: `--TPC-DS Q11
 with year_total as (select c_customer_id                                customer_id
                          , c_first_name                                 customer_first_name
                          , c_last_name                                  customer_last_name

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Web revenue of items and their share of the class',
   question:
     "What did each item of three categories earn on the web in 30 days, and what share of its class's revenue is that?",
-  text: String.raw`--TPC-DS Q12
+  text: `--TPC-DS Q12
 select i_item_id
      , i_item_desc
      , i_category

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Store purchases by demographic, price and region',
   question:
     'What were the average quantity, sales price and wholesale cost of store sales in one year for given demographic, price and state combinations?',
-  text: String.raw`--TPC-DS Q13
+  text: `--TPC-DS Q13
 select avg(ss_quantity)
      , avg(ss_ext_sales_price)
      , avg(ss_ext_wholesale_cost)

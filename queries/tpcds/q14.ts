@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Items sold in every channel',
   question:
     'Which brand, class and category combinations sold in all three channels over three years, and where did their sales exceed the average sale?',
-  text: String.raw`--TPC-DS Q14
+  text: `--TPC-DS Q14
 with cross_items as
          (select i_item_sk ss_item_sk
           from item,

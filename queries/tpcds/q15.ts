@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Catalog sales by ZIP code',
   question:
     'What did catalog sales in one quarter total per customer ZIP, for given ZIPs, states or large purchases?',
-  text: String.raw`--TPC-DS Q15
+  text: `--TPC-DS Q15
 select ca_zip
      , sum(cs_sales_price)
 from catalog_sales

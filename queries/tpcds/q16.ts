@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Catalog orders from several warehouses, not returned',
   question:
     'How many catalog orders, shipped in 60 days to one state from call centres of given counties, came from more than one warehouse and were never returned, and what did they cost to ship and earn?',
-  text: String.raw`--TPC-DS Q16
+  text: `--TPC-DS Q16
 select count(distinct cs_order_number) as "order count"
      , sum(cs_ext_ship_cost)           as "total shipping cost"
      , sum(cs_net_profit)              as "total net profit"

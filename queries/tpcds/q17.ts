@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Items bought, returned and bought again by catalog',
   question:
     'For items bought in a store, returned and then bought from the catalog, what are the quantity statistics per item and state?',
-  text: String.raw`--TPC-DS Q17
+  text: `--TPC-DS Q17
 select i_item_id
      , i_item_desc
      , s_state

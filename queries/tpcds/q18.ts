@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Catalog purchases of a demographic by place',
   question:
     'What were the average catalog quantities, prices, profit and customer ages per item and place in one year for one demographic group?',
-  text: String.raw`--TPC-DS Q18
+  text: `--TPC-DS Q18
 select i_item_id,
        ca_country,
        ca_state,

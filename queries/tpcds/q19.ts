@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Brands bought away from home',
   question:
     "What did each brand and manufacturer sell in one month to customers whose ZIP differs from the store's?",
-  text: String.raw`--TPC-DS Q19
+  text: `--TPC-DS Q19
 select i_brand_id              brand_id,
        i_brand                 brand,
        i_manufact_id,

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Inventory before and after a price change',
   question:
     'Which warehouses and items held between two thirds and one and a half times as much inventory in the 30 days after a date as in the 30 days before?',
-  text: String.raw`--TPC-DS Q21
+  text: `--TPC-DS Q21
 select *
 from (select w_warehouse_name
            , i_item_id

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Average inventory by product hierarchy',
   question:
     'What was the average quantity on hand per product name, brand, class and category over twelve months?',
-  text: String.raw`--TPC-DS Q22
+  text: `--TPC-DS Q22
 select i_product_name
      , i_brand
      , i_class

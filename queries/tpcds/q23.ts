@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Frequent items bought by the best customers',
   question:
     'How much did the best store customers spend by catalog and web in a month on items bought frequently in stores?',
-  text: String.raw`--TPC-DS Q23
+  text: `--TPC-DS Q23
 with frequent_ss_items as
          (select substr(i_item_desc, 1, 30) itemdesc, i_item_sk item_sk, d_date solddate, count(*) cnt
           from store_sales

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Store returns by customers living near the store',
   question:
     "What did customers who live in the store's ZIP pay for store items of one colour that they returned?",
-  text: String.raw`--TPC-DS Q24
+  text: `--TPC-DS Q24
 with ssales as
          (select c_last_name
                , c_first_name

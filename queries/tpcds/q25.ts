@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Profit of items bought, returned and bought again',
   question:
     'What profit and loss did items bought in a store in one month, returned, and bought again from the catalog make per item and store?',
-  text: String.raw`--TPC-DS Q25
+  text: `--TPC-DS Q25
 select i_item_id
      , i_item_desc
      , s_store_id

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Average catalog purchase of a demographic group',
   question:
     'For one gender, marital status and education, what were the average quantity, list price, coupon and sales price of each catalog item in one year?',
-  text: String.raw`--TPC-DS Q26
+  text: `--TPC-DS Q26
 select i_item_id,
        avg(cs_quantity)    agg1,
        avg(cs_list_price)  agg2,

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Average store purchase by item and state',
   question:
     'For one demographic group, what were the average quantity and prices of each item per state in one year, with totals per item and overall?',
-  text: String.raw`--TPC-DS Q27
+  text: `--TPC-DS Q27
 select i_item_id,
        s_state,
        grouping(s_state)   g_state,

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Store prices in six quantity bands',
   question:
     'What are the average list price, count and distinct prices of store sales in six quantity bands with given price, coupon or cost ranges?',
-  text: String.raw`--TPC-DS Q28
+  text: `--TPC-DS Q28
 select *
 from (select avg(ss_list_price)            B1_LP
            , count(ss_list_price)          B1_CNT

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Quantities bought, returned and bought again',
   question:
     'How much of each item did customers buy in a store in one month, return and then buy from the catalog over three years, per item and store?',
-  text: String.raw`--TPC-DS Q29
+  text: `--TPC-DS Q29
 select i_item_id
      , i_item_desc
      , s_store_id

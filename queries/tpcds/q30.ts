@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Customers returning too much on the web',
   question:
     'Which customers returned web purchases in one year worth more than 1.2 times the average of customers in their state?',
-  text: String.raw`--TPC-DS Q30
+  text: `--TPC-DS Q30
 with customer_total_return as
          (select wr_returning_customer_sk as ctr_customer_sk
                   ,

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Counties where web sales grew faster than store sales',
   question:
     'In which counties did web sales grow faster than store sales from quarter to quarter in one year?',
-  text: String.raw`--TPC-DS Q31
+  text: `--TPC-DS Q31
 with ss as
          (select ca_county, d_qoy, d_year, sum(ss_ext_sales_price) as store_sales
           from store_sales,

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Excess catalog discounts of a manufacturer',
   question:
     "What catalog discount above 1.3 times the item's average did one manufacturer's items get in 90 days?",
-  text: String.raw`--TPC-DS Q32
+  text: `--TPC-DS Q32
 select sum(cs_ext_discount_amt) as "excess discount amount"
 from catalog_sales
    , item

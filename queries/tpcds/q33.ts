@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Manufacturer sales in a category across channels',
   question:
     'What did each manufacturer of one category sell in all three channels in one month to customers in one time zone?',
-  text: String.raw`--TPC-DS Q33
+  text: `--TPC-DS Q33
 with ss as (select i_manufact_id,
                    sum(ss_ext_sales_price) total_sales
             from store_sales,

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Customers with large tickets on some days',
   question:
     'Which customers bought 15 to 20 items on one ticket early or late in the month, at stores in given counties, for households of given buying potential?',
-  text: String.raw`--TPC-DS Q34
+  text: `--TPC-DS Q34
 select c_last_name
      , c_first_name
      , c_salutation

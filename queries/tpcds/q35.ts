@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Demographics of customers buying in several channels',
   question:
     'For customers who bought in a store and also on the web or from a catalog in three quarters, how many are there per demographic profile, and how many dependants?',
-  text: String.raw`--TPC-DS Q35
+  text: `--TPC-DS Q35
 select ca_state,
        cd_gender,
        cd_marital_status,

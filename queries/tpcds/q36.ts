@@ -5,7 +5,7 @@ export default tpcdsQuery({
   number: 36,
   title: 'Gross margin ranking by category and class',
   question: 'How do the categories and classes rank by gross margin in the stores of one state in one year?',
-  text: String.raw`--TPC-DS Q36
+  text: `--TPC-DS Q36
 select sum(ss_net_profit) / sum(ss_ext_sales_price)            as gross_margin
      , i_category
      , i_class

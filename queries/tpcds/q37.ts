@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Catalog items with a stock level and price',
   question:
     'Which items of four manufacturers in a price band had 100 to 500 in stock in 60 days and sold from the catalog?',
-  text: String.raw`--TPC-DS Q37
+  text: `--TPC-DS Q37
 select i_item_id
      , i_item_desc
      , i_current_price

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Customers buying in every channel on one day',
   question:
     'How many customers bought in a store, from the catalog and on the web on the same day within one year?',
-  text: String.raw`--TPC-DS Q38
+  text: `--TPC-DS Q38
 select count(*)
 from (select distinct c_last_name, c_first_name, d_date
       from store_sales,

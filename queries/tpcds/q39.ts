@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Warehouse items with volatile inventory',
   question:
     'Which warehouse and item pairs had a coefficient of variation of inventory above 1 in two consecutive months?',
-  text: String.raw`--TPC-DS Q39
+  text: `--TPC-DS Q39
 with inv as
          (select w_warehouse_name
                , w_warehouse_sk

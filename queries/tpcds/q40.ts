@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Catalog sales before and after a date by warehouse',
   question:
     'What were the catalog sales net of refunds per warehouse state and item in the 30 days before and after a date, for cheap items?',
-  text: String.raw`--TPC-DS Q40
+  text: `--TPC-DS Q40
 select w_state
      , i_item_id
      , sum(case

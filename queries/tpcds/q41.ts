@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Products of manufacturers with given item variants',
   question:
     'Which product names come from manufacturers that make items in given category, colour, unit and size combinations?',
-  text: String.raw`--TPC-DS Q41
+  text: `--TPC-DS Q41
 select distinct(i_product_name)
 from item i1
 where i_manufact_id between 668 and 668 + 40

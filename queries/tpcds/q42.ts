@@ -5,7 +5,7 @@ export default tpcdsQuery({
   number: 42,
   title: 'Store sales per category in a month',
   question: 'What did each item category of one manager sell in stores in one month?',
-  text: String.raw`--TPC-DS Q42
+  text: `--TPC-DS Q42
 select dt.d_year
      , item.i_category_id
      , item.i_category

@@ -5,7 +5,7 @@ export default tpcdsQuery({
   number: 43,
   title: 'Store sales per day of the week',
   question: 'What did each store in one time zone sell on each day of the week in one year?',
-  text: String.raw`--TPC-DS Q43
+  text: `--TPC-DS Q43
 select s_store_name,
        s_store_id,
        sum(case when (d_day_name = 'Sunday') then ss_sales_price else null end)    sun_sales,

@@ -5,7 +5,7 @@ export default tpcdsQuery({
   number: 44,
   title: 'Best and worst items of a store by profit',
   question: 'Which items of one store rank best and worst by average net profit?',
-  text: String.raw`--TPC-DS Q44
+  text: `--TPC-DS Q44
 select asceding.rnk, i1.i_product_name best_performing, i2.i_product_name worst_performing
 from (select *
       from (select item_sk, rank() over (order by rank_col asc) rnk

@@ -5,7 +5,7 @@ export default tpcdsQuery({
   number: 45,
   title: 'Web sales by ZIP and city',
   question: 'What did web sales in one quarter total per customer ZIP and city, for given ZIPs or items?',
-  text: String.raw`--TPC-DS Q45
+  text: `--TPC-DS Q45
 select ca_zip, ca_city, sum(ws_sales_price)
 from web_sales,
      customer,

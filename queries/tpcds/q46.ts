@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Weekend shoppers away from home',
   question:
     'Which customers bought on weekends in given cities, in a city other than where they live, and what did they pay?',
-  text: String.raw`--TPC-DS Q46
+  text: `--TPC-DS Q46
 select c_last_name
      , c_first_name
      , ca_city

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Brand months that deviate from the year',
   question:
     'Which monthly store sales of a brand and store deviated more than 10% from its monthly average, with the months before and after?',
-  text: String.raw`--TPC-DS Q47
+  text: `--TPC-DS Q47
 with v1 as (select i_category,
                    i_brand,
                    s_store_name,

@@ -5,7 +5,7 @@ export default tpcdsQuery({
   number: 48,
   title: 'Store quantity by demographic, price and region',
   question: 'How many items did stores sell in one year for given demographic, price and state combinations?',
-  text: String.raw`--TPC-DS Q48
+  text: `--TPC-DS Q48
 select sum(ss_quantity)
 from store_sales,
      store,

@@ -5,7 +5,7 @@ export default tpcdsQuery({
   number: 49,
   title: 'Worst return ratios per channel',
   question: 'Which items had the worst return ratios by quantity and amount in each channel in one month?',
-  text: String.raw`--TPC-DS Q49
+  text: `--TPC-DS Q49
 select channel, item, return_ratio, return_rank, currency_rank
 from (select 'web' as channel
            , web.item

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Store returns by time to return',
   question:
     'How many store returns came within 30, 60, 90, 120 or more days of the sale, per store, for the returns of one month?',
-  text: String.raw`--TPC-DS Q50
+  text: `--TPC-DS Q50
 select s_store_name
      , s_company_id
      , s_street_number

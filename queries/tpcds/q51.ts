@@ -5,7 +5,7 @@ export default tpcdsQuery({
   number: 51,
   title: 'Items whose web sales ran ahead of store sales',
   question: "On which days of a year did an item's cumulative web sales exceed its cumulative store sales?",
-  text: String.raw`--TPC-DS Q51
+  text: `--TPC-DS Q51
 WITH web_v1 as (select ws_item_sk                                                                                      item_sk,
                        d_date,
                        sum(sum(ws_sales_price))

@@ -5,7 +5,7 @@ export default tpcdsQuery({
   number: 52,
   title: 'Store sales per brand in a month',
   question: 'What did each brand of one manager sell in stores in one month?',
-  text: String.raw`--TPC-DS Q52
+  text: `--TPC-DS Q52
 select dt.d_year
      , item.i_brand_id         brand_id
      , item.i_brand            brand

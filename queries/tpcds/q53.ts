@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Manufacturers whose quarterly sales deviate',
   question:
     "Which manufacturers' quarterly store sales of given categories, classes and brands deviated more than 10% from their average?",
-  text: String.raw`--TPC-DS Q53
+  text: `--TPC-DS Q53
 select *
 from (select i_manufact_id,
              sum(ss_sales_price)                                        sum_sales,

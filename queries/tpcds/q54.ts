@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Revenue of customers won by catalog and web',
   question:
     'How much did customers who bought items of one category and class by catalog or web in one month spend in stores of their county in the following months, in revenue bands?',
-  text: String.raw`--TPC-DS Q54
+  text: `--TPC-DS Q54
 with my_customers as (select distinct c_customer_sk
                                     , c_current_addr_sk
                       from (select cs_sold_date_sk     sold_date_sk,

@@ -5,7 +5,7 @@ export default tpcdsQuery({
   number: 55,
   title: 'Store sales per brand of a manager',
   question: 'What did each brand of one manager sell in stores in one month?',
-  text: String.raw`--TPC-DS Q55
+  text: `--TPC-DS Q55
 select i_brand_id              brand_id,
        i_brand                 brand,
        sum(ss_ext_sales_price) ext_price

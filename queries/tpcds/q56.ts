@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Sales of items of three colours across channels',
   question:
     'What did items of three colours sell in all channels in one month to customers in one time zone?',
-  text: String.raw`--TPC-DS Q56
+  text: `--TPC-DS Q56
 with ss as (select i_item_id, sum(ss_ext_sales_price) total_sales
             from store_sales,
                  date_dim,

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Brand months that deviate by call centre',
   question:
     'Which monthly catalog sales of a brand and call centre deviated more than 10% from its monthly average?',
-  text: String.raw`--TPC-DS Q57
+  text: `--TPC-DS Q57
 with v1 as (select i_category,
                    i_brand,
                    cc_name,

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Items with similar revenue in every channel',
   question:
     'Which items earned about the same (within 10%) in stores, by catalog and on the web in one week?',
-  text: String.raw`--TPC-DS Q58
+  text: `--TPC-DS Q58
 with ss_items as
          (select i_item_id               item_id
                , sum(ss_ext_sales_price) ss_item_rev

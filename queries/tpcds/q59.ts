@@ -5,7 +5,7 @@ export default tpcdsQuery({
   number: 59,
   title: 'Store sales per weekday, year over year',
   question: "How did each store's sales per day of the week change from one year to the next?",
-  text: String.raw`--TPC-DS Q59
+  text: `--TPC-DS Q59
 with wss as
          (select d_week_seq,
                  ss_store_sk,

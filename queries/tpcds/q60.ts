@@ -5,7 +5,7 @@ export default tpcdsQuery({
   number: 60,
   title: 'Sales of one category across channels',
   question: 'What did items of one category sell in all channels in one month to customers in one time zone?',
-  text: String.raw`--TPC-DS Q60
+  text: `--TPC-DS Q60
 with ss as (select i_item_id,
                    sum(ss_ext_sales_price) total_sales
             from store_sales,

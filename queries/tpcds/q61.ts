@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Share of promoted sales of one category',
   question:
     "What share of one category's store sales in one month, to customers and at stores of one time zone, was promoted?",
-  text: String.raw`--TPC-DS Q61
+  text: `--TPC-DS Q61
 select promotions, total, cast(promotions as decimal(15, 4)) / cast(total as decimal(15, 4)) * 100
 from (select sum(ss_ext_sales_price) promotions
       from store_sales

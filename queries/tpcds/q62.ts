@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Web shipping delays by warehouse and site',
   question:
     'How many web orders shipped within 30, 60, 90, 120 or more days, per warehouse, ship mode and web site?',
-  text: String.raw`--TPC-DS Q62
+  text: `--TPC-DS Q62
 select substr(w_warehouse_name, 1, 20)
      , sm_type
      , web_name

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Managers whose monthly sales deviate',
   question:
     "Which managers' monthly store sales of given categories, classes and brands deviated more than 10% from their average?",
-  text: String.raw`--TPC-DS Q63
+  text: `--TPC-DS Q63
 select *
 from (select i_manager_id
            , sum(ss_sales_price)                                       sum_sales

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Items sold in store and by catalog two years running',
   question:
     'Which items sold in stores and by catalog in two consecutive years, with their stores, addresses and quantities?',
-  text: String.raw`--TPC-DS Q64
+  text: `--TPC-DS Q64
 with cs_ui as
          (select cs_item_sk
                , sum(cs_ext_list_price)                                       as sale

@@ -5,7 +5,7 @@ export default tpcdsQuery({
   number: 65,
   title: 'Store items earning little',
   question: 'Which items earn at most a tenth of the average item revenue of their store?',
-  text: String.raw`--TPC-DS Q65
+  text: `--TPC-DS Q65
 select s_store_name,
        i_item_desc,
        sc.revenue,

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Warehouse sales per month for two carriers',
   question:
     'What did each warehouse sell and net per month in one year by web and catalog for two carriers, in one time of day?',
-  text: String.raw`--TPC-DS Q66
+  text: `--TPC-DS Q66
 select w_warehouse_name
      , w_warehouse_sq_ft
      , w_city

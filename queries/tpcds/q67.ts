@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Top store sales over the product hierarchy',
   question:
     'What are the top store sales per category, class, brand, product, year, quarter, month and store in a year, ranked in each category?',
-  text: String.raw`--TPC-DS Q67
+  text: `--TPC-DS Q67
 select *
 from (select i_category
            , i_class

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Early-month shoppers away from home',
   question:
     'Which customers bought early in the month in two cities other than where they live, and what did they pay?',
-  text: String.raw`--TPC-DS Q68
+  text: `--TPC-DS Q68
 select c_last_name
      , c_first_name
      , ca_city

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Store-only customers in three states',
   question:
     'How many customers of each demographic profile in three states bought in a store but not on the web or from a catalog in a few months?',
-  text: String.raw`--TPC-DS Q69
+  text: `--TPC-DS Q69
 select cd_gender,
        cd_marital_status,
        cd_education_status,

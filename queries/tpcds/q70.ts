@@ -5,7 +5,7 @@ export default tpcdsQuery({
   number: 70,
   title: 'Store profit by state and county',
   question: 'How do states and counties rank by store net profit in one year, among the five best states?',
-  text: String.raw`--TPC-DS Q70
+  text: `--TPC-DS Q70
 select sum(ss_net_profit)                     as total_sum
      , s_state
      , s_county

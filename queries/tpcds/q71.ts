@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Sales at breakfast and dinner time by brand',
   question:
     'What did each brand of one manager sell in all channels in one month at breakfast and dinner time, per hour and minute?',
-  text: String.raw`--TPC-DS Q71
+  text: `--TPC-DS Q71
 select i_brand_id     brand_id,
        i_brand        brand,
        t_hour,

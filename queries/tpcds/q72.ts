@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Catalog orders larger than stock',
   question:
     'Which catalog orders asked for more than the warehouse had in stock that week, per item, warehouse and week, with and without promotion?',
-  text: String.raw`--TPC-DS Q72
+  text: `--TPC-DS Q72
 select i_item_desc
      , w_warehouse_name
      , d1.d_week_seq

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Customers with small tickets',
   question:
     'Which customers bought 1 to 5 items on one ticket early in the month, at stores in given counties, for households of given buying potential?',
-  text: String.raw`--TPC-DS Q73
+  text: `--TPC-DS Q73
 select c_last_name
      , c_first_name
      , c_salutation

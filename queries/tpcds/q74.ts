@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Customers whose web spending varied more',
   question:
     "Which customers' web spending varied more (standard deviation) from one year to the next than their store spending?",
-  text: String.raw`--TPC-DS Q74
+  text: `--TPC-DS Q74
 with year_total as (select c_customer_id            customer_id
                          , c_first_name             customer_first_name
                          , c_last_name              customer_last_name

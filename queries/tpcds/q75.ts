@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Items whose sales dropped year over year',
   question:
     'Which items sold more than 10% fewer units in one year than the year before across channels, net of returns?',
-  text: String.raw`--TPC-DS Q75
+  text: `--TPC-DS Q75
 WITH all_sales AS (SELECT d_year
                         , i_brand_id
                         , i_class_id

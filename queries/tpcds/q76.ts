@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Sales with a missing key by channel',
   question:
     'What did each channel sell per year, quarter and category on sales that miss a customer, address or other key?',
-  text: String.raw`--TPC-DS Q76
+  text: `--TPC-DS Q76
 select channel, col_name, d_year, d_qoy, i_category, COUNT(*) sales_cnt, SUM(ext_sales_price) sales_amt
 FROM (SELECT 'store' as         channel,
              'ss_customer_sk'   col_name,

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Sales, returns and profit per channel over 30 days',
   question:
     'What were the sales, returns and profit of each store, call centre and web page in 30 days, per channel and in total?',
-  text: String.raw`--TPC-DS Q77
+  text: `--TPC-DS Q77
 with ss as
          (select s_store_sk,
                  sum(ss_ext_sales_price) as sales,

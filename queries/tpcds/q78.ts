@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Store against other channels for unreturned items',
   question:
     "For items never returned, how does each customer's store quantity in a year compare with their web and catalog quantities?",
-  text: String.raw`--TPC-DS Q78
+  text: `--TPC-DS Q78
 with ws as
          (select d_year AS              ws_sold_year,
                  ws_item_sk,

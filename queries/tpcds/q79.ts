@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Monday store purchases of large households',
   question:
     'What did customers of households with many dependants or vehicles buy at mid-size stores on Mondays, per ticket and city?',
-  text: String.raw`--TPC-DS Q79
+  text: `--TPC-DS Q79
 select c_last_name,
        c_first_name,
        substr(s_city, 1, 30),

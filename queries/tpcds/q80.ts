@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Channel sales and returns without TV promotion',
   question:
     'What were the sales, returns and profit per store, catalog page and web site in 30 days, for items over 50 sold without a TV promotion?',
-  text: String.raw`--TPC-DS Q80
+  text: `--TPC-DS Q80
 with ssr as
          (select s_store_id                                    as store_id,
                  sum(ss_ext_sales_price)                       as sales,

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Customers returning too much from the catalog',
   question:
     'Which customers returned catalog purchases in one year worth more than 1.2 times the average of customers in their state?',
-  text: String.raw`--TPC-DS Q81
+  text: `--TPC-DS Q81
 with customer_total_return as
          (select cr_returning_customer_sk   as ctr_customer_sk
                   ,

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Items in stock and sold in stores',
   question:
     'Which items of four manufacturers in a price band had 100 to 500 in stock in 60 days and sold in stores?',
-  text: String.raw`--TPC-DS Q82
+  text: `--TPC-DS Q82
 select i_item_id
      , i_item_desc
      , i_current_price

@@ -5,7 +5,7 @@ export default tpcdsQuery({
   number: 83,
   title: 'Items returned alike in every channel',
   question: 'Which items were returned in similar quantities in all three channels in three given weeks?',
-  text: String.raw`--TPC-DS Q83
+  text: `--TPC-DS Q83
 with sr_items as
          (select i_item_id               item_id,
                  sum(sr_return_quantity) sr_item_qty

@@ -5,7 +5,7 @@ export default tpcdsQuery({
   number: 84,
   title: 'Customers of a city and income band with returns',
   question: 'Which customers living in one city with a given income band returned items in stores?',
-  text: String.raw`--TPC-DS Q84
+  text: `--TPC-DS Q84
 select c_customer_id                                                   as customer_id
      , coalesce(c_last_name, '') || ', ' || coalesce(c_first_name, '') as customername
 from customer

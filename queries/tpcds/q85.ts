@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Web returns by reason and demographic',
   question:
     'What were the average quantity, refund and fee of web returns in one year per reason, for given demographics and states?',
-  text: String.raw`--TPC-DS Q85
+  text: `--TPC-DS Q85
 select substr(r_reason_desc, 1, 20)
      , avg(ws_quantity)
      , avg(wr_refunded_cash)

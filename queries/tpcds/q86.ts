@@ -5,7 +5,7 @@ export default tpcdsQuery({
   number: 86,
   title: 'Web profit ranking by category and class',
   question: 'How do the categories and classes rank by web net paid in one year?',
-  text: String.raw`--TPC-DS Q86
+  text: `--TPC-DS Q86
 select sum(ws_net_paid)                         as total_sum
      , i_category
      , i_class

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Store customers not buying by catalog or web',
   question:
     'How many customers bought in a store on a day within a year without buying from the catalog or on the web that day?',
-  text: String.raw`--TPC-DS Q87
+  text: `--TPC-DS Q87
 select count(*)
 from ((select distinct c_last_name, c_first_name, d_date
        from store_sales,

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Store sales in half-hours of the morning',
   question:
     'How many store sales were there at one store in each half-hour from 8:30 to 12:30, for given households?',
-  text: String.raw`--TPC-DS Q88
+  text: `--TPC-DS Q88
 select *
 from (select count(*) h8_30_to_9
       from store_sales,

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Category months that deviate',
   question:
     'Which monthly store sales of a category, class, brand and store deviated more than 10% from their average?',
-  text: String.raw`--TPC-DS Q89
+  text: `--TPC-DS Q89
 select *
 from (select i_category,
              i_class,

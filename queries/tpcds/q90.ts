@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Morning to evening web sales',
   question:
     'What is the ratio of morning to evening web sales for households with a number of dependants, on pages of a given size?',
-  text: String.raw`--TPC-DS Q90
+  text: `--TPC-DS Q90
 select cast(amc as decimal(15, 4)) / cast(pmc as decimal(15, 4)) am_pm_ratio
 from (select count(*) amc
       from web_sales,

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Call centre losses on returns',
   question:
     'What did each call centre lose on catalog returns in one month, for given demographics and customers of one time zone?',
-  text: String.raw`--TPC-DS Q91
+  text: `--TPC-DS Q91
 select cc_call_center_id Call_Center,
        cc_name           Call_Center_Name,
        cc_manager        Manager,

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Excess web discounts of a manufacturer',
   question:
     "What web discount above 1.3 times the item's average did one manufacturer's items get in 90 days?",
-  text: String.raw`--TPC-DS Q92
+  text: `--TPC-DS Q92
 select sum(ws_ext_discount_amt) as "Excess Discount Amount"
 from web_sales
    , item

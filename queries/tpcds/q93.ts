@@ -5,7 +5,7 @@ export default tpcdsQuery({
   number: 93,
   title: 'Customer store sales net of returns for a reason',
   question: 'What did each customer pay for store sales, net of the returns made for one reason?',
-  text: String.raw`--TPC-DS Q93
+  text: `--TPC-DS Q93
 select ss_customer_sk
      , sum(act_sales) sumsales
 from (select ss_item_sk

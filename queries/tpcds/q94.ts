@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Web orders from several warehouses, not returned',
   question:
     "How many web orders from one company's sites, shipped in 60 days to one state, came from more than one warehouse and were never returned?",
-  text: String.raw`--TPC-DS Q94
+  text: `--TPC-DS Q94
 select count(distinct ws_order_number) as "order count"
      , sum(ws_ext_ship_cost)           as "total shipping cost"
      , sum(ws_net_profit)              as "total net profit"

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Web orders from several warehouses, returned',
   question:
     "How many web orders from one company's sites, shipped in 60 days to one state, came from more than one warehouse and were returned?",
-  text: String.raw`--TPC-DS Q95
+  text: `--TPC-DS Q95
 with ws_wh as
          (select ws1.ws_order_number, ws1.ws_warehouse_sk wh1, ws2.ws_warehouse_sk wh2
           from web_sales ws1,

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Store sales in an evening half-hour',
   question:
     'How many store sales were there at one store between 20:30 and 21:00 for households with a number of dependants?',
-  text: String.raw`--TPC-DS Q96
+  text: `--TPC-DS Q96
 select count(*)
 from store_sales
    , household_demographics

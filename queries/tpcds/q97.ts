@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Customers and items in store, catalog or both',
   question:
     'How many customer and item pairs bought only in stores, only from the catalog, or both in one year?',
-  text: String.raw`--TPC-DS Q97
+  text: `--TPC-DS Q97
 with ssci as (select ss_customer_sk customer_sk
                    , ss_item_sk     item_sk
               from store_sales,

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Store revenue of items and their share of the class',
   question:
     "What did each item of three categories earn in stores in 30 days, and what share of its class's revenue is that?",
-  text: String.raw`--TPC-DS Q98
+  text: `--TPC-DS Q98
 select i_item_id
      , i_item_desc
      , i_category

@@ -6,7 +6,7 @@ export default tpcdsQuery({
   title: 'Catalog shipping delays by warehouse and call centre',
   question:
     'How many catalog orders shipped within 30, 60, 90, 120 or more days, per warehouse, ship mode and call centre?',
-  text: String.raw`--TPC-DS Q99
+  text: `--TPC-DS Q99
 select substr(w_warehouse_name, 1, 20)
      , sm_type
      , cc_name

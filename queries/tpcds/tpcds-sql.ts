@@ -22,7 +22,7 @@ export const tpcdsQueryId = (n: number) => `tpcds/q${String(n).padStart(2, '0')}
  *
  * @example
  * ```ts
- * export default tpcdsQuery({ number: 82, title: 'Items in stock and sold in stores', question: 'Which items …?', text: String.raw`select …` });
+ * export default tpcdsQuery({ number: 82, title: 'Items in stock and sold in stores', question: 'Which items …?', text: `select …` });
  * ```
  */
 export function tpcdsQuery(
