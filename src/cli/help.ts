@@ -48,6 +48,14 @@ Commands
   dashboards diff                compare the published dashboards with dashboards/ (exit 1 on drift)
   sample cloudtrail --out DIR --from T --to T [--accounts N] [--events-per-hour N] [--seed N]
                                  write realistic, deterministic CloudTrail logs in the S3 layout
+  tpcds generate --sf N [--out DIR] [--seed S]
+                                 generate the 24 TPC-DS tables as Parquet into <data-dir>/raw/tpcds
+                                 (fact tables partitioned by date key), queryable by their names
+  tpcds compare [--queries q02,q82|all] [--runs N] [--engine duckdb|athena] [--stats-role ARN]
+                                 each TPC-DS query without and with the cost-based optimizer; the
+                                 result hashes must match; recorded in tpcds_cbo_runs
+  tpcds report [--run ID]        a comparison as AWS's CBO post shows it: per-query speedup, top 10,
+                                 overall change and geometric mean, Q82's and Q2's join orders
   report identity-center --out DIR [--day D]
                                  the Identity Center inventory's three CSVs (instances, users in
                                  more than one instance, application assignments) of a snapshot

@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<{ run(args: string[], io: CliIO): P
   dashboards: () => import('./commands/dashboards.ts'),
   alarms: () => import('./commands/alarms.ts'),
   report: () => import('./commands/report.ts'),
+  tpcds: () => import('./commands/tpcds.ts'),
 };
 
 /**

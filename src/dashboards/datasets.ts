@@ -114,6 +114,15 @@ export const SPICE_DATASETS: readonly SpiceDataset[] = [
     source: { table: 'glue_job_metrics' },
   },
   {
+    id: 'lakeq-tpcds-cbo-runs',
+    name: 'TPC-DS CBO comparison runs',
+    description:
+      'lakeq tpcds compare: one row per timed run of a TPC-DS query without (cbo-off) and with (cbo-on) the cost-based optimizer.',
+    // Written by lakeq tpcds compare, not by a load: the comparison refreshes it.
+    tables: ['tpcds_cbo_runs'],
+    source: { table: 'tpcds_cbo_runs' },
+  },
+  {
     id: 'lakeq-pipeline-runs',
     name: 'Pipeline runs (ledger)',
     description: "lakeq's run ledger: one row per table, partition and load run, with status and rows.",

@@ -7,6 +7,7 @@ import {
   tableInputColumns,
 } from '../deploy/quicksight-columns.ts';
 import { LakeqError } from '../engines/engine.ts';
+import { CBO_RUN_COLUMNS, TPCDS_CBO_RUNS } from '../sources/tpcds/schema.ts';
 import type { SpiceDataset } from './datasets.ts';
 
 /**
@@ -27,7 +28,12 @@ export function spiceDatasetColumns(
   const fail = (why: string) => new LakeqError('BAD_DATASET', `SPICE dataset ${dataset.id}: ${why}`);
   if ('table' in dataset.source) {
     const { table } = dataset.source;
-    const columns = table === LEDGER_TABLE ? ledgerInputColumns(LEDGER_COLUMNS) : undefined;
+    const columns =
+      table === LEDGER_TABLE
+        ? ledgerInputColumns(LEDGER_COLUMNS)
+        : table === TPCDS_CBO_RUNS
+          ? cboRunInputColumns()
+          : undefined;
     const def = tables.find((t) => t.name === table);
     if (!columns && !def) throw fail(`no curated table ${table}`);
     return (columns ?? tableInputColumns(def as TableDefinition)).map((c) =>
@@ -39,4 +45,12 @@ export function spiceDatasetColumns(
   const loads = tables.find((t) => t.transform.queryId === queryId);
   if (!loads) throw fail(`the column types of query ${queryId} are unknown (no table is loaded by it)`);
   return tableInputColumns(loads).filter((c) => loads.columns.some((k) => k.name.toLowerCase() === c.Name));
+}
+
+/** `tpcds_cbo_runs`' columns in QuickSight (a raw relation of the TPC-DS source, not a curated table): `started_at` a DATETIME. */
+export function cboRunInputColumns(): SpiceColumn[] {
+  return [
+    ...CBO_RUN_COLUMNS.map(([name, type]) => ({ Name: name, Type: quickSightType(type) })),
+    { Name: 'run_id', Type: 'STRING' as const },
+  ];
 }

@@ -52,6 +52,8 @@ const deployFileSchema = z
         lambda: roleArn,
         scheduler: roleArn,
         quicksightAthena: roleArn.optional(),
+        /** The role Glue assumes to compute the TPC-DS tables' column statistics (`lakeq tpcds compare --engine athena`). */
+        glueStatistics: roleArn.optional(),
       })
       .strict(),
     lambda: z
@@ -146,6 +148,7 @@ export interface DeployConfig {
     readonly lambda: string;
     readonly scheduler: string;
     readonly quicksightAthena?: string;
+    readonly glueStatistics?: string;
   };
   readonly lambda: {
     readonly functionName: string;

@@ -123,6 +123,12 @@ const PARTITION_WRITE = [
   'glue:DeletePartition',
   'glue:BatchDeletePartition',
 ];
+/** What dropping and computing the TPC-DS tables' Glue column statistics takes (the task run ids are not ARNs). */
+export const TPCDS_COLUMN_STATISTICS_ACTIONS = [
+  'glue:StartColumnStatisticsTaskRun',
+  'glue:GetColumnStatisticsForTable',
+  'glue:DeleteColumnStatisticsForTable',
+];
 const BUCKET_READ = ['s3:ListBucket', 's3:GetBucketLocation'];
 /** ListBucket limited to the keys under a scope's prefix (none needed for a whole bucket). */
 const listPrefixOnly = (scope: S3Scope): PolicyCondition | undefined =>
@@ -347,6 +353,19 @@ export const POLICY_GRANTS: Readonly<Record<PolicyPrincipal, readonly Grant[]>> 
       ],
       resources: (v) => [arn(v, 'cloudtrail', 'eventdatastore/*')],
     },
+    // `lakeq tpcds compare --engine athena`: the TPC-DS tables' column statistics dropped, then
+    // computed by Glue with the role `roles.glueStatistics`, which the analyst passes to Glue.
+    {
+      sid: 'TpcdsColumnStatistics',
+      actions: TPCDS_COLUMN_STATISTICS_ACTIONS,
+      resources: catalog,
+    },
+    {
+      sid: 'TpcdsColumnStatisticsRuns',
+      actions: ['glue:GetColumnStatisticsTaskRun'],
+      resources: () => ['*'],
+    },
+    passRole('PassGlueStatisticsRole', (v) => v.roles.glueStatistics, 'glue.amazonaws.com'),
   ],
   deployer: [
     {

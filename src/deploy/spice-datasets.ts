@@ -1,12 +1,13 @@
 import { LEDGER_COLUMNS, LEDGER_TABLE } from '../catalog/athena/ledger-ddl.ts';
 import type { TableDefinition } from '../catalog/table-definition.ts';
 import type { SpiceDataset } from '../dashboards/datasets.ts';
-import { spiceDatasetColumns } from '../dashboards/spice-dataset-columns.ts';
+import { cboRunInputColumns, spiceDatasetColumns } from '../dashboards/spice-dataset-columns.ts';
 import { compileTarget } from '../engines/compile-targets.ts';
 import { LakeqError } from '../engines/engine.ts';
 import { inlineParameters } from '../engines/trino/trino-literals.ts';
 import { compileQuery } from '../query/compile-query.ts';
 import type { LibraryQuery } from '../query/define-query.ts';
+import { TPCDS_CBO_RUNS } from '../sources/tpcds/schema.ts';
 import { arns, type DeployConfig } from './deploy-config.ts';
 import { LEDGER_TIME_COLUMNS, ledgerInputColumns, tableInputColumns } from './quicksight-columns.ts';
 import type { DataSetDefinition } from './quicksight-resources.ts';
@@ -53,6 +54,16 @@ export function dataSetDefinitions(
           Name: dataset.name.slice(0, 128),
           SqlQuery: ledgerSql(config),
           Columns: ledgerInputColumns(LEDGER_COLUMNS),
+        },
+      };
+    } else if ('table' in dataset.source && dataset.source.table === TPCDS_CBO_RUNS) {
+      physical = {
+        RelationalTable: {
+          DataSourceArn,
+          Catalog: config.catalog,
+          Schema: config.database,
+          Name: TPCDS_CBO_RUNS,
+          InputColumns: cboRunInputColumns(),
         },
       };
     } else if ('table' in dataset.source) {

@@ -45,6 +45,10 @@ export interface QueryStats {
   readonly dataScannedBytes?: number;
   readonly engineMs?: number;
   readonly queueMs?: number;
+  /** Athena QueryPlanningTimeInMillis. */
+  readonly planningMs?: number;
+  /** Athena TotalExecutionTimeInMillis: the engine's own total, without lakeq's polling. */
+  readonly totalMs?: number;
   /** Rows written by INSERT/CTAS/COPY (Athena UpdateCount). */
   readonly rowsAffected?: number;
   /** True when Athena answered from its result reuse cache. */

@@ -41,11 +41,13 @@ export interface SourceDefinition {
   readonly title: string;
   /**
    * How its raw files come: `delivered` by AWS and read where they land (CloudTrail's log
-   * files), or `collected` by lakeq's collect task from the service's APIs into hour files (Glue).
+   * files), `collected` by lakeq's collect task from the service's APIs into hour files (Glue),
+   * or `generated` by a lakeq command into its input folder and read there (TPC-DS): the
+   * hourly ETL neither lists nor collects a generated source, and `npm start` does not write it.
    * The hours a collection changed are planned again for the tables of a collected source, and
    * their lag is left out of the pipeline's health by default (an hour without runs has no partition).
    */
-  readonly inputs: 'delivered' | 'collected';
+  readonly inputs: 'delivered' | 'collected' | 'generated';
   /**
    * Its input on this machine: `sources.<name>` in lakeq.config.json and `--source <name>=DIR`.
    * A delivered source's raw files are read there; a collected source's collector reads it

@@ -265,11 +265,13 @@ describe('lakeq dashboards deploy', () => {
       'create quicksight-dataset lakeq-identity-center-duplicate-users',
       'create quicksight-dataset lakeq-glue-job-runs',
       'create quicksight-dataset lakeq-glue-job-metrics',
+      'create quicksight-dataset lakeq-tpcds-cbo-runs',
       'create quicksight-dataset lakeq-pipeline-runs',
       'create quicksight-dashboard lakeq-identity-center-churn',
       'create quicksight-dashboard lakeq-glue-jobs',
       'create quicksight-dashboard lakeq-glue-metrics',
       'create quicksight-dashboard lakeq-pipeline-health',
+      'create quicksight-dashboard lakeq-tpcds-cbo',
     ]);
     expect(mutations()).toEqual([
       'CreateDataSource lakeq-athena',
@@ -278,20 +280,23 @@ describe('lakeq dashboards deploy', () => {
       'CreateDataSet lakeq-identity-center-duplicate-users',
       'CreateDataSet lakeq-glue-job-runs',
       'CreateDataSet lakeq-glue-job-metrics',
+      'CreateDataSet lakeq-tpcds-cbo-runs',
       'CreateDataSet lakeq-pipeline-runs',
       'CreateDashboard lakeq-identity-center-churn',
       'CreateDashboard lakeq-glue-jobs',
       'CreateDashboard lakeq-glue-metrics',
       'CreateDashboard lakeq-pipeline-health',
+      'CreateDashboard lakeq-tpcds-cbo',
       'CreateIngestion lakeq-identity-center-instance-churn-hourly',
       'CreateIngestion lakeq-identity-center-instances',
       'CreateIngestion lakeq-identity-center-duplicate-users',
       'CreateIngestion lakeq-glue-job-runs',
       'CreateIngestion lakeq-glue-job-metrics',
+      'CreateIngestion lakeq-tpcds-cbo-runs',
       'CreateIngestion lakeq-pipeline-runs',
     ]);
-    expect(fake.ingestions.map((i) => i.IngestionId)).toEqual(Array(6).fill('lakeq-deploy-20261127T130501Z'));
-    expect(ingestions).toHaveLength(6);
+    expect(fake.ingestions.map((i) => i.IngestionId)).toEqual(Array(7).fill('lakeq-deploy-20261127T130501Z'));
+    expect(ingestions).toHaveLength(7);
     // What was stored is what export writes, owners granted.
     for (const d of DASHBOARDS) {
       const stored = fake.dashboards.get(d.id) as FakeDashboard;
@@ -398,6 +403,7 @@ describe('lakeq dashboards diff', () => {
       ],
       ['lakeq-glue-metrics', 'same', []],
       ['lakeq-pipeline-health', 'same', []],
+      ['lakeq-tpcds-cbo', 'same', []],
     ]);
     expect(formatDrift(drifts).split('\n')).toEqual([
       '= lakeq-identity-center-churn',
@@ -405,7 +411,8 @@ describe('lakeq dashboards diff', () => {
       '    Sheets.jobs.Visuals.bar-cost-by-job.BarChartVisual.Title.FormatText.PlainText: "Spend by job" → "Cost by job"',
       '= lakeq-glue-metrics',
       '= lakeq-pipeline-health',
-      '1 dashboard(s) drifted, 0 not deployed, 3 as in the code.',
+      '= lakeq-tpcds-cbo',
+      '1 dashboard(s) drifted, 0 not deployed, 4 as in the code.',
     ]);
   });
 
@@ -424,6 +431,7 @@ describe('lakeq dashboards diff', () => {
       ['lakeq-glue-jobs', 'same', []],
       ['lakeq-glue-metrics', 'not-deployed', []],
       ['lakeq-pipeline-health', 'not-deployed', []],
+      ['lakeq-tpcds-cbo', 'not-deployed', []],
     ]);
   });
 });
@@ -462,7 +470,7 @@ describe('lakeq dashboards (command line)', () => {
     expect(await dashboardsCommand(['deploy', ...args], captureIO())).toBe(0);
     const after = captureIO();
     expect(await dashboardsCommand(['diff', ...args], after)).toBe(0);
-    expect(after.stdout()).toContain('0 dashboard(s) drifted, 0 not deployed, 4 as in the code.');
+    expect(after.stdout()).toContain('0 dashboard(s) drifted, 0 not deployed, 5 as in the code.');
   });
 
   it('export writes one valid request body per file, named <dashboard>.<Operation>[.<dataset>].json', async () => {
@@ -472,7 +480,7 @@ describe('lakeq dashboards (command line)', () => {
     const files = (await readdir(out)).sort();
     expect(files).toContain('lakeq-glue-jobs.CreateDashboard.json');
     expect(files).toContain('lakeq-glue-jobs.CreateDataSource.json');
-    expect(files.filter((f) => f.endsWith('.CreateDashboard.json'))).toHaveLength(4);
+    expect(files.filter((f) => f.endsWith('.CreateDashboard.json'))).toHaveLength(5);
     for (const file of files) {
       const operation = file.split('.')[1] as string;
       const body = JSON.parse(await readFile(path.join(out, file), 'utf8')) as Record<string, unknown>;

@@ -55,6 +55,7 @@ describe('exported QuickSight requests', () => {
       'lakeq-glue-jobs',
       'lakeq-glue-metrics',
       'lakeq-pipeline-health',
+      'lakeq-tpcds-cbo',
     ]);
   });
 

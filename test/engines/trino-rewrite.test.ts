@@ -90,6 +90,15 @@ describe('the rewrite', () => {
     expect(rewriteTrinoForDuckDb(sql).sql).toBe(sql);
   });
 
+  it('quotes names Trino takes unquoted and DuckDB reserves (TPC-DS Q77’s returns, Q90’s alias at)', async () => {
+    const sql =
+      'select sum(returns) as "returns", max(at.n) as n from (select 2 as returns) r, (select 1 as n) at';
+    expect(rewriteTrinoForDuckDb(sql).sql).toBe(
+      'select sum("returns") as "returns", max("at".n) as n from (select 2 as "returns") r, (select 1 as n) "at"',
+    );
+    expect(await rows(sql)).toEqual([{ returns: 2, n: 1 }]);
+  });
+
   it('names unaliased expressions _colN as Trino does, but not columns', async () => {
     expect(await rows('SELECT 1, x, 2 FROM (VALUES 5) t(x)')).toEqual([{ _col0: 1, x: 5, _col2: 2 }]);
   });

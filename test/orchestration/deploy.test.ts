@@ -216,9 +216,9 @@ describe('lakeq deploy against a mocked AWS', () => {
     const applied = await applyDeploy(plan);
     expect(applied).toHaveLength(plan.changes.length);
     const creates = mutatingCalls();
-    // cloudtrail_logs, the two Glue collector tables and the four Identity Center snapshot
-    // tables, then the curated tables.
-    expect(creates.filter((c) => c === 'glue:CreateTable')).toHaveLength(TABLES.length + 7);
+    // cloudtrail_logs, the two Glue collector tables, the four Identity Center snapshot tables,
+    // the 24 TPC-DS tables and tpcds_cbo_runs, then the curated tables.
+    expect(creates.filter((c) => c === 'glue:CreateTable')).toHaveLength(TABLES.length + 7 + 25);
     expect(creates.filter((c) => c === 'cloudwatch:PutMetricAlarm')).toHaveLength(ALARMS.length);
     expect(creates.filter((c) => c === 'athena:CreateNamedQuery')).toHaveLength(athenaQueries.length);
     expect(creates).toEqual(

@@ -15,6 +15,7 @@ import { collectSources } from '../../src/orchestration/handlers/collect-sources
 import { localHandlerContext } from '../../src/orchestration/handlers/handler-context.ts';
 import { runStateMachine } from '../../src/orchestration/run-state-machine.ts';
 import { SOURCES } from '../../src/sources/index.ts';
+import { TPCDS_TABLES } from '../../src/sources/tpcds/schema.ts';
 import { captureIO } from '../support/capture-io.ts';
 import { type FakeRecord, fakeApiHourly, fakeAuditHourly } from './fake-sources.ts';
 
@@ -116,7 +117,7 @@ describe('a source added with one registry line', () => {
     const defaults = await loadSettings({ dataDir: 'd' }, dir, {});
     expect(defaults.sources['fake-api']).toBe(path.join(dir, 'd', 'raw', 'fake-api-captured'));
     await expect(loadSettings({ sources: { nope: 'x' } }, dir, {})).rejects.toThrow(
-      'unknown source "nope" in --source (known: cloudtrail, glue, identity-center, fake-audit, fake-api)',
+      'unknown source "nope" in --source (known: cloudtrail, glue, identity-center, tpcds, fake-audit, fake-api)',
     );
   });
 
@@ -237,8 +238,8 @@ describe('a source added with one registry line', () => {
     expect(out).toMatch(/CREATE EXTERNAL TABLE `lakeq`.`fake_audit_hourly`/);
     expect(out).toMatch(/CREATE EXTERNAL TABLE `lakeq`.`fake_api_hourly`/);
     // cloudtrail_logs, its view, 2 collected Glue tables, 4 collected Identity Center tables,
-    // fake_audit_raw, 10 curated tables, the ledger.
-    expect(out.match(/^CREATE /gm)?.length).toBe(20);
+    // the 24 TPC-DS tables and tpcds_cbo_runs, fake_audit_raw, 10 curated tables, the ledger.
+    expect(out.match(/^CREATE /gm)?.length).toBe(45);
     const missing = captureIO();
     expect(await main([...base, '--start-date', '2026-01-01', '--data-bucket', 'lake'], missing)).toBe(2);
     expect(missing.stderr()).toContain('missing --fake-bucket');
@@ -277,6 +278,8 @@ describe('a source added with one registry line', () => {
       'identity_center_users_collected',
       'identity_center_applications_collected',
       'identity_center_application_assignments_collected',
+      ...TPCDS_TABLES,
+      'tpcds_cbo_runs',
       'fake_audit_raw',
     ]);
     const lambda = iamPolicy('lambda', config).Statement;

@@ -112,6 +112,15 @@ describe('the source registry', () => {
       // The collect task collects a collected source locally through `collect`.
       if (source.inputs === 'collected') expect(source.collect, source.name).toBeDefined();
       else expect(source.collect, source.name).toBeUndefined();
+      // A generated source is written by its own command: the ETL does not load it, `npm start` does not write it.
+      if (source.inputs === 'generated') {
+        expect(
+          source.tables.filter((t) => 'source' in t.input),
+          source.name,
+        ).toEqual([]);
+        expect(source.list, source.name).toBeUndefined();
+        expect(source.sample, source.name).toBeUndefined();
+      }
     }
     // The Lambda's collectors (the one list besides SOURCES a source may need a line in) are collected sources'.
     for (const name of Object.keys(AWS_COLLECTORS))

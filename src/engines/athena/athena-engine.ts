@@ -126,6 +126,8 @@ class AthenaEngine implements Engine {
         dataScannedBytes: statistics?.DataScannedInBytes,
         engineMs: statistics?.EngineExecutionTimeInMillis,
         queueMs: statistics?.QueryQueueTimeInMillis,
+        planningMs: statistics?.QueryPlanningTimeInMillis,
+        totalMs: statistics?.TotalExecutionTimeInMillis,
         reusedResult: statistics?.ResultReuseInformation?.ReusedPreviousResult,
         rowsAffected: isWrite ? (result.updateCount ?? 0) : undefined,
       };

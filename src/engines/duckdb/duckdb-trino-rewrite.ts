@@ -72,6 +72,23 @@ export function rewriteTrinoForDuckDb(sql: string, options: RewriteOptions = {})
   return { sql: out, ambiguousUnnests: emitter.ambiguous, parsed: true };
 }
 
+/** Words DuckDB's grammar reserves that Trino accepts as unquoted column names and aliases. */
+const DUCKDB_KEYWORD_NAMES = new Set([
+  'returns',
+  'at',
+  'anti',
+  'semi',
+  'asof',
+  'positional',
+  'qualify',
+  'pivot',
+  'unpivot',
+  'pivot_longer',
+  'pivot_wider',
+  'summarize',
+  'lambda',
+]);
+
 const MAP_PRODUCERS = new Set([
   'map',
   'map_from_entries',
@@ -148,6 +165,9 @@ export class Emitter implements RewriteEmitter {
       case 'ident': {
         const replacement = this.#lookup(node.name);
         if (replacement !== undefined) return replacement;
+        // Trino takes these as plain names (TPC-DS Q77's `returns`, Q90's alias `at`); DuckDB's parser does not.
+        if (this.#sql[node.start] !== '"' && DUCKDB_KEYWORD_NAMES.has(node.name.toLowerCase()))
+          return `"${node.name}"`;
         break;
       }
       case 'typedLiteral':
