@@ -27,6 +27,7 @@ export const QUERY_MODULES: Readonly<Record<string, () => Promise<{ default: unk
   'identity-center/instances-created-and-deleted': () =>
     import('./identity-center/instances-created-and-deleted.ts'),
   'identity-center/inventory-vs-churn': () => import('./identity-center/inventory-vs-churn.ts'),
+  'transforms/security-findings-day': () => import('./transforms/security-findings-day.ts'),
   'transforms/cloudtrail-events-hour': () => import('./transforms/cloudtrail-events-hour.ts'),
   'transforms/glue-job-metrics-hour': () => import('./transforms/glue-job-metrics-hour.ts'),
   'transforms/glue-job-runs-hour': () => import('./transforms/glue-job-runs-hour.ts'),

@@ -1,6 +1,7 @@
 import { cloudtrailSource } from './cloudtrail/index.ts';
 import { glueSource } from './glue/index.ts';
 import { identityCenterSource } from './identity-center/index.ts';
+import { securityLakeSource } from './security-lake/index.ts';
 import type { SourceDefinition } from './source-definition.ts';
 
 /**
@@ -8,4 +9,9 @@ import type { SourceDefinition } from './source-definition.ts';
  * Adding a source is adding its folder (src/sources/README.md) and a line here. What the shared
  * code asks of the registry is in registry.ts.
  */
-export const SOURCES: readonly SourceDefinition[] = [cloudtrailSource, glueSource, identityCenterSource];
+export const SOURCES: readonly SourceDefinition[] = [
+  cloudtrailSource,
+  glueSource,
+  identityCenterSource,
+  securityLakeSource,
+];

@@ -56,11 +56,27 @@ export interface SourceDefinition {
     readonly defaultFolder: string;
     /** What the folder holds, for the settings' schema. */
     readonly description: string;
+    /**
+     * A delivered source most estates do not have (Security Lake): a missing folder is no data,
+     * not a mistyped path, so a load plans nothing for it instead of failing.
+     */
+    readonly optional?: boolean;
   };
   /** The names its tables' `input: { source }` may use. */
   readonly rawSources: readonly RawSourceName[];
   /** The relations over its raw inputs that SQL can read: DuckDB views locally, tables and views on Athena. */
   readonly rawRelations: readonly string[];
+  /**
+   * Name prefixes of raw relations whose names depend on the data (Security Lake's per-Region
+   * Glue databases, `amazon_security_lake_glue_db_`): SQL naming one reads the raw views too.
+   */
+  readonly rawRelationPrefixes?: readonly string[];
+  /**
+   * Its tables hold one partition per UTC day, in the day's first hour (`hour='00'`), loaded from
+   * every file of the day: a run plans the first hour of each day its window touches, so a file
+   * delivered later in the day reloads that day.
+   */
+  readonly dayPartitions?: boolean;
   /** Its curated tables, in load order: a table after the tables its transform reads. */
   readonly tables: readonly TableDefinition[];
   /**

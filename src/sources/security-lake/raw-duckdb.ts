@@ -1,0 +1,197 @@
+import { CompiledQuery } from 'kysely';
+import { parseHiveType, toDuckDbType } from '../../catalog/hive-types.ts';
+import type { RawSourceName } from '../../catalog/table-definition.ts';
+import type { DuckDbRun } from '../../engines/duckdb/duckdb-dialect-config.ts';
+import { localSqlCandidates } from '../../engines/duckdb/duckdb-local-sql.ts';
+import type { LocalRawRelationsFactory, WarnFn } from '../source-definition.ts';
+import { checkLakeFiles, type LakeFile, type SkippedFile, scanSecurityLake } from './raw-duckdb-files.ts';
+import {
+  PARTITION_PATH,
+  type SecurityLakeTable,
+  securityLakeDatabase,
+  securityLakeTable,
+  securityLakeTableName,
+} from './schema.ts';
+import { OCSF_VIEWS, ocsfViewSelect, type PresentTable } from './schema-views.ts';
+
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
+const FILE_IN_ERROR = [/ in file "([^"]+)"/, /(?:file|File) "([^"]+)"/, /file '([^']+)'/];
+const TABLE_IN_PATH = /[/\\]aws[/\\]([A-Z0-9_]+)[/\\]([0-9]\.[0-9])[/\\]/;
+
+/**
+ * The local view of one Security Lake table in one Region, in the schema named like its Glue
+ * database: the table's declared columns cast from whatever subset each file holds (a column no
+ * file has is NULL; struct fields are matched by name), then the partitions `region`,
+ * `accountid` and `eventday` from the file's folders.
+ */
+export function lakeTableViewSql(
+  region: string,
+  table: SecurityLakeTable,
+  files: readonly LakeFile[],
+): string {
+  const present = new Set(files.flatMap((f) => f.columns));
+  const select = table.columns.map((c) => {
+    const type = toDuckDbType(parseHiveType(c.type));
+    return `CAST(${present.has(c.name) ? ident(c.name) : 'NULL'} AS ${type}) AS ${ident(c.name)}`;
+  });
+  const part = (n: number) => `regexp_extract(filename, ${sqlString(PARTITION_PATH)}, ${n})`;
+  const list = `[${files.map((f) => sqlString(f.path)).join(', ')}]`;
+  const name = `${ident(securityLakeDatabase(region))}.${ident(securityLakeTableName(region, table))}`;
+  return `CREATE OR REPLACE VIEW ${name} AS SELECT ${select.join(', ')},
+    ${part(1)} AS region, ${part(2)} AS accountid, ${part(3)} AS eventday
+  FROM read_parquet(${list}, union_by_name = true, filename = true, hive_partitioning = false)`;
+}
+
+/**
+ * An OCSF view for DuckDB: the Trino definition (schema-views.ts) through lakeq's rewrite.
+ *
+ * @example
+ * ```ts
+ * localOcsfViewSql(OCSF_VIEWS[3], present) // 'CREATE OR REPLACE VIEW ocsf_findings AS SELECT …'
+ * ```
+ */
+export function localOcsfViewSql(
+  view: (typeof OCSF_VIEWS)[number],
+  present: readonly PresentTable[],
+): string {
+  const [local] = localSqlCandidates(CompiledQuery.raw(ocsfViewSelect(view, present)));
+  return `CREATE OR REPLACE VIEW ${ident(view.name)} AS\n${local?.sql}`;
+}
+
+/** The table a file's folders name (`…/aws/SH_FINDINGS/2.0/…`), if lakeq reads it. */
+export function tableOfPath(file: string): SecurityLakeTable | undefined {
+  const m = TABLE_IN_PATH.exec(file);
+  return m?.[1] && m[2] ? securityLakeTable(m[1], m[2]) : undefined;
+}
+
+/**
+ * The local Security Lake relations: a view per table and Region found (the Glue names, so an
+ * Athena query for Security Lake runs as it is), and the seven OCSF views over them. A file
+ * DuckDB fails on is left out, named, and the query runs again.
+ */
+export class LocalSecurityLake {
+  readonly #root: string | undefined;
+  readonly #scan: boolean;
+  #files: LakeFile[] = [];
+  #made: string[] = [];
+  readonly #skipped: SkippedFile[] = [];
+
+  constructor(root: string | undefined, scan: boolean) {
+    this.#root = root;
+    this.#scan = scan;
+  }
+
+  get skipped(): readonly SkippedFile[] {
+    return this.#skipped;
+  }
+
+  async setup(run: DuckDbRun, warn: WarnFn): Promise<void> {
+    const scan =
+      this.#scan && this.#root !== undefined
+        ? await scanSecurityLake(this.#root)
+        : { files: [], skipped: [] };
+    this.#files = scan.files;
+    for (const s of scan.skipped) this.#skip(s, warn);
+    await this.#createViews(run, warn);
+  }
+
+  async useFiles(
+    raw: RawSourceName | undefined,
+    files: readonly string[],
+    run: DuckDbRun,
+    warn: WarnFn,
+  ): Promise<void> {
+    const mine = raw === 'security-lake-findings' ? files : [];
+    const candidates = mine.flatMap((f) => {
+      const table = tableOfPath(f);
+      return table ? [{ path: f, table }] : [];
+    });
+    const scan = await checkLakeFiles(candidates);
+    this.#files = scan.files;
+    this.#skipped.length = 0;
+    for (const s of scan.skipped) this.#skip(s, warn);
+    await this.#createViews(run, warn);
+  }
+
+  async recover(error: unknown, run: DuckDbRun, warn: WarnFn): Promise<boolean> {
+    if (!this.#exclude(error, warn)) return false;
+    await this.#createViews(run, warn);
+    return true;
+  }
+
+  #exclude(error: unknown, warn: WarnFn): boolean {
+    const message = error instanceof Error ? error.message : String(error);
+    let named: LakeFile | undefined;
+    for (const f of this.#files)
+      if (message.includes(f.path) && f.path.length > (named?.path.length ?? 0)) named = f;
+    if (!named) {
+      for (const pattern of FILE_IN_ERROR) {
+        const m = pattern.exec(message);
+        named = this.#files.find((f) => f.path === m?.[1]);
+        if (named) break;
+      }
+    }
+    if (!named) return false;
+    const gone = named;
+    this.#files = this.#files.filter((f) => f !== gone);
+    this.#skip({ path: gone.path, reason: (message.split('\n')[0] ?? message).trim() }, warn);
+    return true;
+  }
+
+  #skip(skipped: SkippedFile, warn: WarnFn): void {
+    this.#skipped.push(skipped);
+    warn({
+      code: 'SOURCE_FILE_SKIPPED',
+      message: `skipped ${skipped.path}: ${skipped.reason}`,
+      path: skipped.path,
+    });
+  }
+
+  async #createViews(run: DuckDbRun, warn: WarnFn): Promise<void> {
+    for (;;) {
+      try {
+        const groups = new Map<string, { region: string; table: SecurityLakeTable; files: LakeFile[] }>();
+        for (const f of this.#files) {
+          const key = securityLakeTableName(f.region, f.table);
+          const group = groups.get(key) ?? { region: f.region, table: f.table, files: [] };
+          group.files.push(f);
+          groups.set(key, group);
+        }
+        const made: string[] = [];
+        for (const g of groups.values()) {
+          await run(`CREATE SCHEMA IF NOT EXISTS ${ident(securityLakeDatabase(g.region))}`);
+          await run(lakeTableViewSql(g.region, g.table, g.files));
+          made.push(
+            `${ident(securityLakeDatabase(g.region))}.${ident(securityLakeTableName(g.region, g.table))}`,
+          );
+        }
+        for (const old of this.#made) if (!made.includes(old)) await run(`DROP VIEW IF EXISTS ${old}`);
+        this.#made = made;
+        const present = [...groups.values()].map((g) => ({ region: g.region, table: g.table }));
+        for (const view of OCSF_VIEWS) await run(localOcsfViewSql(view, present));
+        return;
+      } catch (error) {
+        if (!this.#exclude(error, warn)) throw error;
+      }
+    }
+  }
+}
+
+/**
+ * Security Lake's local raw relations (`SourceDefinition.local`): the per-Region tables found under
+ * the lake folder, scanned, or a load batch's files, and the OCSF views over them.
+ *
+ * @example
+ * ```ts
+ * const relations = localSecurityLakeRelations({ root: './lakeq-data/raw/security-lake', scan: true });
+ * ```
+ */
+export const localSecurityLakeRelations: LocalRawRelationsFactory = ({ root, scan }) => {
+  const lake = new LocalSecurityLake(root, scan);
+  return {
+    setup: (run, warn) => lake.setup(run, warn),
+    useFiles: (raw, files, run, warn) => lake.useFiles(raw, files, run, warn),
+    recover: (error, run, warn) => lake.recover(error, run, warn),
+  };
+};
