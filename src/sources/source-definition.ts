@@ -329,6 +329,12 @@ export interface SourceOnAws {
 export interface SourceSample {
   /** The options of `lakeq sample <name>` besides `--out`, `--from`, `--to`, `--seed`: positive integers, with their defaults. */
   readonly options: readonly { readonly name: string; readonly default: number }[];
+  /** Its options whose value is one of a few words (`--version 1|2|both`), with their defaults. */
+  readonly choices?: readonly {
+    readonly name: string;
+    readonly values: readonly string[];
+    readonly default: string;
+  }[];
   /** The generator, imported when a sample is written. */
   readonly writer: () => Promise<SampleWriter>;
 }
@@ -341,6 +347,8 @@ export interface SampleRequest {
   readonly seed: number;
   /** Its own options by name (`accounts`); an absent one takes the generator's default. */
   readonly options: Readonly<Record<string, number>>;
+  /** Its choices by name (`version`); an absent one takes the generator's default. */
+  readonly choices?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -27,4 +27,12 @@ export const securityLakeSource: SourceDefinition = {
   local: async () => (await import('./raw-duckdb.ts')).localSecurityLakeRelations,
   list: async () => (await import('./list.ts')).securityLakeListing,
   aws: securityLakeAws,
+  sample: {
+    options: [
+      { name: 'accounts', default: 3 },
+      { name: 'events-per-hour', default: 40 },
+    ],
+    choices: [{ name: 'version', values: ['1', '2', 'both'], default: 'both' }],
+    writer: async () => (await import('./sample.ts')).securityLakeSampleWriter,
+  },
 };

@@ -70,9 +70,9 @@ describe('the real Security Lake samples', () => {
   it('each is readable through its raw table, under its Glue database and table name, with counts per class', async () => {
     const expected = classCounts(samples);
     const found: Record<string, number> = {};
-    for (const [source, version] of new Set(samples.map((s) => `${s.source}|${s.version}`))
-      .values()
-      .map((k) => k.split('|'))) {
+    for (const [source, version] of [...new Set(samples.map((s) => `${s.source}|${s.version}`))].map((k) =>
+      k.split('|'),
+    )) {
       for (const r of await rows(
         `select class_uid, count(*) as n from ${TABLE(source as string, version as string)} group by class_uid`,
       ))
