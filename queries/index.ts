@@ -27,6 +27,23 @@ export const QUERY_MODULES: Readonly<Record<string, () => Promise<{ default: unk
   'identity-center/instances-created-and-deleted': () =>
     import('./identity-center/instances-created-and-deleted.ts'),
   'identity-center/inventory-vs-churn': () => import('./identity-center/inventory-vs-churn.ts'),
+  'security-lake/api-errors-by-principal': () => import('./security-lake/api-errors-by-principal.ts'),
+  'security-lake/console-sign-ins-without-mfa': () =>
+    import('./security-lake/console-sign-ins-without-mfa.ts'),
+  'security-lake/findings-by-account': () => import('./security-lake/findings-by-account.ts'),
+  'security-lake/findings-by-control': () => import('./security-lake/findings-by-control.ts'),
+  'security-lake/findings-by-product': () => import('./security-lake/findings-by-product.ts'),
+  'security-lake/findings-by-severity': () => import('./security-lake/findings-by-severity.ts'),
+  'security-lake/findings-per-resource': () => import('./security-lake/findings-per-resource.ts'),
+  'security-lake/iam-and-security-group-changes': () =>
+    import('./security-lake/iam-and-security-group-changes.ts'),
+  'security-lake/identity-center-instance-churn': () =>
+    import('./security-lake/identity-center-instance-churn.ts'),
+  'security-lake/new-critical-findings': () => import('./security-lake/new-critical-findings.ts'),
+  'security-lake/rare-dns-domains': () => import('./security-lake/rare-dns-domains.ts'),
+  'security-lake/rejected-flows-by-port': () => import('./security-lake/rejected-flows-by-port.ts'),
+  'security-lake/root-activity': () => import('./security-lake/root-activity.ts'),
+  'security-lake/top-talkers': () => import('./security-lake/top-talkers.ts'),
   'transforms/security-findings-day': () => import('./transforms/security-findings-day.ts'),
   'transforms/cloudtrail-events-hour': () => import('./transforms/cloudtrail-events-hour.ts'),
   'transforms/glue-job-metrics-hour': () => import('./transforms/glue-job-metrics-hour.ts'),

@@ -19,3 +19,27 @@ export function wholeDays(from: Date, to: Date): { readonly from: Date; readonly
 export function accountIs(account: string | undefined): RawBuilder<unknown> {
   return account === undefined ? sql`` : sql` and account_id = ${account}`;
 }
+
+/** The window filter every Security Lake query has: the event time, and the `eventday` partitions Athena prunes by. */
+export function inWindow(from: Date, to: Date, account?: string): RawBuilder<unknown> {
+  return sql`time >= ${from} and time < ${to} and ${eventDays(from, to)}${accountIs(account)}`;
+}
+
+/**
+ * Findings records of the window, each with `newest` = 1 on the latest record of its finding
+ * and UTC day (a finding is sent again on every update: the latest is its state that day).
+ */
+export function findingsByDay(from: Date, to: Date, account?: string): RawBuilder<unknown> {
+  return sql`(
+      select f.*, date_format(time, '%Y-%m-%d') as day,
+        row_number() over (
+          partition by finding_uid, date_trunc('day', time)
+          order by time desc, modified_time desc, source_version desc
+        ) as newest
+      from ${sql.table('ocsf_findings')} f
+      where ${inWindow(from, to, account)} and finding_uid is not null
+    )`;
+}
+
+/** The `limit` parameter of the ranking queries; Athena rejects `LIMIT ?`, so it is written into the SQL. */
+export const LIMIT_DESCRIPTION = 'most rows to return';

@@ -19,7 +19,8 @@ const COMMON_DOMAINS = [
   'ssm.us-east-1.amazonaws.com.',
   'logs.us-east-1.amazonaws.com.',
 ];
-const RARE_DOMAINS = ['pool.minexmr-sample.com.', 'update.cdn-files-sample.net.', 'x7k2q9.dyn-sample.org.'];
+/** Where a rare name is: each one drawn is new (a beacon's generated name, a mining pool's host). */
+const RARE_ZONES = ['dyn-sample.org.', 'cdn-files-sample.net.', 'minexmr-sample.com.'];
 const PROBED_PORTS = [22, 23, 3389, 445];
 
 /** The VPC of an account and Region, with its instances. */
@@ -81,7 +82,9 @@ export function networkHour(
   const queryCount = rng.int(6, 12);
   for (let i = 0; i < queryCount; i++) {
     const time = hourStart + rng.int(0, HOUR / 1000 - 1) * 1000;
-    const hostname = rng.chance(0.04) ? rng.pick(RARE_DOMAINS) : rng.pick(COMMON_DOMAINS);
+    const hostname = rng.chance(0.01)
+      ? `${rng.lowerAlnum(10)}.${rng.pick(RARE_ZONES)}`
+      : rng.pick(COMMON_DOMAINS);
     const instance = rng.pick(vpc.instances);
     dns.push(
       dnsRecord(version, {
