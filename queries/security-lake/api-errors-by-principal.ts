@@ -24,6 +24,8 @@ export default defineQuery({
     'Failed API calls in [from, to) from ocsf_api_activity (CloudTrail and EKS audit, source version 1 or 2) per ' +
     'principal ARN and error code, with the operations that failed and when; most errors first.',
   example: { from: '2026-11-01', to: '2026-11-08' },
+  // Security Lake's tables are in Athena (Glue), not in a CloudTrail Lake event data store.
+  engines: ['duckdb', 'athena'],
   params: timeWindow({
     account: accountId.optional().describe('only this account'),
     limit: z.coerce

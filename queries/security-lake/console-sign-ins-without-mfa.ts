@@ -23,6 +23,8 @@ export default defineQuery({
     'Successful ConsoleLogin events of [from, to) that used no MFA (ocsf_authentication, either source version), ' +
     'per account and user, with when and from where.',
   example: { from: '2026-11-01', to: '2026-11-08' },
+  // Security Lake's tables are in Athena (Glue), not in a CloudTrail Lake event data store.
+  engines: ['duckdb', 'athena'],
   params: timeWindow({ account: accountId.optional().describe('only this account') }),
   build: ({ from, to, account }) => sql<ConsoleSignInWithoutMfaRow>`
     select account_id, actor_user_arn as user_arn, actor_user_type as user_type, count(*) as sign_ins,

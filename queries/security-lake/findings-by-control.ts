@@ -22,6 +22,8 @@ export default defineQuery({
     'Security Hub control findings of [from, to) from ocsf_findings per control id, each finding at its latest ' +
     'record in the window: how many fail and pass, and in how many accounts; most failures first.',
   example: { from: '2026-11-01', to: '2026-11-08' },
+  // Security Lake's tables are in Athena (Glue), not in a CloudTrail Lake event data store.
+  engines: ['duckdb', 'athena'],
   params: timeWindow({ account: accountId.optional().describe('only this account') }),
   build: ({ from, to, account }) => sql<FindingsByControlRow>`
     select control_id, max(finding_title) as title, max(severity) as severity,

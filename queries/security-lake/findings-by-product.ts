@@ -21,6 +21,8 @@ export default defineQuery({
     'Security Hub findings of [from, to) from ocsf_findings per product, each finding at its latest record in the ' +
     'window: how many are active, how many of those are critical or high, and how many were seen at all.',
   example: { from: '2026-11-01', to: '2026-11-08' },
+  // Security Lake's tables are in Athena (Glue), not in a CloudTrail Lake event data store.
+  engines: ['duckdb', 'athena'],
   params: timeWindow({ account: accountId.optional().describe('only this account') }),
   build: ({ from, to, account }) => sql<FindingsByProductRow>`
     select product_name,

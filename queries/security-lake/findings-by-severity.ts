@@ -24,6 +24,8 @@ export default defineQuery({
     'Security Hub findings from ocsf_findings (source version 1, 2 or both) per UTC day of [from, to) and severity: ' +
     'the findings active at their latest record of the day, all findings updated that day, and the raw records.',
   example: { from: '2026-11-01', to: '2026-11-08' },
+  // Security Lake's tables are in Athena (Glue), not in a CloudTrail Lake event data store.
+  engines: ['duckdb', 'athena'],
   params: timeWindow({ account: accountId.optional().describe('only this account') }),
   build: ({ from, to, account }) => sql<FindingsBySeverityRow>`
     select day, severity_id, severity,

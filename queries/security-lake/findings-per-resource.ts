@@ -25,6 +25,8 @@ export default defineQuery({
     'Resources by their findings of [from, to) from ocsf_findings, each finding at its latest record in the window: ' +
     'the active ones, the highest severity, and which products found them; most findings first.',
   example: { from: '2026-11-01', to: '2026-11-08' },
+  // Security Lake's tables are in Athena (Glue), not in a CloudTrail Lake event data store.
+  engines: ['duckdb', 'athena'],
   params: timeWindow({
     account: accountId.optional().describe('only this account'),
     limit: z.coerce

@@ -51,6 +51,8 @@ export default defineQuery({
     'change (rules authorized or revoked, groups created or deleted) in [from, to), from ocsf_account_change and ' +
     'ocsf_api_activity, with who made it and whether it failed.',
   example: { from: '2026-11-01', to: '2026-11-08' },
+  // Security Lake's tables are in Athena (Glue), not in a CloudTrail Lake event data store.
+  engines: ['duckdb', 'athena'],
   params: timeWindow({ account: accountId.optional().describe('only this account') }),
   build: ({ from, to, account }) => sql<IamAndSecurityGroupChangeRow>`
     select time, account_id, region, kind, operation, actor_arn, target, error from (

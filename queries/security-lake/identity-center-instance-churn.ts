@@ -19,6 +19,8 @@ export default defineQuery({
     'instances created, deleted, the net change, and the principals who made the calls; the columns of ' +
     'identity-center/instance-churn. The window is [from, to).',
   example: { from: '2026-11-01', to: '2026-11-08' },
+  // Security Lake's tables are in Athena (Glue), not in a CloudTrail Lake event data store.
+  engines: ['duckdb', 'athena'],
   params: timeWindow({ account: accountId.optional().describe('only this account (12 digits)') }),
   build: ({ from, to, account }) => sql<InstanceChurnRow>`
     select

@@ -28,6 +28,8 @@ export default defineQuery({
     'Findings first observed in [from, to) with severity Critical (and High unless severity=critical), from ' +
     'ocsf_findings, one row per finding with its latest state in the window; newest first.',
   example: { from: '2026-11-01', to: '2026-11-08' },
+  // Security Lake's tables are in Athena (Glue), not in a CloudTrail Lake event data store.
+  engines: ['duckdb', 'athena'],
   params: timeWindow({
     account: accountId.optional().describe('only this account'),
     severity: z

@@ -23,6 +23,8 @@ export default defineQuery({
     'Route 53 Resolver queries of [from, to) (ocsf_dns_activity) to names asked at most max-queries times in the ' +
     'window (default 5), with who asked and when: beaconing, typo-squats and mining pools stand out among the usual names.',
   example: { from: '2026-11-01', to: '2026-11-08' },
+  // Security Lake's tables are in Athena (Glue), not in a CloudTrail Lake event data store.
+  engines: ['duckdb', 'athena'],
   params: timeWindow({
     account: accountId.optional().describe('only this account'),
     'max-queries': z.coerce

@@ -21,6 +21,8 @@ export default defineQuery({
     'VPC Flow Logs records of [from, to) whose traffic was rejected (ocsf_network_activity, action Denied), per ' +
     'destination port: flows, packets, distinct source addresses and network interfaces; most flows first.',
   example: { from: '2026-11-01', to: '2026-11-08' },
+  // Security Lake's tables are in Athena (Glue), not in a CloudTrail Lake event data store.
+  engines: ['duckdb', 'athena'],
   params: timeWindow({
     account: accountId.optional().describe('only this account'),
     limit: z.coerce

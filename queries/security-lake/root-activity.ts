@@ -24,6 +24,8 @@ export default defineQuery({
     'Calls, sign-ins and account changes made as the root user in [from, to), per UTC day, account and operation, ' +
     'with how many failed and from which IPs (ocsf_api_activity, ocsf_authentication, ocsf_account_change).',
   example: { from: '2026-11-01', to: '2026-11-08' },
+  // Security Lake's tables are in Athena (Glue), not in a CloudTrail Lake event data store.
+  engines: ['duckdb', 'athena'],
   params: timeWindow({ account: accountId.optional().describe('only this account') }),
   build: ({ from, to, account }) => {
     const part = (view: string, kind: string) => sql`

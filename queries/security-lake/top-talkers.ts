@@ -21,6 +21,8 @@ export default defineQuery({
     'Source addresses of accepted VPC flows in [from, to) (ocsf_network_activity) by bytes sent, with packets, ' +
     'flows and distinct destinations; most bytes first.',
   example: { from: '2026-11-01', to: '2026-11-08' },
+  // Security Lake's tables are in Athena (Glue), not in a CloudTrail Lake event data store.
+  engines: ['duckdb', 'athena'],
   params: timeWindow({
     account: accountId.optional().describe('only this account'),
     limit: z.coerce
