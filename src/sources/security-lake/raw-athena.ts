@@ -40,13 +40,27 @@ export const SECURITY_LAKE_SECTION = z
     bucket: z.string().min(3).optional(),
   })
   .strict()
-  .transform(
-    (s): SecurityLakeOnAwsOptions => ({
-      regions: s.regions,
-      tables: s.tables.map(tableNamed),
-      ...(s.bucket ? { bucket: s.bucket } : {}),
-    }),
-  );
+  .superRefine((s, ctx) => {
+    for (const name of s.tables) {
+      try {
+        tableNamed(name);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path: ['tables'], message: (error as Error).message });
+      }
+    }
+  });
+
+/** The section (as checked, or as parsed again from the deploy file's parsed value) → the options. */
+function optionsOf(
+  section: z.output<typeof SECURITY_LAKE_SECTION> | undefined,
+): SecurityLakeOnAwsOptions | undefined {
+  if (section === undefined) return undefined;
+  return {
+    regions: section.regions,
+    tables: section.tables.map(tableNamed),
+    ...(section.bucket ? { bucket: section.bucket } : {}),
+  };
+}
 
 /**
  * The views over the tables present (`CREATE OR REPLACE VIEW ocsf_findings AS … UNION ALL …`),
@@ -100,11 +114,18 @@ export const securityLakeAws: SourceAws = {
     'the OCSF views (ocsf_findings, ocsf_api_activity, …) over the Security Lake tables of the ' +
     '--security-lake-regions and --security-lake-tables given',
   iamName: 'SecurityLake',
-  fromSection: (section) => onAws(SECURITY_LAKE_SECTION.optional().parse(section)),
+  fromSection: (section) => onAws(optionsOf(SECURITY_LAKE_SECTION.optional().parse(section))),
   fromFlags: (flags) => {
     const regions = list(flags['security-lake-regions']);
     const tables = list(flags['security-lake-tables']);
     if (regions.length === 0 && tables.length === 0) return onAws(undefined);
-    return onAws(SECURITY_LAKE_SECTION.parse({ regions, tables }));
+    // Plain errors, which `lakeq ddl` prints as they are.
+    if (regions.length === 0 || tables.length === 0)
+      throw new Error('--security-lake-regions and --security-lake-tables go together');
+    for (const r of regions)
+      if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(r))
+        throw new Error(`--security-lake-regions: "${r}" is not an AWS Region name`);
+    tables.forEach(tableNamed);
+    return onAws(optionsOf(SECURITY_LAKE_SECTION.parse({ regions, tables })));
   },
 };
