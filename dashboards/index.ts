@@ -3,6 +3,7 @@ import glueJobs from './glue-jobs.ts';
 import glueMetrics from './glue-metrics.ts';
 import identityCenterChurn from './identity-center-churn.ts';
 import pipelineHealth from './pipeline-health.ts';
+import securityLake from './security-lake.ts';
 
 /** Every dashboard, in the order the local page lists them and deploy publishes them. */
 export const DASHBOARDS: readonly LakeqDashboard[] = [
@@ -10,4 +11,5 @@ export const DASHBOARDS: readonly LakeqDashboard[] = [
   glueJobs,
   glueMetrics,
   pipelineHealth,
+  securityLake,
 ];

@@ -44,6 +44,7 @@ export const QUERY_MODULES: Readonly<Record<string, () => Promise<{ default: unk
   'security-lake/rejected-flows-by-port': () => import('./security-lake/rejected-flows-by-port.ts'),
   'security-lake/root-activity': () => import('./security-lake/root-activity.ts'),
   'security-lake/top-talkers': () => import('./security-lake/top-talkers.ts'),
+  'transforms/security-lake-activity-day': () => import('./transforms/security-lake-activity-day.ts'),
   'transforms/security-findings-day': () => import('./transforms/security-findings-day.ts'),
   'transforms/cloudtrail-events-hour': () => import('./transforms/cloudtrail-events-hour.ts'),
   'transforms/glue-job-metrics-hour': () => import('./transforms/glue-job-metrics-hour.ts'),

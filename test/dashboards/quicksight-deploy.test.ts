@@ -261,29 +261,37 @@ describe('lakeq dashboards deploy', () => {
       'create quicksight-dataset lakeq-identity-center-instance-churn-hourly',
       'create quicksight-dataset lakeq-glue-job-runs',
       'create quicksight-dataset lakeq-glue-job-metrics',
+      'create quicksight-dataset lakeq-security-findings-daily',
+      'create quicksight-dataset lakeq-security-lake-activity-daily',
       'create quicksight-dataset lakeq-pipeline-runs',
       'create quicksight-dashboard lakeq-identity-center-churn',
       'create quicksight-dashboard lakeq-glue-jobs',
       'create quicksight-dashboard lakeq-glue-metrics',
       'create quicksight-dashboard lakeq-pipeline-health',
+      'create quicksight-dashboard lakeq-security-lake',
     ]);
     expect(mutations()).toEqual([
       'CreateDataSource lakeq-athena',
       'CreateDataSet lakeq-identity-center-instance-churn-hourly',
       'CreateDataSet lakeq-glue-job-runs',
       'CreateDataSet lakeq-glue-job-metrics',
+      'CreateDataSet lakeq-security-findings-daily',
+      'CreateDataSet lakeq-security-lake-activity-daily',
       'CreateDataSet lakeq-pipeline-runs',
       'CreateDashboard lakeq-identity-center-churn',
       'CreateDashboard lakeq-glue-jobs',
       'CreateDashboard lakeq-glue-metrics',
       'CreateDashboard lakeq-pipeline-health',
+      'CreateDashboard lakeq-security-lake',
       'CreateIngestion lakeq-identity-center-instance-churn-hourly',
       'CreateIngestion lakeq-glue-job-runs',
       'CreateIngestion lakeq-glue-job-metrics',
+      'CreateIngestion lakeq-security-findings-daily',
+      'CreateIngestion lakeq-security-lake-activity-daily',
       'CreateIngestion lakeq-pipeline-runs',
     ]);
-    expect(fake.ingestions.map((i) => i.IngestionId)).toEqual(Array(4).fill('lakeq-deploy-20261127T130501Z'));
-    expect(ingestions).toHaveLength(4);
+    expect(fake.ingestions.map((i) => i.IngestionId)).toEqual(Array(6).fill('lakeq-deploy-20261127T130501Z'));
+    expect(ingestions).toHaveLength(6);
     // What was stored is what export writes, owners granted.
     for (const d of DASHBOARDS) {
       const stored = fake.dashboards.get(d.id) as FakeDashboard;
@@ -390,6 +398,7 @@ describe('lakeq dashboards diff', () => {
       ],
       ['lakeq-glue-metrics', 'same', []],
       ['lakeq-pipeline-health', 'same', []],
+      ['lakeq-security-lake', 'same', []],
     ]);
     expect(formatDrift(drifts).split('\n')).toEqual([
       '= lakeq-identity-center-churn',
@@ -397,7 +406,8 @@ describe('lakeq dashboards diff', () => {
       '    Sheets.jobs.Visuals.bar-cost-by-job.BarChartVisual.Title.FormatText.PlainText: "Spend by job" → "Cost by job"',
       '= lakeq-glue-metrics',
       '= lakeq-pipeline-health',
-      '1 dashboard(s) drifted, 0 not deployed, 3 as in the code.',
+      '= lakeq-security-lake',
+      '1 dashboard(s) drifted, 0 not deployed, 4 as in the code.',
     ]);
   });
 
@@ -416,6 +426,7 @@ describe('lakeq dashboards diff', () => {
       ['lakeq-glue-jobs', 'same', []],
       ['lakeq-glue-metrics', 'not-deployed', []],
       ['lakeq-pipeline-health', 'not-deployed', []],
+      ['lakeq-security-lake', 'not-deployed', []],
     ]);
   });
 });
@@ -454,7 +465,7 @@ describe('lakeq dashboards (command line)', () => {
     expect(await dashboardsCommand(['deploy', ...args], captureIO())).toBe(0);
     const after = captureIO();
     expect(await dashboardsCommand(['diff', ...args], after)).toBe(0);
-    expect(after.stdout()).toContain('0 dashboard(s) drifted, 0 not deployed, 4 as in the code.');
+    expect(after.stdout()).toContain('0 dashboard(s) drifted, 0 not deployed, 5 as in the code.');
   });
 
   it('export writes one valid request body per file, named <dashboard>.<Operation>[.<dataset>].json', async () => {
@@ -464,7 +475,7 @@ describe('lakeq dashboards (command line)', () => {
     const files = (await readdir(out)).sort();
     expect(files).toContain('lakeq-glue-jobs.CreateDashboard.json');
     expect(files).toContain('lakeq-glue-jobs.CreateDataSource.json');
-    expect(files.filter((f) => f.endsWith('.CreateDashboard.json'))).toHaveLength(4);
+    expect(files.filter((f) => f.endsWith('.CreateDashboard.json'))).toHaveLength(5);
     for (const file of files) {
       const operation = file.split('.')[1] as string;
       const body = JSON.parse(await readFile(path.join(out, file), 'utf8')) as Record<string, unknown>;

@@ -34,17 +34,23 @@ describe('exported QuickSight requests', () => {
     );
     for (const r of requests) expectValidRequest('quicksight', r.operation, r.body);
     expect(requests.map((r) => r.file)).toEqual(
-      DASHBOARDS.flatMap((d) => [
-        `${d.id}.CreateDataSource.json`,
-        `${d.id}.CreateDataSet.json`,
-        `${d.id}.CreateDashboard.json`,
-      ]),
+      DASHBOARDS.flatMap((d) => {
+        const sets = Object.values(d.datasets);
+        return [
+          `${d.id}.CreateDataSource.json`,
+          ...(sets.length === 1
+            ? [`${d.id}.CreateDataSet.json`]
+            : sets.map((s) => `${d.id}.CreateDataSet.${s}.json`)),
+          `${d.id}.CreateDashboard.json`,
+        ];
+      }),
     );
     expect(DASHBOARDS.map((d) => d.id)).toEqual([
       'lakeq-identity-center-churn',
       'lakeq-glue-jobs',
       'lakeq-glue-metrics',
       'lakeq-pipeline-health',
+      'lakeq-security-lake',
     ]);
   });
 

@@ -3,6 +3,7 @@ import { securityLakeAws } from './raw-athena.ts';
 import { SECURITY_LAKE_DATABASE_PREFIX } from './schema.ts';
 import { OCSF_VIEWS } from './schema-views.ts';
 import { securityFindingsDaily } from './tables/security-findings-daily.ts';
+import { securityLakeActivityDaily } from './tables/security-lake-activity-daily.ts';
 
 /**
  * Amazon Security Lake: OCSF Parquet in Security Lake's S3 layout, read where it is delivered
@@ -19,11 +20,11 @@ export const securityLakeSource: SourceDefinition = {
       'Amazon Security Lake OCSF Parquet in its S3 layout (aws/<SOURCE>/<version>/region=…/accountId=…/eventDay=…/)',
     optional: true,
   },
-  rawSources: ['security-lake-findings'],
+  rawSources: ['security-lake-findings', 'security-lake-activity'],
   rawRelations: OCSF_VIEWS.map((v) => v.name),
   rawRelationPrefixes: [SECURITY_LAKE_DATABASE_PREFIX],
   dayPartitions: true,
-  tables: [securityFindingsDaily],
+  tables: [securityFindingsDaily, securityLakeActivityDaily],
   local: async () => (await import('./raw-duckdb.ts')).localSecurityLakeRelations,
   list: async () => (await import('./list.ts')).securityLakeListing,
   aws: securityLakeAws,

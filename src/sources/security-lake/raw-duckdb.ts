@@ -6,7 +6,9 @@ import { localSqlCandidates } from '../../engines/duckdb/duckdb-local-sql.ts';
 import type { LocalRawRelationsFactory, WarnFn } from '../source-definition.ts';
 import { checkLakeFiles, type LakeFile, type SkippedFile, scanSecurityLake } from './raw-duckdb-files.ts';
 import {
+  isSecurityLakeRawSource,
   PARTITION_PATH,
+  SECURITY_LAKE_RAW_SOURCES,
   type SecurityLakeTable,
   securityLakeDatabase,
   securityLakeTable,
@@ -102,10 +104,11 @@ export class LocalSecurityLake {
     run: DuckDbRun,
     warn: WarnFn,
   ): Promise<void> {
-    const mine = raw === 'security-lake-findings' ? files : [];
-    const candidates = mine.flatMap((f) => {
+    const sources: readonly string[] =
+      raw !== undefined && isSecurityLakeRawSource(raw) ? SECURITY_LAKE_RAW_SOURCES[raw] : [];
+    const candidates = files.flatMap((f) => {
       const table = tableOfPath(f);
-      return table ? [{ path: f, table }] : [];
+      return table && sources.includes(table.source) ? [{ path: f, table }] : [];
     });
     const scan = await checkLakeFiles(candidates);
     this.#files = scan.files;

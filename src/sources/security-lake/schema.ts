@@ -5,7 +5,21 @@ declare module '../../catalog/table-definition.ts' {
   /** The raw source name Security Lake's tables read: the Security Hub findings of every version and Region. */
   interface RawSourceNames {
     'security-lake-findings': true;
+    'security-lake-activity': true;
   }
+}
+
+/** The raw source names of Security Lake's curated tables, and the Security Lake sources each reads. */
+export const SECURITY_LAKE_RAW_SOURCES = {
+  'security-lake-findings': ['SH_FINDINGS'],
+  'security-lake-activity': ['CLOUD_TRAIL_MGMT', 'VPC_FLOW'],
+} as const satisfies Record<string, readonly SecurityLakeSourceName[]>;
+
+/** A raw source name of Security Lake's. */
+export type SecurityLakeRawSource = keyof typeof SECURITY_LAKE_RAW_SOURCES;
+
+export function isSecurityLakeRawSource(raw: string): raw is SecurityLakeRawSource {
+  return Object.hasOwn(SECURITY_LAKE_RAW_SOURCES, raw);
 }
 
 /** A column of a Security Lake table, in Hive types (as the Glue table Security Lake creates has it). */
