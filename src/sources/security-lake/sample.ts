@@ -116,6 +116,7 @@ export async function writeSecurityLakeSample(
             for (const r of generateHourRecords(ctx, account.index, region, new Date(hour)))
               await put('CLOUD_TRAIL_MGMT', version, ocsfFromCloudTrail(r.record, version));
           }
+          if (!wanted('VPC_FLOW') && !wanted('ROUTE53') && !wanted('WAF')) continue;
           const net = networkHour(seed, account.id, region, hour, version);
           for (const p of net.flows) await put('VPC_FLOW', version, p);
           for (const p of net.dns) await put('ROUTE53', version, p);
