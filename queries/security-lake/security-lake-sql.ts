@@ -25,13 +25,38 @@ export function inWindow(from: Date, to: Date, account?: string): RawBuilder<unk
   return sql`time >= ${from} and time < ${to} and ${eventDays(from, to)}${accountIs(account)}`;
 }
 
+/** The flat columns of `ocsf_findings` the findings queries read. */
+export const FINDING_COLUMNS = [
+  'time',
+  'class_uid',
+  'source_version',
+  'account_id',
+  'region',
+  'finding_uid',
+  'finding_title',
+  'severity',
+  'severity_id',
+  'product_name',
+  'workflow_status',
+  'record_state',
+  'compliance_status',
+  'control_id',
+  'resource_type',
+  'resource_uid',
+  'first_observed',
+  'last_observed',
+  'modified_time',
+  'remediation_url',
+] as const;
+
 /**
  * Findings records of the window, each with `newest` = 1 on the latest record of its finding
  * and UTC day (a finding is sent again on every update: the latest is its state that day).
  */
 export function findingsByDay(from: Date, to: Date, account?: string): RawBuilder<unknown> {
+  // The flat columns only: the nested ones would be carried through the window's sort.
   return sql`(
-      select f.*, date_format(time, '%Y-%m-%d') as day,
+      select ${sql.join(FINDING_COLUMNS.map((c) => sql.ref(c)))}, date_format(time, '%Y-%m-%d') as day,
         row_number() over (
           partition by finding_uid, date_trunc('day', time)
           order by time desc, modified_time desc, source_version desc

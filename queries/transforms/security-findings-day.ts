@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { defineQuery } from '../../src/query/define-query.ts';
 import { timeWindow } from '../../src/query/param-types.ts';
 import { securityFindingsDaily } from '../../src/sources/security-lake/tables/security-findings-daily.ts';
-import { eventDays, wholeDays } from '../security-lake/security-lake-sql.ts';
+import { eventDays, FINDING_COLUMNS, wholeDays } from '../security-lake/security-lake-sql.ts';
 
 /**
  * The load of `security_findings_daily`: for each UTC day the window touches, the latest record
@@ -24,7 +24,7 @@ export default defineQuery({
     select ${sql.join(securityFindingsDaily.columns.map((c) => sql.ref(c.name)))},
       date_format(day, '%Y-%m-%d') as dt, '00' as hour
     from (
-      select f.*, date_trunc('day', time) as day, time as updated_at,
+      select ${sql.join(FINDING_COLUMNS.map((c) => sql.ref(c)))}, date_trunc('day', time) as day, time as updated_at,
         count(*) over (partition by finding_uid, date_trunc('day', time)) as updates,
         row_number() over (
           partition by finding_uid, date_trunc('day', time)

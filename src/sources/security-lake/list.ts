@@ -66,8 +66,7 @@ export async function lakeFilesByDay(
  */
 export const securityLakeListing: SourceListing = {
   filesByHour: async ({ raw, root, hours, lister }) => {
-    if (raw !== 'security-lake-findings')
-      throw new Error(`the Security Lake source has no raw source "${raw}"`);
+    if (!isSecurityLakeRawSource(raw)) throw new Error(`the Security Lake source has no raw source "${raw}"`);
     let folders: FolderLister = LOCAL_SECURITY_LAKE_LISTER;
     if (root.startsWith('s3://')) {
       // Loaded only for an S3 root, so local loads do not load the AWS SDK.

@@ -15,6 +15,8 @@ export interface LakeFile {
   readonly table: SecurityLakeTable;
   readonly region: string;
   readonly columns: readonly string[];
+  /** Each top-level column's shape (`shapeOfParquet`): field names and nesting, not leaf types. */
+  readonly shapes: Readonly<Record<string, string>>;
 }
 
 export interface LakeScan {
@@ -103,7 +105,13 @@ export async function checkLakeFiles(
       });
       continue;
     }
-    files.push({ path: c.path, table: c.table, region: partition[1], columns: checked.columns });
+    files.push({
+      path: c.path,
+      table: c.table,
+      region: partition[1],
+      columns: checked.columns,
+      shapes: checked.shapes,
+    });
   }
   return { files, skipped };
 }
@@ -120,7 +128,9 @@ async function dirs(dir: string): Promise<string[]> {
 }
 
 /** The names of a Parquet file's top-level columns, from its footer; or why the file is not whole Parquet. */
-export async function topLevelColumns(file: string): Promise<{ columns: string[] } | { reason: string }> {
+export async function topLevelColumns(
+  file: string,
+): Promise<{ columns: string[]; shapes: Record<string, string> } | { reason: string }> {
   const handle = await open(file, 'r');
   try {
     const { size } = await handle.stat();
@@ -139,7 +149,11 @@ export async function topLevelColumns(file: string): Promise<{ columns: string[]
     const footer = Buffer.alloc(footerLength);
     await handle.read(footer, 0, footerLength, size - 8 - footerLength);
     try {
-      return { columns: schemaTopLevel(footer) };
+      const top = schemaTopLevel(footer);
+      return {
+        columns: top.map((n) => n.name),
+        shapes: Object.fromEntries(top.map((n) => [n.name, shapeOf(n)])),
+      };
     } catch (error) {
       return { reason: `its Parquet footer cannot be decoded (${(error as Error).message})` };
     }
@@ -153,9 +167,19 @@ export async function topLevelColumns(file: string): Promise<{ columns: string[]
  * SchemaElement whose first is the root; its `num_children` (field 5) next elements, each with
  * its own subtree after it, are the top-level columns (`name` is field 4).
  */
-function schemaTopLevel(buf: Buffer): string[] {
+interface SchemaNode {
+  readonly name: string;
+  readonly repeated: boolean;
+  /** Parquet's converted type: 1 MAP, 2 MAP_KEY_VALUE, 3 LIST; undefined for none. */
+  readonly converted: number | undefined;
+  readonly children: readonly SchemaNode[];
+}
+
+function schemaTopLevel(buf: Buffer): SchemaNode[] {
   const r = new CompactReader(buf);
-  let elements: { name: string; children: number }[] | undefined;
+  let elements:
+    | { name: string; children: number; repetition: number; converted: number | undefined }[]
+    | undefined;
   r.readStruct((id, type) => {
     if (id === 2 && type === 9) {
       const { size } = r.listHeader();
@@ -163,28 +187,54 @@ function schemaTopLevel(buf: Buffer): string[] {
       for (let i = 0; i < size; i++) {
         let name = '';
         let children = 0;
+        let repetition = 0;
+        let converted: number | undefined;
         r.readStruct((fid, ftype) => {
           if (fid === 4 && ftype === 8) name = r.binary();
           else if (fid === 5 && ftype === 5) children = r.zigzag();
+          else if (fid === 3 && ftype === 5) repetition = r.zigzag();
+          else if (fid === 6 && ftype === 5) converted = r.zigzag();
           else r.skip(ftype);
         });
-        elements.push({ name, children });
+        elements.push({ name, children, repetition, converted });
       }
     } else r.skip(type);
   });
   if (!elements || elements.length === 0) throw new Error('no schema');
-  const out: string[] = [];
   let at = 1;
-  const subtree = (): void => {
+  const subtree = (): SchemaNode => {
     const e = elements?.[at++];
     if (!e) throw new Error('schema ends early');
-    for (let i = 0; i < e.children; i++) subtree();
+    const children: SchemaNode[] = [];
+    for (let i = 0; i < e.children; i++) children.push(subtree());
+    return { name: e.name, repeated: e.repetition === 2, converted: e.converted, children };
   };
-  for (let i = 0; i < (elements[0]?.children ?? 0); i++) {
-    out.push(elements[at]?.name ?? '');
-    subtree();
-  }
+  const out: SchemaNode[] = [];
+  for (let i = 0; i < (elements[0]?.children ?? 0); i++) out.push(subtree());
   return out;
+}
+
+/**
+ * A column's shape: `*` for a leaf, `{a:…,b:…}` for a struct (fields by name, sorted), `[…]` for
+ * a list, `<…>` for a map's values. Lists follow the Parquet spec's rules, the two-level lists
+ * of older writers (Security Lake's parquet-mr: `repeated group array`) included.
+ */
+function shapeOf(node: SchemaNode, asElement = false): string {
+  if (node.repeated && !asElement) return `[${shapeOf(node, true)}]`;
+  if (node.converted === 3 && node.children.length === 1) {
+    const repeated = node.children[0] as SchemaNode;
+    if (repeated.children.length === 0) return `[*]`;
+    const isElement =
+      repeated.children.length > 1 || repeated.name === 'array' || repeated.name.endsWith('_tuple');
+    return `[${isElement ? shapeOf(repeated, true) : shapeOf(repeated.children[0] as SchemaNode)}]`;
+  }
+  if ((node.converted === 1 || node.converted === 2) && node.children.length === 1) {
+    const value = (node.children[0] as SchemaNode).children.find((c) => c.name === 'value');
+    return `<${value ? shapeOf(value) : '*'}>`;
+  }
+  if (node.children.length === 0) return '*';
+  const fields = node.children.map((c) => `${c.name}:${shapeOf(c)}`).sort();
+  return `{${fields.join(',')}}`;
 }
 
 /** Just enough of Thrift's compact protocol to walk a footer. */

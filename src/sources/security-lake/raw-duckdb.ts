@@ -1,5 +1,5 @@
 import { CompiledQuery } from 'kysely';
-import { parseHiveType, toDuckDbType } from '../../catalog/hive-types.ts';
+import { type HiveType, parseHiveType, toDuckDbType } from '../../catalog/hive-types.ts';
 import type { RawSourceName } from '../../catalog/table-definition.ts';
 import type { DuckDbRun } from '../../engines/duckdb/duckdb-dialect-config.ts';
 import { localSqlCandidates } from '../../engines/duckdb/duckdb-local-sql.ts';
@@ -7,7 +7,6 @@ import type { LocalRawRelationsFactory, WarnFn } from '../source-definition.ts';
 import { checkLakeFiles, type LakeFile, type SkippedFile, scanSecurityLake } from './raw-duckdb-files.ts';
 import {
   isSecurityLakeRawSource,
-  PARTITION_PATH,
   SECURITY_LAKE_RAW_SOURCES,
   type SecurityLakeTable,
   securityLakeDatabase,
@@ -37,12 +36,31 @@ export function lakeTableViewSql(
     const type = toDuckDbType(parseHiveType(c.type));
     return `CAST(${present.has(c.name) ? ident(c.name) : 'NULL'} AS ${type}) AS ${ident(c.name)}`;
   });
-  const part = (n: number) => `regexp_extract(filename, ${sqlString(PARTITION_PATH)}, ${n})`;
   const list = `[${files.map((f) => sqlString(f.path)).join(', ')}]`;
   const name = `${ident(securityLakeDatabase(region))}.${ident(securityLakeTableName(region, table))}`;
+  // DuckDB's own hive partitions (the folders were checked by the scan): a filter on eventday then
+  // skips the other days' files without opening them.
   return `CREATE OR REPLACE VIEW ${name} AS SELECT ${select.join(', ')},
-    ${part(1)} AS region, ${part(2)} AS accountid, ${part(3)} AS eventday
-  FROM read_parquet(${list}, union_by_name = true, filename = true, hive_partitioning = false)`;
+    region, accountId AS accountid, eventDay AS eventday
+  FROM read_parquet(${list}, union_by_name = true, hive_partitioning = true,
+    hive_types = {'region': 'VARCHAR', 'accountId': 'VARCHAR', 'eventDay': 'VARCHAR'})`;
+}
+
+/** A declared type's shape, as `shapeOf` gives a Parquet column's (names and nesting). */
+export function shapeOfHive(type: HiveType): string {
+  switch (type.kind) {
+    case 'struct':
+      return `{${type.fields
+        .map((f) => `${f.name}:${shapeOfHive(f.type)}`)
+        .sort()
+        .join(',')}}`;
+    case 'array':
+      return `[${shapeOfHive(type.element)}]`;
+    case 'map':
+      return `<${shapeOfHive(type.value)}>`;
+    default:
+      return '*';
+  }
 }
 
 /**
