@@ -155,4 +155,43 @@ describe('security_findings_daily', () => {
     });
     expect(plan.batches).toEqual([]);
   });
+
+  it('security_lake_activity_daily counts the signals the views hold, per day', async () => {
+    const { summary } = await runLoad({
+      dataDir,
+      roots: { 'security-lake': lake },
+      tables: ['security_lake_activity_daily'],
+      from: new Date(T0),
+      to: new Date(T1),
+      now: NOW,
+    });
+    expect(summary?.failed).toBe(0);
+    expect(summary?.loaded).toBe(3);
+    const engine = await openLocalEngine({ sources: { 'security-lake': lake }, dataDir });
+    try {
+      const q = async (text: string) =>
+        (await engine.execute(CompiledQuery.raw(text))).rows as Record<string, unknown>[];
+      const loaded = await q(
+        `select signal, dt, sum(events) as n from security_lake_activity_daily group by all order by all`,
+      );
+      const direct = await q(`
+        select signal, dt, count(*) as n from (
+          select 'api_error' as signal, strftime(time, '%Y-%m-%d') as dt from ocsf_api_activity where api_error is not null
+          union all select 'rejected_flow', strftime(time, '%Y-%m-%d') from ocsf_network_activity where action = 'Denied'
+          union all select 'root_activity', strftime(time, '%Y-%m-%d') from ocsf_api_activity where actor_user_type = 'Root'
+          union all select 'root_activity', strftime(time, '%Y-%m-%d') from ocsf_authentication where actor_user_type = 'Root'
+          union all select 'root_activity', strftime(time, '%Y-%m-%d') from ocsf_account_change where actor_user_type = 'Root'
+          union all select 'console_sign_in_without_mfa', strftime(time, '%Y-%m-%d') from ocsf_authentication
+            where api_operation = 'ConsoleLogin' and status = 'Success' and is_mfa = false
+        ) s group by all order by all`);
+      expect(loaded.map((r) => [r.signal, r.dt, Number(r.n)])).toEqual(
+        direct.map((r) => [r.signal, r.dt, Number(r.n)]),
+      );
+      expect(new Set(loaded.map((r) => r.signal))).toEqual(
+        new Set(['api_error', 'rejected_flow', 'root_activity', 'console_sign_in_without_mfa']),
+      );
+    } finally {
+      await engine.close();
+    }
+  });
 });
