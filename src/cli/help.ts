@@ -45,6 +45,9 @@ Commands
   dashboards diff                compare the published dashboards with dashboards/ (exit 1 on drift)
   sample cloudtrail --out DIR --from T --to T [--accounts N] [--events-per-hour N] [--seed N]
                                  write realistic, deterministic CloudTrail logs in the S3 layout
+  sample security-lake --out DIR --from T --to T [--version 1|2|both] [--accounts N] [--seed N]
+                                 write a deterministic Security Lake (OCSF Parquet, source version
+                                 1, 2 or both) whose CloudTrail events are sample cloudtrail's
   report identity-center --out DIR [--day D]
                                  the Identity Center inventory's three CSVs (instances, users in
                                  more than one instance, application assignments) of a snapshot
@@ -62,6 +65,7 @@ Options
   --config FILE                  settings file (default ./lakeq.config.json)
   --data-dir DIR                 local data folder (default ./lakeq-data)
   --source cloudtrail=DIR        CloudTrail logs folder (default <data-dir>/raw/cloudtrail)
+  --source security-lake=DIR     Security Lake folder in its S3 layout (default <data-dir>/raw/security-lake)
   -h, --help                     this help
   -v, --version                  the version
 

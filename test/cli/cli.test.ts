@@ -393,8 +393,8 @@ describe('lakeq ddl', () => {
     expect(out).toContain("LOCATION 's3://my-lake/raw/identity-center/users/'");
     expect(out).toContain("'projection.hour.values'='00'");
     // cloudtrail_logs, its view, 2 collected Glue tables, 4 collected Identity Center tables,
-    // 8 curated tables, the ledger.
-    expect(out.match(/^CREATE /gm)?.length).toBe(17);
+    // the 7 OCSF views (over no Security Lake table: no --security-lake-* flags), 10 curated tables, the ledger.
+    expect(out.match(/^CREATE /gm)?.length).toBe(26);
     const missing = captureIO();
     expect(await main(args, missing)).toBe(2);
     expect(missing.stderr()).toContain('--start-date');
