@@ -13,7 +13,7 @@ import {
   securityLakeTable,
   securityLakeTableName,
 } from './schema.ts';
-import { OCSF_VIEWS, ocsfViewSelect, type PresentTable } from './schema-views.ts';
+import { OCSF_VIEWS, ocsfViewSelect, type PresentTable, viewColumns } from './schema-views.ts';
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
@@ -75,9 +75,30 @@ export function localOcsfViewSql(
   view: (typeof OCSF_VIEWS)[number],
   present: readonly PresentTable[],
 ): string {
-  const [local] = localSqlCandidates(CompiledQuery.raw(ocsfViewSelect(view, present)));
-  return `CREATE OR REPLACE VIEW ${ident(view.name)} AS\n${local?.sql}`;
+  const mine = present.filter(
+    (p) => view.sources.includes(p.table.source) && view.classes[p.table.version].length > 0,
+  );
+  if (mine.length === 0) {
+    // Over no table: the view's columns and types, with no row, in DuckDB's own casts (the
+    // rewrite's Trino-exact casts are macros, slow to bind, for NULLs that never show).
+    const nulls = viewColumns(view).map(
+      (c) => `CAST(NULL AS ${toDuckDbType(parseHiveType(c.type))}) AS ${ident(c.name)}`,
+    );
+    return `CREATE OR REPLACE VIEW ${ident(view.name)} AS SELECT ${nulls.join(', ')} WHERE false`;
+  }
+  const trino = ocsfViewSelect(view, present);
+  // The rewrite of a wide view takes a while; a lake's views are made again for each engine.
+  let sql = REWRITTEN.get(trino);
+  if (sql === undefined) {
+    const [local] = localSqlCandidates(CompiledQuery.raw(trino));
+    sql = `CREATE OR REPLACE VIEW ${ident(view.name)} AS\n${local?.sql}`;
+    if (REWRITTEN.size > 256) REWRITTEN.clear();
+    REWRITTEN.set(trino, sql);
+  }
+  return sql;
 }
+
+const REWRITTEN = new Map<string, string>();
 
 /** The table a file's folders name (`…/aws/SH_FINDINGS/2.0/…`), if lakeq reads it. */
 export function tableOfPath(file: string): SecurityLakeTable | undefined {
@@ -95,6 +116,8 @@ export class LocalSecurityLake {
   readonly #scan: boolean;
   #files: LakeFile[] = [];
   #made: string[] = [];
+  /** The files the views were last made over; undefined before the first time. */
+  #madeOver: string | undefined;
   readonly #skipped: SkippedFile[] = [];
 
   constructor(root: string | undefined, scan: boolean) {
@@ -170,6 +193,9 @@ export class LocalSecurityLake {
   }
 
   async #createViews(run: DuckDbRun, warn: WarnFn): Promise<void> {
+    // A load repoints every source's views for each batch: nothing to do when these files did not change.
+    const over = this.#files.map((f) => f.path).join('\n');
+    if (over === this.#madeOver) return;
     for (;;) {
       try {
         const groups = new Map<string, { region: string; table: SecurityLakeTable; files: LakeFile[] }>();
@@ -191,6 +217,7 @@ export class LocalSecurityLake {
         this.#made = made;
         const present = [...groups.values()].map((g) => ({ region: g.region, table: g.table }));
         for (const view of OCSF_VIEWS) await run(localOcsfViewSql(view, present));
+        this.#madeOver = this.#files.map((f) => f.path).join('\n');
         return;
       } catch (error) {
         if (!this.#exclude(error, warn)) throw error;
