@@ -54,6 +54,10 @@ const securityLake: LakeqDashboard = {
         sheetScope(FINDINGS, ['line-severity', 'bar-accounts', 'bar-controls', 'kpi-active', 'kpi-critical']),
         ['ACTIVE'],
       ),
+      // Control findings are Security Hub's own (GuardDuty's and Inspector's have no control).
+      valuesFilterGroup('controls', F, 'product_name', sheetScope(FINDINGS, ['bar-controls']), [
+        'Security Hub',
+      ]),
       valuesFilterGroup('critical', F, 'severity', sheetScope(FINDINGS, ['kpi-critical', 'table-critical']), [
         'Critical',
       ]),

@@ -11,16 +11,15 @@
 
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseHiveType, toDuckDbType } from '../../catalog/hive-types.ts';
 import { createSampleContext, generateHourRecords } from '../cloudtrail/sample.ts';
 import type { SampleWriter } from '../source-definition.ts';
 import { findingUpdates, ocsfFinding, planFindings } from './sample/findings.ts';
 import { networkHour } from './sample/network.ts';
 import { ocsfFromCloudTrail, type Placed } from './sample/ocsf-from-cloudtrail.ts';
-import { SECURITY_LAKE_TABLES, type SecurityLakeTable, securityLakeFolder } from './schema.ts';
+import { SECURITY_LAKE_TABLES, type SecurityLakeTable } from './schema.ts';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -153,49 +152,19 @@ function firstV2Hour(from: number, to: number): number | undefined {
   return undefined;
 }
 
-const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
-const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
-/** DuckDB writes each table's NDJSON as Parquet, one file per partition, in a fixed order (one thread). */
+/**
+ * The Parquet writer (sample-parquet.ts, DuckDB), imported by a computed URL: the registry reaches
+ * this module (`sample.writer`), and the Lambda's bundle, built from code that reads the registry,
+ * must not take DuckDB with it.
+ */
 async function writeParquet(
   out: string,
   tables: readonly { table: SecurityLakeTable; file: string; rows: number }[],
 ): Promise<number> {
-  const { DuckDBInstance } = await import('@duckdb/node-api');
-  const db = await DuckDBInstance.create(':memory:', { threads: '1' });
-  const con = await db.connect();
-  let files = 0;
-  try {
-    for (const { table, file, rows } of tables) {
-      if (rows === 0) continue;
-      const dir = path.join(out, ...securityLakeFolder(table));
-      await mkdir(dir, { recursive: true });
-      const spec = table.columns.map((c) => {
-        const type = c.type === 'timestamp' ? 'VARCHAR' : toDuckDbType(parseHiveType(c.type));
-        return `${ident(c.name)}: ${sqlString(type)}`;
-      });
-      const select = table.columns.map((c) =>
-        c.type === 'timestamp'
-          ? `CAST(replace(replace(${ident(c.name)}, 'T', ' '), 'Z', '') AS TIMESTAMP) AS ${ident(c.name)}`
-          : ident(c.name),
-      );
-      await con.run(`COPY (
-        SELECT ${select.join(', ')}, region, accountId, eventDay
-        FROM read_json(${sqlString(file)}, format = 'newline_delimited',
-          columns = {${[...spec, "region: 'VARCHAR'", "accountId: 'VARCHAR'", "eventDay: 'VARCHAR'"].join(', ')}})
-        ORDER BY region, accountId, eventDay, time
-      ) TO ${sqlString(dir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (region, accountId, eventDay),
-        FILENAME_PATTERN 'lakeq-sample-{i}', OVERWRITE_OR_IGNORE true)`);
-      const counted = await con.runAndReadAll(
-        `SELECT count(DISTINCT (region, accountId, eventDay)) AS n FROM read_json(${sqlString(file)}, format = 'newline_delimited', columns = {region: 'VARCHAR', accountId: 'VARCHAR', eventDay: 'VARCHAR'})`,
-      );
-      files += Number(counted.getRowObjects()[0]?.n ?? 0);
-    }
-  } finally {
-    con.closeSync();
-    db.closeSync();
-  }
-  return files;
+  const writer = new URL('./sample-parquet.ts', import.meta.url).href;
+  const { writeSampleParquet } = (await import(writer)) as typeof import('./sample-parquet.ts');
+  return writeSampleParquet(out, tables);
 }
 
 /**
