@@ -152,7 +152,6 @@ function firstV2Hour(from: number, to: number): number | undefined {
   return undefined;
 }
 
-
 /**
  * The Parquet writer (sample-parquet.ts, DuckDB), imported by a computed URL: the registry reaches
  * this module (`sample.writer`), and the Lambda's bundle, built from code that reads the registry,
