@@ -32,7 +32,7 @@ export default defineQuery({
       count(*) as findings
     from (
       select *, row_number() over (partition by finding_uid order by time desc, day desc) as last
-      from ${findingsByDay(from, to, account)} d where newest = 1
+      from ${findingsByDay(from, to, account, ['account_id', 'record_state', 'severity'])} d where newest = 1
     ) l
     where last = 1
     group by account_id

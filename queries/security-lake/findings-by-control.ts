@@ -32,7 +32,7 @@ export default defineQuery({
       count(distinct account_id) as accounts
     from (
       select *, row_number() over (partition by finding_uid order by time desc, day desc) as last
-      from ${findingsByDay(from, to, account)} d where newest = 1 and control_id is not null
+      from ${findingsByDay(from, to, account, ['control_id', 'finding_title', 'severity', 'compliance_status', 'record_state', 'account_id'])} d where newest = 1 and control_id is not null
     ) l
     where last = 1
     group by control_id

@@ -32,7 +32,7 @@ export default defineQuery({
       count_if(newest = 1 and record_state = 'ACTIVE') as active_findings,
       count_if(newest = 1) as findings,
       count(*) as records
-    from ${findingsByDay(from, to, account)} l
+    from ${findingsByDay(from, to, account, ['severity_id', 'severity', 'record_state'])} l
     group by day, severity_id, severity
     order by day, severity_id desc`,
 });

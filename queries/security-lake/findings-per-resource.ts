@@ -43,7 +43,7 @@ export default defineQuery({
       array_join(array_sort(array_agg(distinct product_name) filter (where product_name is not null)), ',') as products
     from (
       select *, row_number() over (partition by finding_uid order by time desc, day desc) as last
-      from ${findingsByDay(from, to, account)} d where newest = 1
+      from ${findingsByDay(from, to, account, ['resource_uid', 'resource_type', 'account_id', 'severity_id', 'product_name', 'record_state'])} d where newest = 1
     ) l
     where last = 1 and record_state = 'ACTIVE' and resource_uid is not null
     group by resource_uid

@@ -42,7 +42,7 @@ export default defineQuery({
       workflow_status, record_state, finding_uid
     from (
       select *, row_number() over (partition by finding_uid order by time desc, day desc) as last
-      from ${findingsByDay(from, to, account)} d where newest = 1
+      from ${findingsByDay(from, to, account, ['first_observed', 'account_id', 'region', 'severity', 'product_name', 'finding_title', 'resource_type', 'resource_uid', 'workflow_status', 'record_state'])} d where newest = 1
     ) l
     where last = 1 and first_observed >= ${from} and first_observed < ${to}
       and severity in (${severity === 'critical' ? sql`'Critical'` : sql`'Critical', 'High'`})

@@ -49,14 +49,26 @@ export const FINDING_COLUMNS = [
   'remediation_url',
 ] as const;
 
+/** A flat column of `ocsf_findings`. */
+export type FindingColumn = (typeof FINDING_COLUMNS)[number];
+
 /**
  * Findings records of the window, each with `newest` = 1 on the latest record of its finding
  * and UTC day (a finding is sent again on every update: the latest is its state that day).
  */
-export function findingsByDay(from: Date, to: Date, account?: string): RawBuilder<unknown> {
-  // The flat columns only: the nested ones would be carried through the window's sort.
+export function findingsByDay(
+  from: Date,
+  to: Date,
+  account: string | undefined,
+  columns: readonly FindingColumn[],
+): RawBuilder<unknown> {
+  // Only the columns the query uses: the window's sort carries every column it is given, and a
+  // column not read is a column of each file not scanned.
+  const wanted = [
+    ...new Set<FindingColumn>(['time', 'finding_uid', 'modified_time', 'source_version', ...columns]),
+  ];
   return sql`(
-      select ${sql.join(FINDING_COLUMNS.map((c) => sql.ref(c)))}, date_format(time, '%Y-%m-%d') as day,
+      select ${sql.join(wanted.map((c) => sql.ref(c)))}, date_format(time, '%Y-%m-%d') as day,
         row_number() over (
           partition by finding_uid, date_trunc('day', time)
           order by time desc, modified_time desc, source_version desc
