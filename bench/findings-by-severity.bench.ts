@@ -80,7 +80,8 @@ async function ensureLake(accounts: number): Promise<{ lake: string; records: nu
   const lake = path.join(DATA_DIR, `security-lake-${accounts}a-${FROM}`);
   const marker = `${lake}.json`;
   try {
-    return JSON.parse(await readFile(marker, 'utf8')) as { lake: string; records: number };
+    // The marker holds the count only: the folder is known, and no absolute path is written down.
+    return { lake, records: (JSON.parse(await readFile(marker, 'utf8')) as { records: number }).records };
   } catch {
     await mkdir(DATA_DIR, { recursive: true });
     log(`writing a month of Security Lake findings (${accounts} accounts, both versions) to ${lake}…`);
@@ -92,9 +93,9 @@ async function ensureLake(accounts: number): Promise<{ lake: string; records: nu
       versions: 'both',
       sources: ['SH_FINDINGS'],
     });
-    const written = { lake, records: Object.values(summary.records).reduce((a, b) => a + b, 0) };
-    await writeFile(marker, JSON.stringify(written));
-    return written;
+    const records = Object.values(summary.records).reduce((a, b) => a + b, 0);
+    await writeFile(marker, JSON.stringify({ records }));
+    return { lake, records };
   }
 }
 

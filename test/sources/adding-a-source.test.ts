@@ -239,8 +239,8 @@ describe('a source added with one registry line', () => {
     expect(out).toMatch(/CREATE EXTERNAL TABLE `lakeq`.`fake_audit_hourly`/);
     expect(out).toMatch(/CREATE EXTERNAL TABLE `lakeq`.`fake_api_hourly`/);
     // cloudtrail_logs, its view, 2 collected Glue tables, 4 collected Identity Center tables,
-    // fake_audit_raw, the 7 OCSF views (over no Security Lake table: no flags), 11 curated tables, the ledger.
-    expect(out.match(/^CREATE /gm)?.length).toBe(28);
+    // fake_audit_raw, the 7 OCSF views (over no Security Lake table: no flags), 12 curated tables, the ledger.
+    expect(out.match(/^CREATE /gm)?.length).toBe(29);
     const missing = captureIO();
     expect(await main([...base, '--start-date', '2026-01-01', '--data-bucket', 'lake'], missing)).toBe(2);
     expect(missing.stderr()).toContain('missing --fake-bucket');

@@ -13,7 +13,7 @@ const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
  *
  * @example
  * ```ts
- * await writeSampleParquet('./lake', [{ table, file: '/tmp/SH_FINDINGS-2.ndjson', rows: 143 }]) // 42
+ * await writeSampleParquet('./lake', [{ table, file: 'work/SH_FINDINGS-2.ndjson', rows: 143 }]) // 42
  * ```
  */
 export async function writeSampleParquet(
