@@ -1,4 +1,4 @@
-import { parseHiveType, toTrinoType, trinoIdentifier } from '../../catalog/hive-types.ts';
+import { type HiveType, parseHiveType, toTrinoType, trinoIdentifier } from '../../catalog/hive-types.ts';
 import {
   SECURITY_LAKE_TABLES,
   type SecurityLakeSourceName,
@@ -480,13 +480,33 @@ export function viewColumns(view: OcsfView): { name: string; type: string }[] {
 }
 
 const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
-const typed = (expr: string | undefined, hive: string) =>
+const typedNull = (expr: string | undefined, hive: string) =>
   `CAST(${expr ?? 'NULL'} AS ${toTrinoType(parseHiveType(hive))})`;
+
+/** The declared type of a column path (`finding.uid`) of a table, if the path is one. */
+function pathType(table: SecurityLakeTable, expr: string): HiveType | undefined {
+  if (!/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$/.test(expr)) return undefined;
+  const [head, ...rest] = expr.split('.');
+  const column = table.columns.find((c) => c.name === head);
+  let type: HiveType | undefined = column ? parseHiveType(column.type) : undefined;
+  for (const field of rest) {
+    type = type?.kind === 'struct' ? type.fields.find((f) => f.name === field)?.type : undefined;
+  }
+  return type;
+}
 
 /** One branch of a view: a table of one Region. */
 function branchSql(view: OcsfView, present: PresentTable): string {
   const { table, region } = present;
   const v = table.version;
+  // A column that already has the view's type is taken as it is: a cast of it costs a function
+  // call per row locally (Trino's exact varchar casts are macros) for nothing.
+  const typed = (expr: string | undefined, hive: string) => {
+    const own = expr === undefined ? undefined : pathType(table, expr);
+    if (own !== undefined && JSON.stringify(own) === JSON.stringify(parseHiveType(hive)))
+      return expr as string;
+    return typedNull(expr, hive);
+  };
   const select = [
     ...COMMON_COLUMNS.map((c) => {
       if (c.name === 'source_name') return `${sqlText(table.source)} AS source_name`;
@@ -523,7 +543,9 @@ export function ocsfViewSelect(view: OcsfView, present: readonly PresentTable[])
         : 1,
     );
   if (mine.length === 0) {
-    const nulls = viewColumns(view).map((c) => `${typed(undefined, c.type)} AS ${trinoIdentifier(c.name)}`);
+    const nulls = viewColumns(view).map(
+      (c) => `${typedNull(undefined, c.type)} AS ${trinoIdentifier(c.name)}`,
+    );
     return `SELECT\n  ${nulls.join(',\n  ')}\nWHERE false`;
   }
   return mine.map((p) => branchSql(view, p)).join('\nUNION ALL\n');
