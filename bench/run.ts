@@ -4,12 +4,13 @@
  * benchmark's correctness check fails (e.g. lakeq's counts differ from the baseline's).
  *
  *   npm run bench                         all benchmarks
- *   npm run bench -- cli-startup          only the named ones (cli-startup, instance-churn, load, trino-rewrite, tpcds)
+ *   npm run bench -- cli-startup          only the named ones (cli-startup, findings-by-severity, instance-churn, load, trino-rewrite, tpcds)
  *   LAKEQ_BENCH_EVENTS=200000 npm run bench   quicker instance-churn and load runs (default 1000000)
  *   LAKEQ_BENCH_TPCDS_SF=0.01 npm run bench -- tpcds   the TPC-DS bench on a small scale (default SF1)
  */
 import os from 'node:os';
 import { runCliStartup } from './cli-startup.bench.ts';
+import { runFindingsBySeverity } from './findings-by-severity.bench.ts';
 import { runInstanceChurn } from './instance-churn.bench.ts';
 import { type BenchResult, log, type SummaryRow, table } from './lib.ts';
 import { runLoadBench } from './load.bench.ts';
@@ -18,6 +19,7 @@ import { runTrinoRewrite } from './trino-rewrite.bench.ts';
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'cli-startup': runCliStartup,
+  'findings-by-severity': runFindingsBySeverity,
   'instance-churn': runInstanceChurn,
   load: runLoadBench,
   'trino-rewrite': runTrinoRewrite,

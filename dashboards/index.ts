@@ -3,6 +3,7 @@ import glueJobs from './glue-jobs.ts';
 import glueMetrics from './glue-metrics.ts';
 import identityCenterChurn from './identity-center-churn.ts';
 import pipelineHealth from './pipeline-health.ts';
+import securityLake from './security-lake.ts';
 import tpcdsCbo from './tpcds-cbo.ts';
 
 /** Every dashboard, in the order the local page lists them and deploy publishes them. */
@@ -12,4 +13,5 @@ export const DASHBOARDS: readonly LakeqDashboard[] = [
   glueMetrics,
   pipelineHealth,
   tpcdsCbo,
+  securityLake,
 ];

@@ -56,6 +56,9 @@ Commands
                                  result hashes must match; recorded in tpcds_cbo_runs
   tpcds report [--run ID]        a comparison as AWS's CBO post shows it: per-query speedup, top 10,
                                  overall change and geometric mean, Q82's and Q2's join orders
+  sample security-lake --out DIR --from T --to T [--version 1|2|both] [--accounts N] [--seed N]
+                                 write a deterministic Security Lake (OCSF Parquet, source version
+                                 1, 2 or both) whose CloudTrail events are sample cloudtrail's
   report identity-center --out DIR [--day D]
                                  the Identity Center inventory's three CSVs (instances, users in
                                  more than one instance, application assignments) of a snapshot
@@ -77,6 +80,7 @@ Options
   --config FILE                  settings file (default ./lakeq.config.json)
   --data-dir DIR                 local data folder (default ./lakeq-data)
   --source cloudtrail=DIR        CloudTrail logs folder (default <data-dir>/raw/cloudtrail)
+  --source security-lake=DIR     Security Lake folder in its S3 layout (default <data-dir>/raw/security-lake)
   -h, --help                     this help
   -v, --version                  the version
 

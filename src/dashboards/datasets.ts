@@ -123,6 +123,21 @@ export const SPICE_DATASETS: readonly SpiceDataset[] = [
     source: { table: 'tpcds_cbo_runs' },
   },
   {
+    id: 'lakeq-security-findings-daily',
+    name: 'Security Lake findings (daily)',
+    description:
+      'The latest state of each Security Hub finding per day, from Security Lake (source version 1 or 2).',
+    tables: ['security_findings_daily'],
+    source: { table: 'security_findings_daily' },
+  },
+  {
+    id: 'lakeq-security-lake-activity-daily',
+    name: 'Security Lake signals (daily)',
+    description: 'API errors, root activity, console sign-ins without MFA and rejected VPC flows per day.',
+    tables: ['security_lake_activity_daily'],
+    source: { table: 'security_lake_activity_daily' },
+  },
+  {
     id: 'lakeq-pipeline-runs',
     name: 'Pipeline runs (ledger)',
     description: "lakeq's run ledger: one row per table, partition and load run, with status and rows.",

@@ -230,6 +230,9 @@ function tableHours(
       if (start < currentHour) times.add(start);
     }
     if ('table' in table.input) for (const h of out.get(table.input.table) ?? []) times.add(h.getTime());
+    // A source of day partitions: the first hour of each day, once it is over or under way.
+    if ('source' in table.input && sourceOfRaw(table.input.source)?.dayPartitions)
+      for (const t of [...times]) times.add(Math.floor(t / DAY_MS) * DAY_MS);
     out.set(
       table.name,
       [...times].sort((a, b) => a - b).map((t) => new Date(t)),
@@ -242,6 +245,14 @@ function tableHours(
 function rootOf(options: PlanOptions, raw: RawSourceName): string | undefined {
   const source = sourceOfRaw(raw);
   return source === undefined ? undefined : options.roots[source.name];
+}
+
+const DAY_MS = 24 * HOUR_MS;
+
+/** Whether a local folder exists (an `s3://` root is taken to). */
+async function folderExists(root: string): Promise<boolean> {
+  if (root.startsWith('s3://')) return true;
+  return (await stat(root).catch(() => undefined))?.isDirectory() === true;
 }
 
 /**
@@ -298,7 +309,10 @@ async function listRaw(
   const hours = [...times].sort((a, b) => a - b).map((t) => new Date(t));
   // Delivered inputs are read where AWS writes them: their folder must be there. (A collected
   // source's folder is lakeq's own, made by its first collection.)
-  if (source.inputs === 'delivered' && hours.length > 0) await assertSourceRoot(source.name, root);
+  if (source.inputs === 'delivered' && hours.length > 0) {
+    if (source.input.optional !== true) await assertSourceRoot(source.name, root);
+    else if (!(await folderExists(root))) return new Map();
+  }
   const listing = await source.list();
   return listing.filesByHour({
     raw,

@@ -122,6 +122,46 @@ export interface IdentityCenterApplicationAssignmentsTable extends OfInstance {
   principal_id: string;
 }
 
+/** `security_findings_daily`: the latest state of each Security Hub finding per day (Security Lake). */
+export interface SecurityFindingsDailyTable {
+  finding_uid: string;
+  account_id: string;
+  region: string;
+  /** '1.0' or '2.0' */
+  source_version: string;
+  class_uid: number;
+  product_name: string | null;
+  finding_title: string | null;
+  severity: string | null;
+  severity_id: number | null;
+  workflow_status: string | null;
+  record_state: string | null;
+  compliance_status: string | null;
+  control_id: string | null;
+  resource_type: string | null;
+  resource_uid: string | null;
+  first_observed: Time | null;
+  last_observed: Time | null;
+  remediation_url: string | null;
+  updated_at: Time;
+  updates: number;
+  dt: string;
+  hour: string;
+}
+
+/** `security_lake_activity_daily`: Security Lake signals per day, account, Region, signal, name and principal. */
+export interface SecurityLakeActivityDailyTable {
+  account_id: string;
+  region: string;
+  /** api_error, root_activity, console_sign_in_without_mfa or rejected_flow */
+  signal: string;
+  name: string | null;
+  principal: string | null;
+  events: number;
+  dt: string;
+  hour: string;
+}
+
 /** A collected relation: the curated columns with timestamps as the collector's ISO text. */
 type Collected<T> = {
   [K in keyof T]: T[K] extends Time ? string : T[K] extends Time | null ? string | null : T[K];
@@ -151,4 +191,6 @@ export interface Database {
   identity_center_users_collected: Collected<IdentityCenterUsersTable>;
   identity_center_applications_collected: Collected<IdentityCenterApplicationsTable>;
   identity_center_application_assignments_collected: Collected<IdentityCenterApplicationAssignmentsTable>;
+  security_findings_daily: SecurityFindingsDailyTable;
+  security_lake_activity_daily: SecurityLakeActivityDailyTable;
 }

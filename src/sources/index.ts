@@ -1,6 +1,7 @@
 import { cloudtrailSource } from './cloudtrail/index.ts';
 import { glueSource } from './glue/index.ts';
 import { identityCenterSource } from './identity-center/index.ts';
+import { securityLakeSource } from './security-lake/index.ts';
 import type { SourceDefinition } from './source-definition.ts';
 import { tpcdsSource } from './tpcds/index.ts';
 
@@ -14,4 +15,5 @@ export const SOURCES: readonly SourceDefinition[] = [
   glueSource,
   identityCenterSource,
   tpcdsSource,
+  securityLakeSource,
 ];

@@ -58,11 +58,27 @@ export interface SourceDefinition {
     readonly defaultFolder: string;
     /** What the folder holds, for the settings' schema. */
     readonly description: string;
+    /**
+     * A delivered source most estates do not have (Security Lake): a missing folder is no data,
+     * not a mistyped path, so a load plans nothing for it instead of failing.
+     */
+    readonly optional?: boolean;
   };
   /** The names its tables' `input: { source }` may use. */
   readonly rawSources: readonly RawSourceName[];
   /** The relations over its raw inputs that SQL can read: DuckDB views locally, tables and views on Athena. */
   readonly rawRelations: readonly string[];
+  /**
+   * Name prefixes of raw relations whose names depend on the data (Security Lake's per-Region
+   * Glue databases, `amazon_security_lake_glue_db_`): SQL naming one reads the raw views too.
+   */
+  readonly rawRelationPrefixes?: readonly string[];
+  /**
+   * Its tables hold one partition per UTC day, in the day's first hour (`hour='00'`), loaded from
+   * every file of the day: a run plans the first hour of each day its window touches, so a file
+   * delivered later in the day reloads that day.
+   */
+  readonly dayPartitions?: boolean;
   /** Its curated tables, in load order: a table after the tables its transform reads. */
   readonly tables: readonly TableDefinition[];
   /**
@@ -315,6 +331,12 @@ export interface SourceOnAws {
 export interface SourceSample {
   /** The options of `lakeq sample <name>` besides `--out`, `--from`, `--to`, `--seed`: positive integers, with their defaults. */
   readonly options: readonly { readonly name: string; readonly default: number }[];
+  /** Its options whose value is one of a few words (`--version 1|2|both`), with their defaults. */
+  readonly choices?: readonly {
+    readonly name: string;
+    readonly values: readonly string[];
+    readonly default: string;
+  }[];
   /** The generator, imported when a sample is written. */
   readonly writer: () => Promise<SampleWriter>;
 }
@@ -327,6 +349,8 @@ export interface SampleRequest {
   readonly seed: number;
   /** Its own options by name (`accounts`); an absent one takes the generator's default. */
   readonly options: Readonly<Record<string, number>>;
+  /** Its choices by name (`version`); an absent one takes the generator's default. */
+  readonly choices?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -387,8 +387,9 @@ describe('lakeq ddl', () => {
     expect(out).toContain("LOCATION 's3://my-lake/raw/identity-center/users/'");
     expect(out).toContain("'projection.hour.values'='00'");
     // cloudtrail_logs, its view, 2 collected Glue tables, 4 collected Identity Center tables,
-    // the 24 TPC-DS tables and tpcds_cbo_runs, 8 curated tables, the ledger.
-    expect(out.match(/^CREATE /gm)?.length).toBe(42);
+    // the 24 TPC-DS tables and tpcds_cbo_runs, the 7 OCSF views (over no Security Lake table: no
+    // --security-lake-* flags), 10 curated tables, the ledger.
+    expect(out.match(/^CREATE /gm)?.length).toBe(51);
     expect(out).toMatch(/CREATE EXTERNAL TABLE `lakeq`.`store_sales` \(/);
     expect(out).toContain("'projection.ss_sold_date_sk.type'='integer'");
     const missing = captureIO();

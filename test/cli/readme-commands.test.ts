@@ -68,7 +68,63 @@ describe('lakeq sample glue', () => {
     expect(io.stderr()).toContain('--accounts and --events-per-hour are for cloudtrail');
     const kind = captureIO();
     expect(await main(['sample', 'guardduty', '--out', dir], kind)).toBe(2);
-    expect(kind.stderr()).toContain('three kinds of data: cloudtrail, glue, identity-center');
+    expect(kind.stderr()).toContain('four kinds of data: cloudtrail, glue, identity-center, security-lake');
+  });
+});
+
+describe('lakeq sample security-lake', () => {
+  const args = (out: string, version: string) => [
+    'sample',
+    'security-lake',
+    '--out',
+    out,
+    '--from',
+    '2026-11-01',
+    '--to',
+    '2026-11-02',
+    '--version',
+    version,
+    '--seed',
+    '7',
+  ];
+  const files = async (root: string) => {
+    const out = new Map<string, string>();
+    for (const f of (await readdir(root, { recursive: true })).map(String).sort())
+      if (f.endsWith('.parquet')) out.set(f, (await readFile(path.join(root, f))).toString('base64'));
+    return out;
+  };
+
+  it('writes the same Parquet for the same seed, in Security Lake’s layout, in the versions asked for', async () => {
+    const io = captureIO();
+    expect(await main(args(path.join(dir, 'l1'), 'both'), io)).toBe(0);
+    expect(io.stdout()).toMatch(
+      /^wrote \d+ OCSF records in \d+ files to .* version 2 from 2026-11-01T01:00:00.000Z;/,
+    );
+    expect(await main(args(path.join(dir, 'l2'), 'both'), captureIO())).toBe(0);
+    const [a, b] = [await files(path.join(dir, 'l1')), await files(path.join(dir, 'l2'))];
+    expect(b).toEqual(a);
+    const folders = new Set([...a.keys()].map((f) => f.split(path.sep).slice(0, 3).join('/')));
+    expect([...folders].sort()).toEqual([
+      'aws/CLOUD_TRAIL_MGMT/1.0',
+      'aws/CLOUD_TRAIL_MGMT/2.0',
+      'aws/ROUTE53/1.0',
+      'aws/ROUTE53/2.0',
+      'aws/SH_FINDINGS/1.0',
+      'aws/SH_FINDINGS/2.0',
+      'aws/VPC_FLOW/1.0',
+      'aws/VPC_FLOW/2.0',
+      'aws/WAF/2.0',
+    ]);
+    expect(await main(args(path.join(dir, 'l3'), '1'), captureIO())).toBe(0);
+    expect([...(await files(path.join(dir, 'l3'))).keys()].every((f) => f.split(path.sep)[2] === '1.0')).toBe(
+      true,
+    );
+  });
+
+  it('refuses a version it does not know (exit 2)', async () => {
+    const io = captureIO();
+    expect(await main(args(path.join(dir, 'l4'), '3'), io)).toBe(2);
+    expect(io.stderr()).toContain('--version must be 1, 2, both (got "3")');
   });
 });
 

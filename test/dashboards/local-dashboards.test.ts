@@ -22,6 +22,7 @@ import { writeCloudTrailSample } from '../../src/sources/cloudtrail/sample.ts';
 import { DEFAULT_GLUE_PRICES } from '../../src/sources/glue/collect/prices.ts';
 import { writeGlueSample } from '../../src/sources/glue/sample.ts';
 import { writeIdentityCenterSample } from '../../src/sources/identity-center/sample.ts';
+import { writeSecurityLakeSample } from '../../src/sources/security-lake/sample.ts';
 import {
   clickPoint,
   launchChromium,
@@ -71,16 +72,23 @@ beforeAll(async () => {
   const cloudtrailRoot = path.join(dataDir, 'raw', 'cloudtrail');
   const captured = path.join(dataDir, 'raw', 'glue-api');
   const identityCenter = path.join(dataDir, 'raw', 'identity-center-api');
+  const lake = path.join(dataDir, 'raw', 'security-lake');
   const from = new Date(FROM);
   const to = new Date(TO);
   await Promise.all([
     writeCloudTrailSample({ out: cloudtrailRoot, from, to, seed: 1 }),
     writeGlueSample({ out: captured, from, to, seed: 1 }),
     writeIdentityCenterSample({ out: identityCenter, from, to, seed: 1 }),
+    writeSecurityLakeSample({ out: lake, from, to, seed: 1, eventsPerHour: 10 }),
   ]);
   const options = {
     dataDir,
-    sources: { cloudtrail: cloudtrailRoot, glue: captured, 'identity-center': identityCenter },
+    sources: {
+      cloudtrail: cloudtrailRoot,
+      glue: captured,
+      'identity-center': identityCenter,
+      'security-lake': lake,
+    },
     pricing: { glue: DEFAULT_GLUE_PRICES },
   };
   // A file where the partition folder of glue_job_metrics 2026-11-02 13:00 goes: that day's batch fails.
@@ -261,7 +269,7 @@ describe('the sample estate, loaded by the backfill state machine', () => {
 
 describe('the dashboards of dashboards/ on the local page, over the sample estate', () => {
   it('stay inside the subset the local page renders (no server warning)', () => {
-    expect(DASHBOARDS.length).toBe(5);
+    expect(DASHBOARDS.length).toBe(6);
     expect(warnings).toEqual([]);
   });
 
@@ -439,6 +447,42 @@ describe('the dashboards of dashboards/ on the local page, over the sample estat
       );
       expect(sheet['table-duplicates']?.tableRows).toBe(shared);
       expect(sheet['table-no-email']?.tableRows).toBe(kpi(sheet, 'kpi-no-email'));
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('Security Lake: the findings KPIs and bars are the snapshot’s distinct active findings; the activity sheet’s sums', async () => {
+    const id = dashboard('lakeq-security-lake').id;
+    const findings = '{snapshot:lakeq-security-findings-daily}';
+    const activity = '{snapshot:lakeq-security-lake-activity-daily}';
+    const { page, problems } = await openPage(browser);
+    try {
+      const sheet = await open(page, id, 'findings');
+      expect(kpi(sheet, 'kpi-active')).toBe(
+        await scalar(`SELECT count(DISTINCT finding_uid) FROM ${findings} WHERE record_state = 'ACTIVE'`),
+      );
+      expect(kpi(sheet, 'kpi-critical')).toBe(
+        await scalar(
+          `SELECT count(DISTINCT finding_uid) FROM ${findings} WHERE record_state = 'ACTIVE' AND severity = 'Critical'`,
+        ),
+      );
+      expect(kpi(sheet, 'kpi-critical')).toBeGreaterThan(0);
+      const line = valuesOf<{ categories: string[] }>(sheet, 'line-severity');
+      expect(line.categories).toEqual(
+        await strings(
+          `SELECT DISTINCT strftime(dt, '%Y-%m-%d') AS d FROM ${findings} WHERE record_state = 'ACTIVE' ORDER BY d`,
+        ),
+      );
+      const other = await open(page, id, 'activity');
+      expect(kpi(other, 'kpi-api-errors')).toBe(
+        await scalar(`SELECT sum(events) FROM ${activity} WHERE signal = 'api_error'`),
+      );
+      expect(kpi(other, 'kpi-root')).toBe(
+        await scalar(`SELECT sum(events) FROM ${activity} WHERE signal = 'root_activity'`),
+      );
+      expect(kpi(other, 'kpi-api-errors')).toBeGreaterThan(0);
       expect(problems).toEqual([]);
     } finally {
       await page.close();

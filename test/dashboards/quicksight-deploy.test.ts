@@ -266,12 +266,15 @@ describe('lakeq dashboards deploy', () => {
       'create quicksight-dataset lakeq-glue-job-runs',
       'create quicksight-dataset lakeq-glue-job-metrics',
       'create quicksight-dataset lakeq-tpcds-cbo-runs',
+      'create quicksight-dataset lakeq-security-findings-daily',
+      'create quicksight-dataset lakeq-security-lake-activity-daily',
       'create quicksight-dataset lakeq-pipeline-runs',
       'create quicksight-dashboard lakeq-identity-center-churn',
       'create quicksight-dashboard lakeq-glue-jobs',
       'create quicksight-dashboard lakeq-glue-metrics',
       'create quicksight-dashboard lakeq-pipeline-health',
       'create quicksight-dashboard lakeq-tpcds-cbo',
+      'create quicksight-dashboard lakeq-security-lake',
     ]);
     expect(mutations()).toEqual([
       'CreateDataSource lakeq-athena',
@@ -281,22 +284,27 @@ describe('lakeq dashboards deploy', () => {
       'CreateDataSet lakeq-glue-job-runs',
       'CreateDataSet lakeq-glue-job-metrics',
       'CreateDataSet lakeq-tpcds-cbo-runs',
+      'CreateDataSet lakeq-security-findings-daily',
+      'CreateDataSet lakeq-security-lake-activity-daily',
       'CreateDataSet lakeq-pipeline-runs',
       'CreateDashboard lakeq-identity-center-churn',
       'CreateDashboard lakeq-glue-jobs',
       'CreateDashboard lakeq-glue-metrics',
       'CreateDashboard lakeq-pipeline-health',
       'CreateDashboard lakeq-tpcds-cbo',
+      'CreateDashboard lakeq-security-lake',
       'CreateIngestion lakeq-identity-center-instance-churn-hourly',
       'CreateIngestion lakeq-identity-center-instances',
       'CreateIngestion lakeq-identity-center-duplicate-users',
       'CreateIngestion lakeq-glue-job-runs',
       'CreateIngestion lakeq-glue-job-metrics',
       'CreateIngestion lakeq-tpcds-cbo-runs',
+      'CreateIngestion lakeq-security-findings-daily',
+      'CreateIngestion lakeq-security-lake-activity-daily',
       'CreateIngestion lakeq-pipeline-runs',
     ]);
-    expect(fake.ingestions.map((i) => i.IngestionId)).toEqual(Array(7).fill('lakeq-deploy-20261127T130501Z'));
-    expect(ingestions).toHaveLength(7);
+    expect(fake.ingestions.map((i) => i.IngestionId)).toEqual(Array(9).fill('lakeq-deploy-20261127T130501Z'));
+    expect(ingestions).toHaveLength(9);
     // What was stored is what export writes, owners granted.
     for (const d of DASHBOARDS) {
       const stored = fake.dashboards.get(d.id) as FakeDashboard;
@@ -404,6 +412,7 @@ describe('lakeq dashboards diff', () => {
       ['lakeq-glue-metrics', 'same', []],
       ['lakeq-pipeline-health', 'same', []],
       ['lakeq-tpcds-cbo', 'same', []],
+      ['lakeq-security-lake', 'same', []],
     ]);
     expect(formatDrift(drifts).split('\n')).toEqual([
       '= lakeq-identity-center-churn',
@@ -412,6 +421,7 @@ describe('lakeq dashboards diff', () => {
       '= lakeq-glue-metrics',
       '= lakeq-pipeline-health',
       '= lakeq-tpcds-cbo',
+      '= lakeq-security-lake',
       '1 dashboard(s) drifted, 0 not deployed, 4 as in the code.',
     ]);
   });
@@ -432,6 +442,7 @@ describe('lakeq dashboards diff', () => {
       ['lakeq-glue-metrics', 'not-deployed', []],
       ['lakeq-pipeline-health', 'not-deployed', []],
       ['lakeq-tpcds-cbo', 'not-deployed', []],
+      ['lakeq-security-lake', 'not-deployed', []],
     ]);
   });
 });

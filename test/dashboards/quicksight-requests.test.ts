@@ -56,6 +56,7 @@ describe('exported QuickSight requests', () => {
       'lakeq-glue-metrics',
       'lakeq-pipeline-health',
       'lakeq-tpcds-cbo',
+      'lakeq-security-lake',
     ]);
   });
 

@@ -55,7 +55,7 @@ describe('the query library', () => {
 });
 
 const LIBRARY_TABLES =
-  /"(cloudtrail_events|cloudtrail_events_raw|identity_center_instance_churn_hourly|glue_job_runs|glue_job_metrics|glue_job_runs_collected|glue_job_metrics_collected|identity_center_(instances|users|applications|application_assignments)(_collected)?|tpcds_cbo_runs)"|\b(store_sales|catalog_sales|web_sales|store_returns|catalog_returns|web_returns|inventory|item)\b/;
+  /"(cloudtrail_events|cloudtrail_events_raw|identity_center_instance_churn_hourly|glue_job_runs|glue_job_metrics|glue_job_runs_collected|glue_job_metrics_collected|identity_center_(instances|users|applications|application_assignments)(_collected)?|tpcds_cbo_runs|ocsf_[a-z_]+|security_findings_daily)"|\b(store_sales|catalog_sales|web_sales|store_returns|catalog_returns|web_returns|inventory|item)\b/;
 
 for (const query of queries) {
   describe(`${query.id}@${query.version}`, () => {

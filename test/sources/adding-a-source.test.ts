@@ -83,7 +83,9 @@ describe('a source added with one registry line', () => {
     expect(io.stdout()).toBe(`wrote 9 audit records in 3 files to ${audit}\n`);
     const kind = captureIO();
     expect(await main(['sample', 'nothing', '--out', dir], kind)).toBe(2);
-    expect(kind.stderr()).toContain('four kinds of data: cloudtrail, glue, identity-center, fake-audit');
+    expect(kind.stderr()).toContain(
+      'five kinds of data: cloudtrail, glue, identity-center, security-lake, fake-audit',
+    );
     expect(kind.stderr()).toContain(
       'lakeq sample fake-audit --out DIR --from TIME --to TIME [--actors N] [--seed N]',
     );
@@ -117,7 +119,7 @@ describe('a source added with one registry line', () => {
     const defaults = await loadSettings({ dataDir: 'd' }, dir, {});
     expect(defaults.sources['fake-api']).toBe(path.join(dir, 'd', 'raw', 'fake-api-captured'));
     await expect(loadSettings({ sources: { nope: 'x' } }, dir, {})).rejects.toThrow(
-      'unknown source "nope" in --source (known: cloudtrail, glue, identity-center, tpcds, fake-audit, fake-api)',
+      'unknown source "nope" in --source (known: cloudtrail, glue, identity-center, tpcds, security-lake, fake-audit, fake-api)',
     );
   });
 
@@ -238,8 +240,9 @@ describe('a source added with one registry line', () => {
     expect(out).toMatch(/CREATE EXTERNAL TABLE `lakeq`.`fake_audit_hourly`/);
     expect(out).toMatch(/CREATE EXTERNAL TABLE `lakeq`.`fake_api_hourly`/);
     // cloudtrail_logs, its view, 2 collected Glue tables, 4 collected Identity Center tables,
-    // the 24 TPC-DS tables and tpcds_cbo_runs, fake_audit_raw, 10 curated tables, the ledger.
-    expect(out.match(/^CREATE /gm)?.length).toBe(45);
+    // the 24 TPC-DS tables and tpcds_cbo_runs, fake_audit_raw, the 7 OCSF views (over no Security Lake
+    // table: no flags), 12 curated tables, the ledger.
+    expect(out.match(/^CREATE /gm)?.length).toBe(54);
     const missing = captureIO();
     expect(await main([...base, '--start-date', '2026-01-01', '--data-bucket', 'lake'], missing)).toBe(2);
     expect(missing.stderr()).toContain('missing --fake-bucket');

@@ -28,7 +28,13 @@ export interface LocalEngineOptions {
   readonly sandbox?: DuckDbSandbox;
 }
 
-const RAW_VIEW = new RegExp(`\\b(${SOURCES.flatMap((s) => s.rawRelations).join('|')})\\b`, 'i');
+const RAW_VIEW = new RegExp(
+  `\\b(${[
+    ...SOURCES.flatMap((s) => s.rawRelations),
+    ...SOURCES.flatMap((s) => (s.rawRelationPrefixes ?? []).map((p) => `${p}\\w+`)),
+  ].join('|')})\\b`,
+  'i',
+);
 
 /** Whether SQL reads the raw views of a source (and so needs the source folders scanned). */
 export function readsRawViews(sql: string): boolean {

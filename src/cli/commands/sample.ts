@@ -11,7 +11,8 @@ const SAMPLED = SOURCES.flatMap((s) => (s.sample ? [{ name: s.name, sample: s.sa
 const USAGE = SAMPLED.map(
   ({ name, sample }, i) =>
     `${i === 0 ? 'Usage: ' : '       '}lakeq sample ${name} --out DIR --from TIME --to TIME` +
-    `${sample.options.map((o) => ` [--${o.name} N]`).join('')} [--seed N]`,
+    `${sample.options.map((o) => ` [--${o.name} N]`).join('')}` +
+    `${(sample.choices ?? []).map((c) => ` [--${c.name} ${c.values.join('|')}]`).join('')} [--seed N]`,
 ).join('\n');
 
 const COUNTS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
@@ -26,7 +27,9 @@ const listed = (items: readonly string[]) =>
  * API responses (jobs/, job-runs/, metrics/), the Glue collector's local source.
  */
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const own = [...new Set(SAMPLED.flatMap((s) => s.sample.options.map((o) => o.name)))];
+  const own = [
+    ...new Set(SAMPLED.flatMap((s) => [...s.sample.options, ...(s.sample.choices ?? [])].map((o) => o.name))),
+  ];
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -80,8 +83,21 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const options = Object.fromEntries(
     kind.sample.options.map((o) => [o.name, parsePositiveInt(o.name, text(o.name), o.default)]),
   );
+  const choices: Record<string, string> = {};
+  for (const c of kind.sample.choices ?? []) {
+    const value = text(c.name) ?? c.default;
+    if (!c.values.includes(value))
+      throw new LakeqError(
+        'BAD_OPTION',
+        `--${c.name} must be ${c.values.join(', ')} (got "${value}")\n${USAGE}`,
+        {
+          usage: true,
+        },
+      );
+    choices[c.name] = value;
+  }
   const writer = await kind.sample.writer();
-  const written = await writer.write({ out: values.out, from, to, seed, options });
+  const written = await writer.write({ out: values.out, from, to, seed, options, choices });
   io.out(written.summary);
   return 0;
 }

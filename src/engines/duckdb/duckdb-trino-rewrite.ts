@@ -343,7 +343,8 @@ export class Emitter implements RewriteEmitter {
         return `MAP(${this.type(type.types[0] as DataType)}, ${this.type(type.types[1] as DataType)})`;
       case 'row':
         return `STRUCT(${type.types
-          .map((t, i) => `${quoteName(type.fieldNames[i] ?? `field${i}`)} ${this.type(t)}`)
+          // Always quoted: a field may be a keyword of DuckDB's (group, desc, order).
+          .map((t, i) => `"${(type.fieldNames[i] ?? `field${i}`).replace(/"/g, '""')}" ${this.type(t)}`)
           .join(', ')})`;
       case 'varchar':
       case 'char':

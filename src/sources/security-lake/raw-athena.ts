@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import type { SourceAws, SourceOnAws } from '../source-definition.ts';
+import { SECURITY_LAKE_TABLES, type SecurityLakeTable } from './schema.ts';
+import { OCSF_VIEWS, ocsfViewSql, type PresentTable } from './schema-views.ts';
+
+/**
+ * Security Lake on AWS: Security Lake creates its Glue databases and tables itself
+ * (`amazon_security_lake_glue_db_<region>.amazon_security_lake_table_<region>_<source>_<version>`),
+ * so lakeq adds views only: the seven OCSF views in lakeq's database, over the tables the
+ * `securityLake` section of lakeq.deploy.json (or `lakeq ddl`'s flags) names.
+ */
+
+const TABLE_NAMES = SECURITY_LAKE_TABLES.map((t) => `${t.source}:${t.version}.0`);
+
+/** A `SOURCE:version` name (`SH_FINDINGS:2.0`) → the table. */
+function tableNamed(name: string): SecurityLakeTable {
+  const table = SECURITY_LAKE_TABLES.find((t) => `${t.source}:${t.version}.0` === name.trim());
+  if (!table) throw new Error(`securityLake: unknown table "${name}" (known: ${TABLE_NAMES.join(', ')})`);
+  return table;
+}
+
+/** The settings of Security Lake on AWS. */
+export interface SecurityLakeOnAwsOptions {
+  /** The Regions whose Security Lake tables the views read (each Region has its Glue database). */
+  readonly regions: readonly string[];
+  /** The sources and versions present in every one of those Regions. */
+  readonly tables: readonly SecurityLakeTable[];
+  /** The Security Lake bucket of the rollup Region, when the hourly load lists it (`security_findings_daily`). */
+  readonly bucket?: string;
+}
+
+/**
+ * The `securityLake` section of lakeq.deploy.json: the Regions, the tables (`SOURCE:version`) and
+ * the Security Lake bucket the findings load lists.
+ */
+export const SECURITY_LAKE_SECTION = z
+  .object({
+    regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS Region name')).min(1),
+    tables: z.array(z.string()).min(1),
+    bucket: z.string().min(3).optional(),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    for (const name of s.tables) {
+      try {
+        tableNamed(name);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path: ['tables'], message: (error as Error).message });
+      }
+    }
+  });
+
+/** The section (as checked, or as parsed again from the deploy file's parsed value) → the options. */
+function optionsOf(
+  section: z.output<typeof SECURITY_LAKE_SECTION> | undefined,
+): SecurityLakeOnAwsOptions | undefined {
+  if (section === undefined) return undefined;
+  return {
+    regions: section.regions,
+    tables: section.tables.map(tableNamed),
+    ...(section.bucket ? { bucket: section.bucket } : {}),
+  };
+}
+
+/**
+ * The views over the tables present (`CREATE OR REPLACE VIEW ocsf_findings AS … UNION ALL …`),
+ * in Trino SQL; with no section, views over nothing, so queries still bind.
+ *
+ * @example
+ * ```ts
+ * securityLakeViews({ regions: ['us-east-1'], tables: [SECURITY_LAKE_TABLES[2]] }).map((v) => v.name)
+ * // ['ocsf_api_activity', 'ocsf_authentication', …, 'ocsf_http_activity']
+ * ```
+ */
+export function securityLakeViews(
+  options: SecurityLakeOnAwsOptions | undefined,
+): { name: string; sql: string }[] {
+  const present: PresentTable[] = (options?.regions ?? []).flatMap((region) =>
+    (options?.tables ?? []).map((table) => ({ region, table })),
+  );
+  return OCSF_VIEWS.map((view) => ({ name: view.name, sql: ocsfViewSql(view, present) }));
+}
+
+function onAws(options: SecurityLakeOnAwsOptions | undefined): SourceOnAws {
+  return {
+    tableInputs: () => [],
+    tableDdl: () => [],
+    views: () => securityLakeViews(options),
+    ...(options?.bucket ? { readScope: `s3://${options.bucket}/aws/`, root: `s3://${options.bucket}` } : {}),
+  };
+}
+
+const list = (s: string | undefined) =>
+  (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+/**
+ * Security Lake's AWS side (`SourceDefinition.aws`).
+ *
+ * @example
+ * ```ts
+ * securityLakeAws.fromFlags({ 'security-lake-regions': 'us-east-1', 'security-lake-tables': 'SH_FINDINGS:2.0' }, common).views()
+ * ```
+ */
+export const securityLakeAws: SourceAws = {
+  section: { key: 'securityLake', schema: SECURITY_LAKE_SECTION.optional() },
+  ddlFlags: [
+    { flag: 'security-lake-regions', placeholder: 'us-east-1,...' },
+    { flag: 'security-lake-tables', placeholder: 'SH_FINDINGS:2.0,...' },
+  ],
+  ddlDescribe:
+    'the OCSF views (ocsf_findings, ocsf_api_activity, …) over the Security Lake tables of the ' +
+    '--security-lake-regions and --security-lake-tables given',
+  iamName: 'SecurityLake',
+  fromSection: (section) => onAws(optionsOf(SECURITY_LAKE_SECTION.optional().parse(section))),
+  fromFlags: (flags) => {
+    const regions = list(flags['security-lake-regions']);
+    const tables = list(flags['security-lake-tables']);
+    if (regions.length === 0 && tables.length === 0) return onAws(undefined);
+    // Plain errors, which `lakeq ddl` prints as they are.
+    if (regions.length === 0 || tables.length === 0)
+      throw new Error('--security-lake-regions and --security-lake-tables go together');
+    for (const r of regions)
+      if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(r))
+        throw new Error(`--security-lake-regions: "${r}" is not an AWS Region name`);
+    tables.forEach(tableNamed);
+    return onAws(optionsOf(SECURITY_LAKE_SECTION.parse({ regions, tables })));
+  },
+};
