@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalEngine } from '../../src/catalog/duckdb/local-engine.ts';
 import { main } from '../../src/cli/main.ts';
@@ -41,7 +42,7 @@ afterAll(async () => {
 });
 
 async function sqlRows(sql: string): Promise<Record<string, unknown>[]> {
-  return (await engine.execute({ sql, parameters: [] })).rows as Record<string, unknown>[];
+  return (await engine.execute(CompiledQuery.raw(sql))).rows as Record<string, unknown>[];
 }
 
 describe('lakeq report findings --input security-lake', () => {
