@@ -38,7 +38,8 @@ Commands
                                  create or update lakeq on AWS from lakeq.deploy.json (Glue, Athena,
                                  Lambda, Step Functions, Scheduler, QuickSight); --dry-run prints the plan
   iam-policy [--principal P]     least-privilege IAM policies for the state machine, Lambda, scheduler,
-                                 analyst and deployer roles
+                                 analyst and deployer roles (--identity-center-member-role,
+                                 --glue-statistics-role: the roles lakeq's tasks assume or pass)
   dashboards serve [--port N]    the dashboards as a local web page on 127.0.0.1 (from local SPICE)
   dashboards build --out DIR     the same pages as a static site
   dashboards export --out DIR    write the QuickSight requests deploy sends (CreateDataSource,

@@ -5,11 +5,14 @@ import { settingsFrom } from '../options.ts';
 
 const USAGE = `Usage: lakeq iam-policy [--principal stateMachine|lambda|scheduler|analyst|deployer] [--deploy-config FILE]
        lakeq iam-policy --identity-center-member-role [--deploy-config FILE]
+       lakeq iam-policy --glue-statistics-role [--deploy-config FILE]
 Prints least-privilege IAM policy documents (JSON), scoped to the resources of lakeq.deploy.json:
 the Step Functions role, the Lambda role, the EventBridge Scheduler role, an analyst running
 queries, and whoever runs lakeq deploy. Without --principal, all of them, keyed by principal.
 --identity-center-member-role prints the role the Identity Center collector assumes in each
-member account (its name, trust policy and permissions), to create with a StackSet.`;
+member account (its name, trust policy and permissions), to create with a StackSet.
+--glue-statistics-role prints the role AWS Glue assumes to compute the TPC-DS tables' column
+statistics for lakeq tpcds compare --engine athena (roles.glueStatistics).`;
 
 /** `lakeq iam-policy`: the policies of the roles lakeq deploy expects to exist. */
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -18,6 +21,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     options: {
       principal: { type: 'string' },
       'identity-center-member-role': { type: 'boolean' },
+      'glue-statistics-role': { type: 'boolean' },
       'deploy-config': { type: 'string' },
       config: { type: 'string' },
       region: { type: 'string' },
@@ -47,6 +51,17 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     ...(values['deploy-config'] ? { deployFile: values['deploy-config'] } : {}),
     ...(values.region ? { region: values.region } : {}),
   });
+  if (values['glue-statistics-role']) {
+    if (principal !== undefined || values['identity-center-member-role'])
+      throw new LakeqError(
+        'BAD_OPTION',
+        '--glue-statistics-role goes alone (not with --principal or --identity-center-member-role)',
+        { usage: true },
+      );
+    const { glueStatisticsRole } = await import('../../deploy/glue-statistics-role.ts');
+    io.out(JSON.stringify(glueStatisticsRole(config), null, 2));
+    return 0;
+  }
   if (values['identity-center-member-role']) {
     if (principal !== undefined)
       throw new LakeqError('BAD_OPTION', '--identity-center-member-role and --principal are exclusive', {
