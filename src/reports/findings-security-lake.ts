@@ -91,10 +91,23 @@ export async function securityLakeFindings(
     if (message.includes(view) && /does not exist|not found|not exist|cannot be resolved/i.test(message))
       throw new LakeqError(
         'NO_SECURITY_LAKE',
-        `Security Lake's ${view} view is not there (${message.split('\n')[0]}): set sources.securityLake, or read the Security Hub API instead`,
+        `Security Lake's ${view} view is not there (${message.split('\n')[0]}): set sources["security-lake"] (or deploy its views with lakeq deploy), or read the Security Hub API instead`,
         { cause: error },
       );
     throw error;
+  }
+  if (result.rows.length === 0) {
+    // No finding in the window, or no findings at all: a lake folder that is missing or empty
+    // must not pass for a clean report.
+    const any = await engine.execute(CompiledQuery.raw(`SELECT 1 AS found FROM ${view} LIMIT 1`), {
+      tag: { queryId: 'reports/findings', version: '1' },
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (any.rows.length === 0)
+      throw new LakeqError(
+        'NO_SECURITY_LAKE',
+        `Security Lake's ${view} view has no findings at all (no Security Hub findings table of source version 1 or 2 was found): set sources["security-lake"] to the folder of Security Lake's aws/ prefix, or read the Security Hub API instead`,
+      );
   }
   return result.rows.map(
     (r) => Object.fromEntries(FINDING_COLUMNS.map((c) => [c, cell(c, r[c])])) as FindingRow,

@@ -422,7 +422,7 @@ describe('lakeq dashboards diff', () => {
       '= lakeq-pipeline-health',
       '= lakeq-tpcds-cbo',
       '= lakeq-security-lake',
-      '1 dashboard(s) drifted, 0 not deployed, 4 as in the code.',
+      '1 dashboard(s) drifted, 0 not deployed, 5 as in the code.',
     ]);
   });
 
@@ -481,7 +481,7 @@ describe('lakeq dashboards (command line)', () => {
     expect(await dashboardsCommand(['deploy', ...args], captureIO())).toBe(0);
     const after = captureIO();
     expect(await dashboardsCommand(['diff', ...args], after)).toBe(0);
-    expect(after.stdout()).toContain('0 dashboard(s) drifted, 0 not deployed, 5 as in the code.');
+    expect(after.stdout()).toContain('0 dashboard(s) drifted, 0 not deployed, 6 as in the code.');
   });
 
   it('export writes one valid request body per file, named <dashboard>.<Operation>[.<dataset>].json', async () => {
@@ -491,7 +491,7 @@ describe('lakeq dashboards (command line)', () => {
     const files = (await readdir(out)).sort();
     expect(files).toContain('lakeq-glue-jobs.CreateDashboard.json');
     expect(files).toContain('lakeq-glue-jobs.CreateDataSource.json');
-    expect(files.filter((f) => f.endsWith('.CreateDashboard.json'))).toHaveLength(5);
+    expect(files.filter((f) => f.endsWith('.CreateDashboard.json'))).toHaveLength(DASHBOARDS.length);
     for (const file of files) {
       const operation = file.split('.')[1] as string;
       const body = JSON.parse(await readFile(path.join(out, file), 'utf8')) as Record<string, unknown>;

@@ -330,6 +330,7 @@ describe("Security Lake's ocsf_findings view", () => {
           time, class_uid, source_version, account_id, region, finding_uid, finding_title, severity, severity_id,
           product_name, workflow_status, record_state, compliance_status, control_id, resource_type, resource_uid,
           first_observed, last_observed, remediation_url)`);
+        await run('CREATE OR REPLACE VIEW ocsf_findings_empty AS SELECT * FROM ocsf_findings WHERE false');
       },
     });
   });
@@ -383,7 +384,21 @@ describe("Security Lake's ocsf_findings view", () => {
   it('says what is missing when the view is not there', async () => {
     await expect(
       findingsReport({ kind: 'security-lake', engine, view: 'ocsf_findings_absent' }, {}),
-    ).rejects.toThrow(/Security Lake's ocsf_findings_absent view is not there .*set sources\.securityLake/);
+    ).rejects.toThrow(
+      /Security Lake's ocsf_findings_absent view is not there .*set sources\["security-lake"\]/,
+    );
+  });
+
+  it('says so when the view has no findings at all, rather than writing an empty report', async () => {
+    await expect(
+      findingsReport({ kind: 'security-lake', engine, view: 'ocsf_findings_empty' }, {}),
+    ).rejects.toThrow(/ocsf_findings_empty view has no findings at all/);
+    // Findings outside the window are not "no data": an empty window is an empty report.
+    const none = await findingsReport(
+      { kind: 'security-lake', engine },
+      { from: new Date('2001-01-01T00:00:00Z'), to: new Date('2001-01-02T00:00:00Z') },
+    );
+    expect(none.rows).toEqual([]);
   });
 });
 
