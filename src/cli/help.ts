@@ -39,7 +39,8 @@ Commands
                                  Lambda, Step Functions, Scheduler, QuickSight); --dry-run prints the plan
   iam-policy [--principal P]     least-privilege IAM policies for the state machine, Lambda, scheduler,
                                  analyst and deployer roles (--identity-center-member-role,
-                                 --glue-statistics-role: the roles lakeq's tasks assume or pass)
+                                 --glue-statistics-role: the roles lakeq's tasks assume or pass;
+                                 --lake-formation-grants: the Security Lake grants IAM cannot give)
   dashboards serve [--port N]    the dashboards as a local web page on 127.0.0.1 (from local SPICE)
   dashboards build --out DIR     the same pages as a static site
   dashboards export --out DIR    write the QuickSight requests deploy sends (CreateDataSource,

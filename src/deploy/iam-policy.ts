@@ -1,4 +1,5 @@
 import { SOURCES } from '../sources/index.ts';
+import type { ForeignTables } from '../sources/source-definition.ts';
 import { arns, type DeployConfig, sourcesOnAws } from './deploy-config.ts';
 import { stateMachineName } from './state-machine-resources.ts';
 
@@ -30,6 +31,8 @@ export interface PolicyValues {
   readonly results: S3Scope;
   /** Where sources' raw inputs are read in place, by source name (`cloudtrail`: the trail's `AWSLogs/`). */
   readonly raw: Readonly<Record<string, S3Scope>>;
+  /** Tables other services keep that sources' views read (Security Lake's), by source name. */
+  readonly foreign: Readonly<Record<string, ForeignTables>>;
   readonly lambdaFunction: string;
   readonly stateMachinePrefix: string;
   readonly scheduledStateMachine: string;
@@ -146,6 +149,54 @@ const rawReadGrants: Grant[] = RAW_READERS.map((r) => ({
   resources: (v) => rawScopes(v, r.name).map((scope) => objects(v, scope)),
 }));
 
+/**
+ * The Glue entries of another service's tables: the catalog and database each was made in, and
+ * the deploy Region's, where Athena resolves the views' names (the same database, or a resource
+ * link to it).
+ */
+const foreignCatalog = (v: PolicyValues, foreign: ForeignTables | undefined): string[] =>
+  (foreign?.databases ?? []).flatMap((db) =>
+    [...new Set([db.region, v.region])].flatMap((region) => {
+      const at = (resource: string) => `arn:${v.partition}:glue:${region}:${v.accountId}:${resource}`;
+      return [at('catalog'), at(`database/${db.name}`), ...db.tables.map((t) => at(`table/${db.name}/${t}`))];
+    }),
+  );
+const foreignScopes = (v: PolicyValues, name: string): S3Scope[] =>
+  (v.foreign[name]?.locations ?? []).map(s3Scope);
+/**
+ * `GlueSecurityLakeTables`, `S3SecurityLakeTables`, `S3ListSecurityLakeTables`,
+ * `KmsSecurityLakeDecrypt`: what an Athena caller reads another service's tables with, when a
+ * deploy section configures them (Lake Formation's own grant aside: lake-formation-grants.ts).
+ */
+const foreignReadGrants: Grant[] = RAW_READERS.flatMap((r): Grant[] => [
+  {
+    sid: `Glue${r.sid}Tables`,
+    actions: CATALOG_READ,
+    resources: (v) => foreignCatalog(v, v.foreign[r.name]),
+  },
+  {
+    sid: `S3${r.sid}Tables`,
+    actions: ['s3:GetObject'],
+    resources: (v) => foreignScopes(v, r.name).map((scope) => objects(v, scope)),
+  },
+  {
+    sid: `S3List${r.sid}Tables`,
+    actions: ['s3:ListBucket'],
+    resources: (v) => foreignScopes(v, r.name).map((scope) => s3(v, scope.bucket)),
+    condition: (v) => {
+      const prefixes = [...new Set(foreignScopes(v, r.name).map((scope) => scope.keyPrefix))];
+      return prefixes.length === 0 || prefixes.includes('')
+        ? undefined
+        : { StringLike: { 's3:prefix': prefixes.map((p) => `${p}*`) } };
+    },
+  },
+  {
+    sid: `Kms${r.sid}Decrypt`,
+    actions: ['kms:Decrypt'],
+    resources: (v) => [...(v.foreign[r.name]?.kmsKeys ?? [])],
+  },
+]);
+
 /** Athena runs queries with its caller's permissions: the catalog, the tables' files, the results. */
 const athenaQueryGrants = (tables: 'read' | 'write'): Grant[] => [
   { sid: 'AthenaQueries', actions: ATHENA_RUN, resources: workGroup },
@@ -168,6 +219,7 @@ const athenaQueryGrants = (tables: 'read' | 'write'): Grant[] => [
     actions: tables === 'write' ? [...RESULTS_RW, 's3:DeleteObject'] : ['s3:GetObject'],
     resources: (v) => [objects(v, v.data)],
   },
+  ...foreignReadGrants,
   // Needed only where Lake Formation governs the catalog; it grants nothing by itself.
   { sid: 'LakeFormationDataAccess', actions: ['lakeformation:GetDataAccess'], resources: () => ['*'] },
 ];
@@ -381,6 +433,14 @@ export const POLICY_GRANTS: Readonly<Record<PolicyPrincipal, readonly Grant[]>> 
       ],
       resources: catalog,
     },
+    // CREATE OR REPLACE VIEW over another service's tables (the OCSF views): Athena reads their entries.
+    ...RAW_READERS.map(
+      (r): Grant => ({
+        sid: `Glue${r.sid}Tables`,
+        actions: ['glue:GetDatabase', 'glue:GetTable'],
+        resources: (v) => foreignCatalog(v, v.foreign[r.name]),
+      }),
+    ),
     {
       sid: 'AthenaWorkGroupAndQueries',
       actions: [
@@ -486,6 +546,11 @@ export function policyValues(config: DeployConfig): PolicyValues {
       aws.readScope === undefined ? [] : [[source.name, s3Scope(aws.readScope)]],
     ),
   );
+  const foreign = Object.fromEntries(
+    sourcesOnAws(config).flatMap(({ source, aws }) =>
+      aws.foreignTables === undefined ? [] : [[source.name, aws.foreignTables]],
+    ),
+  );
   return {
     partition: config.partition,
     region: config.region,
@@ -496,6 +561,7 @@ export function policyValues(config: DeployConfig): PolicyValues {
     data: s3Scope(`s3://${config.data.bucket}/${config.data.prefix}`),
     results: s3Scope(config.resultsLocation),
     raw,
+    foreign,
     lambdaFunction: config.lambda.functionName,
     stateMachinePrefix: config.stateMachines.namePrefix,
     scheduledStateMachine: stateMachineName(config, config.schedule.stateMachine),

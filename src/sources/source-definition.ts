@@ -325,6 +325,40 @@ export interface SourceOnAws {
   readonly readScope?: string;
   /** Its root for the Lambda (`LAKEQ_<NAME>_ROOT`), `s3://bucket[/prefix]`. */
   readonly root?: string;
+  /**
+   * Tables another service made and keeps (Security Lake's), which its views read in place: every
+   * Athena caller of those views needs their Glue entries, their files and keys (IAM), and, where
+   * Lake Formation governs them, a Lake Formation grant.
+   */
+  readonly foreignTables?: ForeignTables;
+}
+
+/**
+ * Glue tables another service keeps, as IAM and Lake Formation scope them.
+ *
+ * @example
+ * ```ts
+ * const foreign: ForeignTables = {
+ *   databases: [{ region: 'eu-west-1', name: 'amazon_security_lake_glue_db_eu_west_1', tables: ['amazon_security_lake_table_eu_west_1_sh_findings_2_0'] }],
+ *   locations: ['s3://aws-security-data-lake-eu-west-1-abc/aws/'],
+ *   kmsKeys: [],
+ *   lakeFormation: true,
+ * };
+ * ```
+ */
+export interface ForeignTables {
+  /** The Glue databases, each in the catalog of the Region the service made it in, with the tables read. */
+  readonly databases: readonly {
+    readonly region: string;
+    readonly name: string;
+    readonly tables: readonly string[];
+  }[];
+  /** Where the tables' files are, `s3://bucket/prefix/`; a bucket ending in `*` is any bucket so named. */
+  readonly locations: readonly string[];
+  /** The KMS keys (ARNs) the files are encrypted with. */
+  readonly kmsKeys: readonly string[];
+  /** Lake Formation governs the tables: a reader needs its SELECT grant, which no IAM policy gives. */
+  readonly lakeFormation: boolean;
 }
 
 /** A source's sample generator (`sample.ts`), as `lakeq sample <name>` and `npm start` use it. */

@@ -1,6 +1,11 @@
 import { z } from 'zod';
-import type { SourceAws, SourceOnAws } from '../source-definition.ts';
-import { SECURITY_LAKE_TABLES, type SecurityLakeTable } from './schema.ts';
+import type { ForeignTables, SourceAws, SourceOnAws } from '../source-definition.ts';
+import {
+  SECURITY_LAKE_TABLES,
+  type SecurityLakeTable,
+  securityLakeDatabase,
+  securityLakeTableName,
+} from './schema.ts';
 import { OCSF_VIEWS, ocsfViewSql, type PresentTable } from './schema-views.ts';
 
 /**
@@ -27,17 +32,27 @@ export interface SecurityLakeOnAwsOptions {
   readonly tables: readonly SecurityLakeTable[];
   /** The Security Lake bucket of the rollup Region, when the hourly load lists it (`security_findings_daily`). */
   readonly bucket?: string;
+  /** Further Security Lake buckets the Regions' tables are in (`aws-security-data-lake-<region>-<id>`). */
+  readonly buckets?: readonly string[];
+  /** The KMS keys (ARNs) Security Lake encrypts the buckets' objects with, when not S3-managed. */
+  readonly kmsKeys?: readonly string[];
 }
 
 /**
- * The `securityLake` section of lakeq.deploy.json: the Regions, the tables (`SOURCE:version`) and
- * the Security Lake bucket the findings load lists.
+ * The `securityLake` section of lakeq.deploy.json: the Regions, the tables (`SOURCE:version`),
+ * the Security Lake bucket the findings load lists, the other Regions' buckets and the KMS keys
+ * (what `lakeq iam-policy` lets Athena's callers read).
  */
 export const SECURITY_LAKE_SECTION = z
   .object({
     regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS Region name')).min(1),
     tables: z.array(z.string()).min(1),
     bucket: z.string().min(3).optional(),
+    buckets: z.array(z.string().min(3)).min(1).optional(),
+    kmsKeys: z
+      .array(z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/, 'must be a KMS key ARN'))
+      .min(1)
+      .optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -59,6 +74,8 @@ function optionsOf(
     regions: section.regions,
     tables: section.tables.map(tableNamed),
     ...(section.bucket ? { bucket: section.bucket } : {}),
+    ...(section.buckets ? { buckets: section.buckets } : {}),
+    ...(section.kmsKeys ? { kmsKeys: section.kmsKeys } : {}),
   };
 }
 
@@ -81,12 +98,47 @@ export function securityLakeViews(
   return OCSF_VIEWS.map((view) => ({ name: view.name, sql: ocsfViewSql(view, present) }));
 }
 
+/** Where Security Lake writes in its buckets: `aws/<SOURCE>/<version>/…` (custom sources go under `ext/`). */
+const DATA_PREFIX = 'aws/';
+
+/**
+ * What reading the Security Lake tables takes, as IAM and Lake Formation scope it: each Region's
+ * database and tables, the buckets their files are in (the ones the section names; a Region it
+ * names none for, any `aws-security-data-lake-<region>-…` bucket, as Security Lake names them),
+ * the section's KMS keys; Security Lake registers its tables with Lake Formation.
+ *
+ * @example
+ * ```ts
+ * securityLakeForeignTables({ regions: ['eu-west-1'], tables: [SECURITY_LAKE_TABLES[7]] }).locations
+ * // ['s3://aws-security-data-lake-eu-west-1-*' + '/aws/']
+ * ```
+ */
+export function securityLakeForeignTables(options: SecurityLakeOnAwsOptions): ForeignTables {
+  const named = [...new Set([...(options.bucket ? [options.bucket] : []), ...(options.buckets ?? [])])];
+  const unnamed = options.regions.filter(
+    (r) => !named.some((b) => b.startsWith(`aws-security-data-lake-${r}-`)),
+  );
+  return {
+    databases: options.regions.map((region) => ({
+      region,
+      name: securityLakeDatabase(region),
+      tables: options.tables.map((t) => securityLakeTableName(region, t)),
+    })),
+    locations: [...named, ...unnamed.map((r) => `aws-security-data-lake-${r}-*`)].map(
+      (b) => `s3://${b}/${DATA_PREFIX}`,
+    ),
+    kmsKeys: options.kmsKeys ?? [],
+    lakeFormation: true,
+  };
+}
+
 function onAws(options: SecurityLakeOnAwsOptions | undefined): SourceOnAws {
   return {
     tableInputs: () => [],
     tableDdl: () => [],
     views: () => securityLakeViews(options),
-    ...(options?.bucket ? { readScope: `s3://${options.bucket}/aws/`, root: `s3://${options.bucket}` } : {}),
+    ...(options?.bucket ? { root: `s3://${options.bucket}` } : {}),
+    ...(options ? { foreignTables: securityLakeForeignTables(options) } : {}),
   };
 }
 

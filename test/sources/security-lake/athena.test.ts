@@ -111,7 +111,23 @@ describe('Security Lake on Athena: views only', () => {
       COMMON,
     );
     expect(onAws.tableInputs()).toEqual([]);
-    expect(onAws.readScope).toBe('s3://aws-security-data-lake-eu-west-1-abc/aws/');
+    // Read through its Glue tables (what IAM and Lake Formation scope), not as a raw input of lakeq's own.
+    expect(onAws.readScope).toBeUndefined();
+    expect(onAws.foreignTables).toEqual({
+      databases: [
+        {
+          region: 'eu-west-1',
+          name: 'amazon_security_lake_glue_db_eu_west_1',
+          tables: [
+            'amazon_security_lake_table_eu_west_1_vpc_flow_2_0',
+            'amazon_security_lake_table_eu_west_1_waf_2_0',
+          ],
+        },
+      ],
+      locations: ['s3://aws-security-data-lake-eu-west-1-abc/aws/'],
+      kmsKeys: [],
+      lakeFormation: true,
+    });
     expect(onAws.root).toBe('s3://aws-security-data-lake-eu-west-1-abc');
     const http = onAws.views().find((v) => v.name === 'ocsf_http_activity');
     expect(http?.sql).toContain('amazon_security_lake_table_eu_west_1_waf_2_0');
