@@ -16,8 +16,8 @@ first and last observed, remediation URL, finding id; most severe first. CSV (RF
   --input DIR            a folder of captured GetFindings outputs or Security Hub events
   --from/--to            last observed in [from, to); --severity CRITICAL,HIGH,MEDIUM,LOW,INFORMATIONAL`;
 
-const OPTIONS = {
-  out: { type: 'string' },
+/** The options `report findings` and `run findings-report` share: what to read and which findings. */
+export const FINDINGS_OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
   severity: { type: 'string', multiple: true },
@@ -30,6 +30,8 @@ const OPTIONS = {
   source: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+const OPTIONS = { out: { type: 'string' }, ...FINDINGS_OPTIONS } as const;
 
 /**
  * `lakeq report findings --out FILE`: the Security Hub findings report of AWS's blog post

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { LakeqError } from '../../engines/engine.ts';
 import type { CliIO } from '../io.ts';
 import { settingsFrom } from '../options.ts';
-import { openFindingsInput } from './report-findings.ts';
+import { FINDINGS_OPTIONS, openFindingsInput } from './report-findings.ts';
 
 const USAGE = `Usage: lakeq run findings-report [--time T] [--input security-hub|security-lake|DIR]
                                 [--from T] [--to T] [--severity S[,S…]] [--format csv|json]
@@ -10,20 +10,7 @@ Runs statemachines/findings-report.asl.json on this machine: the findings report
 --time (default now) goes to <data-dir>/reports/findings/findings-<day>.csv, and where AWS would
 mail its link through SNS, one line names the file. --input as for lakeq report findings.`;
 
-const OPTIONS = {
-  time: { type: 'string' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  severity: { type: 'string', multiple: true },
-  format: { type: 'string' },
-  input: { type: 'string' },
-  region: { type: 'string' },
-  engine: { type: 'string' },
-  config: { type: 'string' },
-  'data-dir': { type: 'string' },
-  source: { type: 'string', multiple: true },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+const OPTIONS = { time: { type: 'string' }, ...FINDINGS_OPTIONS } as const;
 
 /**
  * `lakeq run findings-report`: the weekly report's state machine, run locally with local
