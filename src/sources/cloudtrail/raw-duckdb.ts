@@ -7,7 +7,7 @@ import {
   CLOUDTRAIL_EVENTS_RAW_VIEW_SQL,
   CLOUDTRAIL_LOGS_VIEW_SQL,
   cloudTrailBatchSql,
-  cloudTrailRawViewSql,
+  cloudTrailScanSql,
 } from './raw-duckdb-views.ts';
 
 /** DuckDB names the file in the errors a bad file causes; these find it. */
@@ -17,7 +17,7 @@ const FILE_IN_ERROR = [/ in file "([^"]+)"/, /GZIP stream: (\S.*?)\s*(?:\n|$)/, 
  * The local CloudTrail views over a folder in the S3 delivery layout. A file that turns out
  * to be damaged while a query reads it is excluded, named in a warning with DuckDB's reason,
  * and the query runs again over the rest. Records are read as JSON and converted leniently
- * (see `cloudTrailRawViewSql`): a record of an odd shape is kept with its odd fields NULL.
+ * (see `cloudTrailScanSql`): a record of an odd shape is kept with its odd fields NULL.
  */
 export class LocalCloudTrailSource {
   readonly root: string;
@@ -95,10 +95,10 @@ export class LocalCloudTrailSource {
   async #createViews(run: DuckDbRun, warn: (w: EngineWarning) => void): Promise<void> {
     for (;;) {
       try {
-        if (this.#batch) for (const sql of cloudTrailBatchSql(this.#files)) await run(sql);
-        else await run(cloudTrailRawViewSql(this.#files));
-        await run(CLOUDTRAIL_LOGS_VIEW_SQL);
-        await run(CLOUDTRAIL_EVENTS_RAW_VIEW_SQL);
+        const statements = this.#batch
+          ? [...cloudTrailBatchSql(this.#files), CLOUDTRAIL_LOGS_VIEW_SQL, CLOUDTRAIL_EVENTS_RAW_VIEW_SQL]
+          : cloudTrailScanSql(this.#files);
+        for (const sql of statements) await run(sql);
         return;
       } catch (error) {
         if (!this.#exclude(error, warn)) throw error;
