@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { z } from 'zod';
 import { defineQuery } from '../../src/query/define-query.ts';
 import { timeWindow } from '../../src/query/param-types.ts';
 import { cloudtrailEvents } from '../../src/sources/cloudtrail/tables/cloudtrail-events.ts';
@@ -18,17 +19,36 @@ export default defineQuery({
   example: { from: '2026-11-01T00', to: '2026-11-01T01' },
   // A load writes tables: CloudTrail Lake only reads.
   engines: ['duckdb', 'athena'],
-  params: timeWindow({}),
-  build: ({ from, to }) => sql<Record<string, unknown>>`
-    select ${sql.join(cloudtrailEvents.columns.map((c) => sql.ref(c.name)))},
+  params: timeWindow({
+    copies: z
+      .enum(['remove', 'absent'])
+      .default('remove')
+      .describe(
+        "'remove' (default) keeps one record of an event delivered twice; 'absent' leaves that step out, " +
+          'for a caller that has checked that no two records of its input share an event key (the local load ' +
+          'checks each batch: the step is a sort of every row of the window)',
+      ),
+  }),
+  build: ({ from, to, copies }) => {
+    const columns = sql.join(cloudtrailEvents.columns.map((c) => sql.ref(c.name)));
+    const window = sql`eventTime >= ${from} and eventTime < ${to}
+        and sourceDay >= ${sourceDay(from, 0)} and sourceDay <= ${sourceDay(to, LATEST_DELIVERY_DAYS)}`;
+    if (copies === 'absent') {
+      return sql<Record<string, unknown>>`
+    select ${columns}, ${partitionColumns('eventTime')}
+    from ${sql.table('cloudtrail_events_raw')}
+    where ${window}`;
+    }
+    return sql<Record<string, unknown>>`
+    select ${columns},
       ${partitionColumns('eventTime')}
     from (
       select *, row_number() over (
         partition by eventID, recipientAccountId, eventSource, eventName, eventTime order by requestID
       ) as event_copy
       from ${sql.table('cloudtrail_events_raw')}
-      where eventTime >= ${from} and eventTime < ${to}
-        and sourceDay >= ${sourceDay(from, 0)} and sourceDay <= ${sourceDay(to, LATEST_DELIVERY_DAYS)}
+      where ${window}
     ) e
-    where event_copy = 1 or eventID is null`,
+    where event_copy = 1 or eventID is null`;
+  },
 });

@@ -51,8 +51,13 @@ export interface TableDefinition {
    * or metrics), or another curated table (loaded first).
    */
   readonly input: { readonly source: RawSourceName } | { readonly table: string };
-  /** The library query whose rows load a partition (it gets `from` and `to` of the hour). */
-  readonly transform: { readonly queryId: string };
+  /**
+   * The library query whose rows load a partition (it gets `from` and `to` of the hour). With
+   * `localCopiesCheck` (SQL over a local load batch's raw relations answering one row `copies`):
+   * a batch whose check answers 0 runs the transform with `copies: 'absent'` (the query's
+   * deduplication left out, as it has nothing to remove).
+   */
+  readonly transform: { readonly queryId: string; readonly localCopiesCheck?: string };
   /**
    * Columns that order rows in a partition file on Athena (the UNLOAD's ORDER BY). Local loads
    * write unsorted in one parallel COPY and detect changes by a checksum of the rows instead

@@ -34,7 +34,7 @@ const timestamp = (ms: number) =>
  * Counts, per partition of a batch, the CloudTrail records of the files accounted in that
  * partition's hour that no partition will hold. Each file is accounted once, in its delivery
  * hour, so a record is counted once however many batches read its file. Reads the batch's
- * records' times (`cloudtrail_record_times`, beside the raw view the batch's files are loaded
+ * records' times (`cloudtrail_record_keys`, beside the raw view the batch's files are loaded
  * through), converted as the transform converts them.
  *
  * @example
@@ -63,7 +63,7 @@ export async function countDroppedRecords(
   if (accounted.size === 0) return out;
   // Records per file and hour (a few rows a file), matched to the accounted files here: the
   // files' list in the SQL (hundreds of KB for a day) cost more to send than the count itself.
-  const sql = `WITH r AS (SELECT source_file, try_cast(eventTime AS TIMESTAMP) AS t FROM cloudtrail_record_times)
+  const sql = `WITH r AS (SELECT source_file, try_cast(eventTime AS TIMESTAMP) AS t FROM cloudtrail_record_keys)
     SELECT source_file AS file,
       CASE WHEN t IS NULL THEN 0 WHEN t >= ${timestamp(now.getTime())} THEN 1 ELSE 2 END AS kind,
       epoch_ms(date_trunc('hour', t)) AS hour, count(*)::INTEGER AS n

@@ -42,7 +42,7 @@ export function cloudTrailScanSql(files: readonly string[]): string[] {
       : `SELECT json_transform(j, ${RECORD_SPEC()}) AS r, source_file FROM (${recordsJsonSql(files)})`;
   return [
     // A load's view only (an engine's empty first setup makes it).
-    `DROP VIEW IF EXISTS ${CLOUDTRAIL_RECORD_TIMES}`,
+    `DROP VIEW IF EXISTS ${CLOUDTRAIL_RECORD_KEYS}`,
     `CREATE OR REPLACE MACRO ${RECORDS_MACRO}() AS TABLE ${EMPTY_RAW}`,
     `CREATE OR REPLACE VIEW cloudtrail_raw AS SELECT r, source_file FROM ${RECORDS_MACRO}()`,
     CLOUDTRAIL_LOGS_VIEW_SQL,
@@ -55,40 +55,59 @@ export function cloudTrailScanSql(files: readonly string[]): string[] {
 export const CLOUDTRAIL_BATCH_TABLE = 'lakeq_cloudtrail_batch_json';
 
 /**
- * `cloudtrail_record_times`: each record's `eventTime` as text (the field `cloudtrail_raw` has)
- * and its `source_file`, for the load's dropped-record count. Over a batch table it converts
- * that one field, with the same `json_transform` type as the full record's, instead of the
- * whole record through `cloudtrail_raw`.
+ * `cloudtrail_record_keys`: each record of a load batch with its `source_file` and the fields
+ * the load checks besides the transform, as text (as `cloudtrail_raw` has them): `eventTime`
+ * (the dropped-record count) and the event key (`CLOUDTRAIL_COPIES_SQL`). They are converted
+ * once, while the files are read, with the same `json_transform` types as the whole record's.
  */
-export const CLOUDTRAIL_RECORD_TIMES = 'cloudtrail_record_times';
-const EVENT_TIME_SPEC = () => {
-  const { eventTime } = CLOUDTRAIL_RECORD;
-  if (eventTime === undefined) throw new Error('the CloudTrail record type has no eventTime');
-  return sqlString(JSON.stringify({ eventTime: jsonTransformSpec(eventTime) }));
-};
+export const CLOUDTRAIL_RECORD_KEYS = 'cloudtrail_record_keys';
+const KEY_FIELDS = ['eventTime', 'eventID', 'recipientAccountId', 'eventSource', 'eventName'] as const;
+const KEY_SPEC = () =>
+  sqlString(
+    JSON.stringify(
+      Object.fromEntries(
+        KEY_FIELDS.map((name) => {
+          const type = CLOUDTRAIL_RECORD[name];
+          if (type === undefined) throw new Error(`the CloudTrail record type has no ${name}`);
+          return [name, jsonTransformSpec(type)];
+        }),
+      ),
+    ),
+  );
+
+/**
+ * The copies of events among a load batch's records: records beyond the first with the same
+ * eventID, account, source, name and time (as a timestamp, as the transform compares them).
+ * 0 means the transform's deduplication has nothing to remove (see `TableDefinition.transform`).
+ */
+export const CLOUDTRAIL_COPIES_SQL = `SELECT (count(*) - count(DISTINCT (eventID, recipientAccountId, eventSource, eventName,
+    try_cast(eventTime AS TIMESTAMP))))::BIGINT AS copies
+  FROM ${CLOUDTRAIL_RECORD_KEYS} WHERE eventID IS NOT NULL`;
 
 /**
  * The statements that read a load batch's files once into `CLOUDTRAIL_BATCH_TABLE` (each record
- * as JSON) and point `cloudtrail_raw` (converting each record with `json_transform` as it is
- * read) and `cloudtrail_record_times` at it. Converting the records into a second table of
- * structs cost more than converting them while the transform streams into its COPY (measured on
- * a day of 2,744 files: 1.54–1.72 s CPU for read, convert, write and count against 1.35–1.48 s),
- * and the table holds only the JSON: about 100 MB a day at the benchmark's 200k-event density.
+ * as JSON, with its key fields) and point `cloudtrail_raw` (converting each record with
+ * `json_transform` as it is read) and `cloudtrail_record_keys` at it. Converting the records into
+ * a second table of structs cost more than converting them while the transform streams into its
+ * COPY (1M-event week, two rounds each: 39.0–39.3 s CPU for the load against 40.3–42.0 s), and
+ * the table holds only the JSON: about 100 MB a day at the benchmark's 200k-event density.
  */
 export function cloudTrailBatchSql(files: readonly string[]): string[] {
-  const times = (from: string) =>
-    `CREATE OR REPLACE VIEW ${CLOUDTRAIL_RECORD_TIMES} AS SELECT source_file, json_transform(j, ${EVENT_TIME_SPEC()}).eventTime AS eventTime FROM ${from}`;
+  const keys = (from: string) =>
+    `CREATE OR REPLACE VIEW ${CLOUDTRAIL_RECORD_KEYS} AS SELECT source_file, ${KEY_FIELDS.map((f) => `k.${f} AS ${f}`).join(', ')} FROM ${from}`;
   if (files.length === 0) {
     return [
       `DROP TABLE IF EXISTS ${CLOUDTRAIL_BATCH_TABLE}`,
       `CREATE OR REPLACE VIEW cloudtrail_raw AS\n${EMPTY_RAW}`,
-      times('(SELECT CAST(NULL AS JSON) AS j, CAST(NULL AS VARCHAR) AS source_file WHERE false)'),
+      keys(
+        `(SELECT json_transform(NULL::JSON, ${KEY_SPEC()}) AS k, NULL::VARCHAR AS source_file WHERE false)`,
+      ),
     ];
   }
   return [
-    `CREATE OR REPLACE TABLE ${CLOUDTRAIL_BATCH_TABLE} AS ${recordsJsonSql(files)}`,
+    `CREATE OR REPLACE TABLE ${CLOUDTRAIL_BATCH_TABLE} AS SELECT j, source_file, json_transform(j, ${KEY_SPEC()}) AS k FROM (${recordsJsonSql(files)})`,
     `CREATE OR REPLACE VIEW cloudtrail_raw AS SELECT json_transform(j, ${RECORD_SPEC()}) AS r, source_file FROM ${CLOUDTRAIL_BATCH_TABLE}`,
-    times(CLOUDTRAIL_BATCH_TABLE),
+    keys(CLOUDTRAIL_BATCH_TABLE),
   ];
 }
 

@@ -1,4 +1,5 @@
 import { defineTable } from '../../../catalog/table-definition.ts';
+import { CLOUDTRAIL_COPIES_SQL } from '../raw-duckdb-views.ts';
 
 const SESSION_ISSUER = 'struct<type:string,principalId:string,arn:string,accountId:string,userName:string>';
 const USER_IDENTITY =
@@ -67,6 +68,6 @@ export const cloudtrailEvents = defineTable({
   ],
   location: 'curated/cloudtrail_events',
   input: { source: 'cloudtrail' },
-  transform: { queryId: 'transforms/cloudtrail-events-hour' },
+  transform: { queryId: 'transforms/cloudtrail-events-hour', localCopiesCheck: CLOUDTRAIL_COPIES_SQL },
   sortKey: ['eventTime', 'eventID'],
 });
