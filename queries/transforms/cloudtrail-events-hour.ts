@@ -30,19 +30,12 @@ export default defineQuery({
       ),
   }),
   build: ({ from, to, copies }) => {
-    const columns = sql.join(cloudtrailEvents.columns.map((c) => sql.ref(c.name)));
     const window = sql`eventTime >= ${from} and eventTime < ${to}
         and sourceDay >= ${sourceDay(from, 0)} and sourceDay <= ${sourceDay(to, LATEST_DELIVERY_DAYS)}`;
-    if (copies === 'absent') {
-      return sql<Record<string, unknown>>`
-    select ${columns}, ${partitionColumns('eventTime')}
-    from ${sql.table('cloudtrail_events_raw')}
-    where ${window}`;
-    }
-    return sql<Record<string, unknown>>`
-    select ${columns},
-      ${partitionColumns('eventTime')}
-    from (
+    const events =
+      copies === 'absent'
+        ? sql`${sql.table('cloudtrail_events_raw')} e where ${window}`
+        : sql`(
       select *, row_number() over (
         partition by eventID, recipientAccountId, eventSource, eventName, eventTime order by requestID
       ) as event_copy
@@ -50,5 +43,9 @@ export default defineQuery({
       where ${window}
     ) e
     where event_copy = 1 or eventID is null`;
+    return sql<Record<string, unknown>>`
+    select ${sql.join(cloudtrailEvents.columns.map((c) => sql.ref(c.name)))},
+      ${partitionColumns('eventTime')}
+    from ${events}`;
   },
 });

@@ -81,8 +81,8 @@ describe('the copies check of a CloudTrail load batch', () => {
   });
 
   it('is skipped for a table without one (its transform has no copies parameter)', async () => {
-    const churn = { ...cloudtrailEvents, name: 'no_check', transform: { queryId: 'x' } };
-    expect(await batchTransformParams({ table: churn, from: FROM, to: TO }, worker.engine)).toEqual({
+    const unchecked = { ...cloudtrailEvents, name: 'no_check', transform: { queryId: 'x' } };
+    expect(await batchTransformParams({ table: unchecked, from: FROM, to: TO }, worker.engine)).toEqual({
       from: FROM,
       to: TO,
     });

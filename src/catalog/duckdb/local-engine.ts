@@ -85,13 +85,12 @@ export async function openLocalEngine(
         // view is made: over the raw views' thousands of files that is ~0.3 s a table. Made
         // while the raw views are still empty (their types are the same), it binds in
         // milliseconds; a query of it binds it again over the files, as it would anyway.
-        if (scan) for (const r of await openRawRelations(settings, false)) await r.setup(run, () => {});
-        for (const r of relations) if (!scan) await r.setup(run, warn);
+        const empty = scan ? await openRawRelations(settings, false) : relations;
+        for (const r of empty) await r.setup(run, scan ? () => {} : warn);
         await createCuratedViews(run, settings.dataDir, tables);
-        if (scan) for (const r of relations) await r.setup(run, warn);
-      } else {
-        for (const r of relations) await r.setup(run, warn);
+        if (!scan) return;
       }
+      for (const r of relations) await r.setup(run, warn);
     },
     recover: (error, run, warn) => recoverAny(relations, error, run, warn),
   });
