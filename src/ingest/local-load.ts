@@ -10,7 +10,7 @@ import { loadQuery } from '../query/registry.ts';
 import { countDroppedRecords } from './dropped-records.ts';
 import { partitionPath } from './hours.ts';
 import { appendLedger, type LedgerRow } from './ledger.ts';
-import { LoadEngines } from './load-engines.ts';
+import { defaultLoadConcurrency, LoadEngines, loadEngineThreads } from './load-engines.ts';
 import { DEFAULT_LATENESS_HOURS, type LoadBatch, type LoadPlan, type PlannedPartition } from './load-plan.ts';
 import { cleanStaging, type StagedBatch, stageBatch } from './local-partition-writer.ts';
 import { timed } from './step-timings.ts';
@@ -44,8 +44,9 @@ export interface ExecuteOptions {
    * a batch reads only its planned files there.
    */
   readonly roots?: Readonly<Record<string, string | undefined>>;
-  /** Batches run at once (each on its own DuckDB instance). Default 1. */
+  /** Batches run at once (each on its own DuckDB instance). Default `defaultLoadConcurrency()`. */
   readonly concurrency?: number;
+  /** DuckDB threads of each engine this call opens. Default: the cores shared among the batches run at once. */
   readonly threads?: number;
   readonly onProgress?: (progress: LoadProgress) => void;
   readonly signal?: AbortSignal;
@@ -79,12 +80,13 @@ export async function executeLocalPlan(plan: LoadPlan, options: ExecuteOptions):
   const quarantined = new Map<string, string>();
   const errors: string[] = [];
   const own = options.engines === undefined;
+  const concurrency = options.concurrency ?? defaultLoadConcurrency();
   const engines =
     options.engines ??
     new LoadEngines({
       dataDir: options.dataDir,
       ...(options.roots ? { roots: options.roots } : {}),
-      ...(options.threads ? { threads: options.threads } : {}),
+      threads: options.threads ?? loadEngineThreads(concurrency),
     });
   try {
     await loadTables();
@@ -97,7 +99,7 @@ export async function executeLocalPlan(plan: LoadPlan, options: ExecuteOptions):
       const total = batches.reduce((n, b) => n + b.partitions.length, 0);
       const query = await loadQuery(table.transform.queryId);
       let done = 0;
-      await runLimited(batches, options.concurrency ?? 1, async (batch) => {
+      await runLimited(batches, concurrency, async (batch) => {
         if (options.signal?.aborted) return;
         const rows = await engines.use((worker) => loadBatch(plan.runId, batch, query, worker, options));
         await timed('load: ledger', () => appendLedger(options.dataDir, rows));

@@ -122,8 +122,9 @@ export function bindTasks(
 /**
  * Runs an ASL definition in process with aws-local-stepfunctions, every Task bound to a local
  * handler by its Resource (see `bindTasks`), Wait states and retry pauses shortened, faults
- * injected where asked. The library does not stop Map siblings after one fails: handlers must
- * be idempotent. It also never matches a Choice rule `IsNull: false` or `IsPresent: false`, so
+ * injected where asked. The library does not stop Map siblings after one fails: once the
+ * execution has ended their next task is refused (`States.Aborted`), the run returns when the
+ * tasks in flight have finished, and handlers must be idempotent. It also never matches a Choice rule `IsNull: false` or `IsPresent: false`, so
  * lakeq's ASL tests the true forms (a test keeps it so).
  *
  * @example
@@ -145,16 +146,30 @@ export async function runLocally(machine: AslMachine, options: LocalRunOptions):
   }
   const attempts: Record<string, number> = {};
   const handlers: Record<string, (input: Json) => Promise<Json>> = {};
+  // Tasks still running, and whether the execution has ended: Step Functions stops a Map's other
+  // iterations when one fails, the library does not, so a sibling's next task is refused here and
+  // the run returns only once its tasks in flight have finished (else a sibling would go on
+  // writing, into the next run's catalog, after this run has returned).
+  const inflight = new Set<Promise<Json>>();
+  let ended = false;
   for (const [name, { resource, handler }] of bound) {
     const faults = (options.faults ?? []).filter((f) => f.state === name);
-    handlers[name] = async (input) => {
-      const attempt = (attempts[name] ?? 0) + 1;
-      attempts[name] = attempt;
-      for (const fault of faults) {
-        if (attempt <= (fault.times ?? Number.POSITIVE_INFINITY))
-          throw namedError(fault.error, fault.cause ?? '');
-      }
-      return handler(input, { state: name, resource, attempt });
+    handlers[name] = (input) => {
+      if (ended)
+        return Promise.reject(namedError('States.Aborted', `${name} not run: the execution has ended`));
+      const task = (async () => {
+        const attempt = (attempts[name] ?? 0) + 1;
+        attempts[name] = attempt;
+        for (const fault of faults) {
+          if (attempt <= (fault.times ?? Number.POSITIVE_INFINITY))
+            throw namedError(fault.error, fault.cause ?? '');
+        }
+        return handler(input, { state: name, resource, attempt });
+      })();
+      inflight.add(task);
+      const done = () => inflight.delete(task);
+      task.then(done, done);
+      return task;
     };
   }
   const waitTimeOverrides: Record<string, number> = {};
@@ -194,5 +209,7 @@ export async function runLocally(machine: AslMachine, options: LocalRunOptions):
     return { status: 'FAILED', error: { Error: cause.name, Cause: cause.message }, attempts };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    ended = true;
+    while (inflight.size > 0) await Promise.allSettled([...inflight]);
   }
 }

@@ -188,3 +188,64 @@ describe('faults and timing', () => {
     expect((await pending).status).toBe('ABORTED');
   });
 });
+
+describe('a Map iteration that fails', () => {
+  /** Each item: a Query (fails for 'bad', slow for 'slow'), then a Register task. */
+  const machine: AslMachine = {
+    StartAt: 'EachItem',
+    States: {
+      EachItem: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        MaxConcurrency: 2,
+        ItemProcessor: {
+          StartAt: 'Query',
+          States: {
+            Query: {
+              Type: 'Task',
+              Resource: 'arn:aws:states:::athena:startQueryExecution.sync',
+              Parameters: { 'QueryString.$': '$.sql' },
+              ResultPath: '$.query',
+              Next: 'Register',
+            },
+            Register: {
+              Type: 'Task',
+              Resource: 'arn:aws:states:::aws-sdk:glue:batchCreatePartition',
+              Parameters: { 'TableName.$': '$.sql' },
+              End: true,
+            },
+          },
+        },
+        End: true,
+      },
+    },
+  };
+
+  it('stops its siblings at their next task, and the run returns only when their tasks in flight have finished', async () => {
+    const events: string[] = [];
+    const result = await runLocally(machine, {
+      input: { items: [{ sql: 'bad' }, { sql: 'slow' }] },
+      integrations: {
+        'athena:startQueryExecution.sync': async (input) => {
+          const sql = (input as { QueryString: string }).QueryString;
+          if (sql === 'bad') throw Object.assign(new Error('no'), { name: 'States.TaskFailed' });
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          events.push(`query ${sql} finished`);
+          return {};
+        },
+        'aws-sdk:glue:batchCreatePartition': async (input) => {
+          events.push(`registered ${(input as { TableName: string }).TableName}`);
+          return { Errors: [] } as Json;
+        },
+      },
+      executionName: 'test-2',
+      stateMachineName: 'test',
+    });
+    events.push('returned');
+    expect(result.status).toBe('FAILED');
+    // The slow sibling's query was in flight: the run waited for it, and did not register after it.
+    expect(events).toEqual(['query slow finished', 'returned']);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(events).toEqual(['query slow finished', 'returned']);
+  });
+});

@@ -99,8 +99,14 @@ export async function openLocalEngine(
 /**
  * DuckDB 1.5.6's TopN-window optimizer fails (`INTERNAL Error: Failed to cast expression to
  * type`) on the dedup window of a transform over a batch table of JSON-converted records.
+ * Nothing a load writes depends on the order rows arrive in (a partition's checksum is a sum over
+ * its rows, and its file was never sorted), so DuckDB need not keep it: reading a day of 2,744
+ * small files into the batch table took 2.0 s CPU with insertion order kept and 0.55 s without.
  */
-const LOAD_ENGINE_SETTINGS = `SET disabled_optimizers = 'top_n_window_elimination'`;
+const LOAD_ENGINE_SETTINGS = [
+  `SET disabled_optimizers = 'top_n_window_elimination'`,
+  'SET preserve_insertion_order = false',
+];
 
 /** A load worker's engine; `useFiles` points the source's raw views at one batch's files. */
 export interface LocalLoadEngine {
@@ -136,7 +142,7 @@ export async function openLocalLoadEngine(
     ...(options.threads ? { threads: options.threads } : {}),
     maxConnections: 1,
     setup: async (run, warn) => {
-      await run(LOAD_ENGINE_SETTINGS);
+      for (const setting of LOAD_ENGINE_SETTINGS) await run(setting);
       for (const r of relations) await r.setup(run, warn);
       await createCuratedViews(run, settings.dataDir, TABLES);
     },

@@ -75,7 +75,7 @@ export interface HandlerContext {
   readonly registeredPartitions: (table: string) => Promise<readonly RegisteredPartition[]>;
   /** Stops local loads between batches (Ctrl-C). */
   readonly signal?: AbortSignal;
-  /** Local load batches run at once (default 1); the ASL Map's MaxConcurrency bounds it too. */
+  /** Local load batches run at once (default `defaultLoadConcurrency()`); the ASL Map's MaxConcurrency bounds it too. */
   readonly loadConcurrency?: number;
   /** Told after each local batch: the table, the partitions of the batch and of the whole run for that table. */
   readonly onBatch?: (progress: BatchProgress) => void;

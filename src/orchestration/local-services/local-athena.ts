@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LoadEngines } from '../../ingest/load-engines.ts';
+import { defaultLoadConcurrency, LoadEngines, loadEngineThreads } from '../../ingest/load-engines.ts';
 import { executeLocalPlan } from '../../ingest/local-load.ts';
 import type { Json } from '../asl-definition.ts';
 import { BATCH_TAG } from '../handlers/batch-inputs.ts';
@@ -8,13 +8,22 @@ import { loadStoredBatch, toLoadBatch } from '../handlers/plan-store.ts';
 import { namedError } from '../named-error.ts';
 import { limited } from './serialized.ts';
 
+/** Local load batches of a run at once: the user's `--concurrency`, else the default. */
+function loadConcurrencyOf(context: HandlerContext): number {
+  return context.loadConcurrency ?? defaultLoadConcurrency();
+}
+
 /** Each run's load engines (its context's), kept open from one batch task to the next. */
 const ENGINES = new WeakMap<HandlerContext, LoadEngines>();
 
 function enginesOf(context: HandlerContext): LoadEngines {
   let engines = ENGINES.get(context);
   if (!engines) {
-    engines = new LoadEngines({ dataDir: context.dataDir, roots: context.roots });
+    engines = new LoadEngines({
+      dataDir: context.dataDir,
+      roots: context.roots,
+      threads: loadEngineThreads(loadConcurrencyOf(context)),
+    });
     ENGINES.set(context, engines);
   }
   return engines;
@@ -64,7 +73,7 @@ export async function localStartQueryExecutionSync(input: Json, context: Handler
   const { plan, batch, tablePartitions } = await loadStoredBatch(context.dataDir, runId, Number(index));
   const id = `local-${randomUUID()}`;
   const submitted = new Date();
-  const summary = await limited(`load:${context.dataDir}`, context.loadConcurrency ?? 1, () =>
+  const summary = await limited(`load:${context.dataDir}`, loadConcurrencyOf(context), () =>
     executeLocalPlan(
       {
         runId: plan.runId,
