@@ -41,27 +41,39 @@ export function cloudTrailScanSql(files: readonly string[]): string[] {
       ? EMPTY_RAW
       : `SELECT json_transform(j, ${RECORD_SPEC()}) AS r, source_file FROM (${recordsJsonSql(files)})`;
   return [
-    // A load's view and table only (an engine's empty first setup makes them).
+    // A load's view only (an engine's empty first setup makes it).
     `DROP VIEW IF EXISTS ${CLOUDTRAIL_RECORD_KEYS}`,
     `CREATE OR REPLACE MACRO ${RECORDS_MACRO}() AS TABLE ${EMPTY_RAW}`,
     `CREATE OR REPLACE VIEW cloudtrail_raw AS SELECT r, source_file FROM ${RECORDS_MACRO}()`,
-    `DROP TABLE IF EXISTS ${CLOUDTRAIL_BATCH_TABLE}`,
     CLOUDTRAIL_LOGS_VIEW_SQL,
     CLOUDTRAIL_EVENTS_RAW_VIEW_SQL,
     ...(files.length === 0 ? [] : [`CREATE OR REPLACE MACRO ${RECORDS_MACRO}() AS TABLE ${body}`]),
   ];
 }
 
-/** The table a load batch's records are read into once, converted (the transform and the dropped-record count both read it). */
-export const CLOUDTRAIL_BATCH_TABLE = 'lakeq_cloudtrail_batch';
+/** The table a load batch's records are read into once, as JSON (the transform and the dropped-record count both read it). */
+export const CLOUDTRAIL_BATCH_TABLE = 'lakeq_cloudtrail_batch_json';
 
 /**
  * `cloudtrail_record_keys`: each record of a load batch with its `source_file` and the fields
- * the load checks besides the transform, as `cloudtrail_raw` has them: `eventTime` (the
- * dropped-record count) and the event key (`CLOUDTRAIL_COPIES_SQL`).
+ * the load checks besides the transform, as text (as `cloudtrail_raw` has them): `eventTime`
+ * (the dropped-record count) and the event key (`CLOUDTRAIL_COPIES_SQL`). They are converted
+ * once, while the files are read, with the same `json_transform` types as the whole record's.
  */
 export const CLOUDTRAIL_RECORD_KEYS = 'cloudtrail_record_keys';
 const KEY_FIELDS = ['eventTime', 'eventID', 'recipientAccountId', 'eventSource', 'eventName'] as const;
+const KEY_SPEC = () =>
+  sqlString(
+    JSON.stringify(
+      Object.fromEntries(
+        KEY_FIELDS.map((name) => {
+          const type = CLOUDTRAIL_RECORD[name];
+          if (type === undefined) throw new Error(`the CloudTrail record type has no ${name}`);
+          return [name, jsonTransformSpec(type)];
+        }),
+      ),
+    ),
+  );
 
 /**
  * The copies of events among a load batch's records: records beyond the first with the same
@@ -73,23 +85,29 @@ export const CLOUDTRAIL_COPIES_SQL = `SELECT (count(*) - count(DISTINCT (eventID
   FROM ${CLOUDTRAIL_RECORD_KEYS} WHERE eventID IS NOT NULL`;
 
 /**
- * The statements that read a load batch's files once into `CLOUDTRAIL_BATCH_TABLE`, each record
- * converted to the record struct as it is read, and point `cloudtrail_raw` and
- * `cloudtrail_record_keys` at it. Each record is parsed twice (the read, `json_transform`): an
- * earlier design kept the JSON and converted it while the transform streamed into its COPY, with
- * the key fields converted apart, three parses; with the load engine's insertion order not kept,
- * the table of structs measured 24.6–25.2 s wall and 41.0–42.7 s CPU for the 1M-event week against
- * 26.0–26.5 s and 42.6–44.7 s, and less memory (1.8–1.9 GB peak against 2.0 GB).
+ * The statements that read a load batch's files once into `CLOUDTRAIL_BATCH_TABLE` (each record
+ * as JSON, with its key fields) and point `cloudtrail_raw` (converting each record with
+ * `json_transform` as it is read) and `cloudtrail_record_keys` at it. Converting the records into
+ * a second table of structs cost more than converting them while the transform streams into its
+ * COPY (1M-event week, two rounds each: 39.0–39.3 s CPU for the load against 40.3–42.0 s), and
+ * the table holds only the JSON: about 100 MB a day at the benchmark's 200k-event density.
  */
 export function cloudTrailBatchSql(files: readonly string[]): string[] {
-  const select =
-    files.length === 0
-      ? EMPTY_RAW
-      : `SELECT json_transform(j, ${RECORD_SPEC()}) AS r, source_file FROM (${recordsJsonSql(files)})`;
+  const keys = (from: string) =>
+    `CREATE OR REPLACE VIEW ${CLOUDTRAIL_RECORD_KEYS} AS SELECT source_file, ${KEY_FIELDS.map((f) => `k.${f} AS ${f}`).join(', ')} FROM ${from}`;
+  if (files.length === 0) {
+    return [
+      `DROP TABLE IF EXISTS ${CLOUDTRAIL_BATCH_TABLE}`,
+      `CREATE OR REPLACE VIEW cloudtrail_raw AS\n${EMPTY_RAW}`,
+      keys(
+        `(SELECT json_transform(NULL::JSON, ${KEY_SPEC()}) AS k, NULL::VARCHAR AS source_file WHERE false)`,
+      ),
+    ];
+  }
   return [
-    `CREATE OR REPLACE TABLE ${CLOUDTRAIL_BATCH_TABLE} AS ${select}`,
-    `CREATE OR REPLACE VIEW cloudtrail_raw AS SELECT r, source_file FROM ${CLOUDTRAIL_BATCH_TABLE}`,
-    `CREATE OR REPLACE VIEW ${CLOUDTRAIL_RECORD_KEYS} AS SELECT source_file, ${KEY_FIELDS.map((f) => `r.${f} AS ${f}`).join(', ')} FROM ${CLOUDTRAIL_BATCH_TABLE}`,
+    `CREATE OR REPLACE TABLE ${CLOUDTRAIL_BATCH_TABLE} AS SELECT j, source_file, json_transform(j, ${KEY_SPEC()}) AS k FROM (${recordsJsonSql(files)})`,
+    `CREATE OR REPLACE VIEW cloudtrail_raw AS SELECT json_transform(j, ${RECORD_SPEC()}) AS r, source_file FROM ${CLOUDTRAIL_BATCH_TABLE}`,
+    keys(CLOUDTRAIL_BATCH_TABLE),
   ];
 }
 
