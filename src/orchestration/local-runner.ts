@@ -124,8 +124,9 @@ export function bindTasks(
  * handler by its Resource (see `bindTasks`), Wait states and retry pauses shortened, faults
  * injected where asked. The library does not stop Map siblings after one fails: once the
  * execution has ended their next task is refused (`States.Aborted`), the run returns when the
- * tasks in flight have finished, and handlers must be idempotent. It also never matches a Choice rule `IsNull: false` or `IsPresent: false`, so
- * lakeq's ASL tests the true forms (a test keeps it so).
+ * tasks in flight have finished, and handlers must be idempotent. It also never matches a
+ * Choice rule `IsNull: false` or `IsPresent: false`, so lakeq's ASL tests the true forms (a
+ * test keeps it so).
  *
  * @example
  * ```ts
