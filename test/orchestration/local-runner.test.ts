@@ -223,7 +223,7 @@ describe('a Map iteration that fails', () => {
 
   it('stops its siblings at their next task, and the run returns only when their tasks in flight have finished', async () => {
     const events: string[] = [];
-    const result = await runLocally(machine, {
+    const result = await run(machine, {
       input: { items: [{ sql: 'bad' }, { sql: 'slow' }] },
       integrations: {
         'athena:startQueryExecution.sync': async (input) => {
@@ -238,8 +238,6 @@ describe('a Map iteration that fails', () => {
           return { Errors: [] } as Json;
         },
       },
-      executionName: 'test-2',
-      stateMachineName: 'test',
     });
     events.push('returned');
     expect(result.status).toBe('FAILED');
