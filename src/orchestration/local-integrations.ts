@@ -3,10 +3,16 @@ import type { Json } from './asl-definition.ts';
 import type { HandlerContext } from './handlers/handler-context.ts';
 import { LAMBDA_ACTIONS } from './handlers/index.ts';
 import type { Integrations, TaskHandler } from './local-runner.ts';
-import { localStartQueryExecutionSync } from './local-services/local-athena.ts';
+import { localStartQueryExecutionSync, prepareLocalLoadEngines } from './local-services/local-athena.ts';
 import { localBatchCreatePartition, localBatchUpdatePartition } from './local-services/local-glue.ts';
 import { createIngestion, describeIngestion, type LocalIngestion } from './local-spice.ts';
 import { namedError } from './named-error.ts';
+
+/** The actions that plan a load: the load engines start opening while they run. */
+const PLANNING: Readonly<Record<string, 'hourly' | 'backfill'>> = {
+  planWindow: 'hourly',
+  planBackfill: 'backfill',
+};
 
 /** How long a local DescribeIngestion waits for an ingestion of this process before answering. */
 const DESCRIBE_WAIT_MS = 5_000;
@@ -25,12 +31,15 @@ const DESCRIBE_WAIT_MS = 5_000;
 export function localIntegrations(context: HandlerContext): Integrations {
   const out: Record<string, TaskHandler> = {};
   for (const [action, run] of Object.entries(LAMBDA_ACTIONS)) {
-    out[`lambda:invoke:${action}`] = (input) =>
-      lambdaInvoke(input, (payload) =>
+    const planning = PLANNING[action];
+    out[`lambda:invoke:${action}`] = (input) => {
+      if (planning) prepareLocalLoadEngines(context, planning);
+      return lambdaInvoke(input, (payload) =>
         timed(`handler ${action}`, () =>
           (run as (p: unknown, c: HandlerContext) => Promise<unknown>)(payload, context),
         ),
       );
+    };
   }
   const spice = {
     dataDir: context.dataDir,

@@ -2,8 +2,29 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { CompiledQuery } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { LocalLoadEngine } from '../../src/catalog/duckdb/local-engine.ts';
 import { defaultLoadConcurrency, LoadEngines, loadEngineThreads } from '../../src/ingest/load-engines.ts';
+
+/** Every load engine opened in this file, in order (the real ones, counted). */
+const opened = vi.hoisted(() => [] as Promise<unknown>[]);
+vi.mock('../../src/catalog/duckdb/local-engine.ts', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/catalog/duckdb/local-engine.ts')>();
+  return {
+    ...original,
+    openLocalLoadEngine: (...args: Parameters<typeof original.openLocalLoadEngine>) => {
+      const engine = original.openLocalLoadEngine(...args);
+      opened.push(engine);
+      return engine;
+    },
+  };
+});
+
+const isOpen = async (w: LocalLoadEngine) =>
+  w.engine.execute(CompiledQuery.raw('SELECT 1')).then(
+    () => true,
+    () => false,
+  );
 
 describe('the load engines', () => {
   it('run two batches at once on a machine of two cores or more, sharing the cores among them', () => {
@@ -32,5 +53,47 @@ describe('the load engines', () => {
       await engines.close();
       await rm(dataDir, { recursive: true, force: true });
     }
+  });
+
+  it('open ahead when asked (during planning), hand each concurrent batch its own, and close those never used', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'lakeq-load-engines-'));
+    const engines = new LoadEngines({ dataDir, threads: 1 });
+    const before = opened.length;
+    try {
+      engines.prepare(2);
+      engines.prepare(2);
+      // Opening started at once, before any batch asked, and no more than asked for.
+      expect(opened.length - before).toBe(2);
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const first = engines.use(async (w) => {
+        await held;
+        return w;
+      });
+      const second = engines.use(async (w) => w);
+      const a = await second;
+      release();
+      const b = await first;
+      expect(a).not.toBe(b);
+      expect(opened.length - before).toBe(2);
+      // Kept for the next batches: no new engine while one is idle.
+      const third = await engines.use(async (w) => w);
+      expect([a, b]).toContain(third);
+      expect(opened.length - before).toBe(2);
+      expect(await isOpen(third)).toBe(true);
+    } finally {
+      await engines.close();
+    }
+    const unused = new LoadEngines({ dataDir, threads: 1 });
+    const mark = opened.length;
+    unused.prepare(2);
+    await unused.close();
+    const pending = (await Promise.all(opened.slice(mark))) as LocalLoadEngine[];
+    expect(pending).toHaveLength(2);
+    for (const w of pending) expect(await isOpen(w)).toBe(false);
+    await expect(unused.use(async () => 1)).rejects.toThrow(/closed/);
+    await rm(dataDir, { recursive: true, force: true });
   });
 });

@@ -30,6 +30,19 @@ function enginesOf(context: HandlerContext): LoadEngines {
 }
 
 /**
+ * Starts opening the load engines of a run while it plans (see `LoadEngines.prepare`): as many as
+ * its batches run at once for a backfill, one for an hourly run (one batch per table, in turn).
+ *
+ * @example
+ * ```ts
+ * prepareLocalLoadEngines(context, 'backfill');
+ * ```
+ */
+export function prepareLocalLoadEngines(context: HandlerContext, run: 'hourly' | 'backfill'): void {
+  enginesOf(context).prepare(run === 'backfill' ? loadConcurrencyOf(context) : 1);
+}
+
+/**
  * Closes the load engines a run's batches kept open (its end: `runStateMachine`).
  *
  * @example
