@@ -91,6 +91,13 @@ export interface PlanOptions {
   /** Most hours one transform run writes (Athena: 100 partitions per statement). */
   readonly maxPartitionsPerBatch: number;
   /**
+   * Most hours one transform run of a table that reads another table writes (default
+   * `maxPartitionsPerBatch`). Such a batch reads the curated Parquet of its input, hour by hour,
+   * and writes a few rows an hour, so the local day bound (memory) does not apply to it: a week's
+   * churn in 2 batches instead of 7 took 0.3 s instead of 0.55 s of a 200k-event week's load.
+   */
+  readonly maxPartitionsPerDerivedBatch?: number;
+  /**
    * Most bytes of source files one batch reads (their sizes as listed), so a batch's memory stays
    * bounded however dense the hours are (locally a batch's records are held while it is written:
    * `LOCAL_BATCH_BYTES`). A single hour over it is a batch of its own. Default: no bound.
@@ -124,6 +131,9 @@ export async function planLoad(options: PlanOptions): Promise<LoadPlan> {
   const lateness = options.latenessHours ?? DEFAULT_LATENESS_HOURS;
   const max = options.maxPartitionsPerBatch;
   if (!(max >= 1)) throw new LakeqError('BAD_PLAN', `maxPartitionsPerBatch must be at least 1 (got ${max})`);
+  const derivedMax = options.maxPartitionsPerDerivedBatch;
+  if (derivedMax !== undefined && !(derivedMax >= 1))
+    throw new LakeqError('BAD_PLAN', `maxPartitionsPerDerivedBatch must be at least 1 (got ${derivedMax})`);
   const hoursOf = tableHours(options.tables, windowHours, options.extraHours, floorHour(now).getTime());
   const filesOf = rawFilesByHour(options, hoursOf, lateness);
   const fingerprints = new Map<string, Map<string, string>>();
@@ -200,7 +210,8 @@ export async function planLoad(options: PlanOptions): Promise<LoadPlan> {
         ...(guard ? { keepAbove: last.rows } : {}),
       });
     }
-    batches.push(...contiguousBatches(table, planned, max, options.maxBytesPerBatch));
+    const span = 'table' in table.input ? (options.maxPartitionsPerDerivedBatch ?? max) : max;
+    batches.push(...contiguousBatches(table, planned, span, options.maxBytesPerBatch));
   }
   return {
     runId: options.runId ?? newRunId(now),

@@ -10,6 +10,12 @@ import { executeLocalPlan, type LoadProgress, type LoadSummary } from './local-l
 export const LOCAL_BATCH_HOURS = 24;
 
 /**
+ * Hours a local transform run of a table that reads another table covers at most (see
+ * `PlanOptions.maxPartitionsPerDerivedBatch`): Athena's 100, so a week is two batches, one per worker.
+ */
+export const LOCAL_DERIVED_BATCH_HOURS = 100;
+
+/**
  * Bytes of (compressed) source files a local batch reads at most: its records are held in memory
  * while it is written, about 16× their gzipped size (measured: a day of the benchmark's sample,
  * 7 MB of gzip in 2,700 files, held 110 MB). 64 MB keeps a batch near 1 GB: a day 10× denser than
@@ -69,6 +75,8 @@ export async function runLoad(options: RunLoadOptions): Promise<{ plan: LoadPlan
         options.batchHours ?? LOCAL_BATCH_HOURS,
         DUCKDB_CAPABILITIES.maxPartitionsPerWrite,
       ),
+      // The user's batch size holds for every table; by default a derived table's batches are longer.
+      maxPartitionsPerDerivedBatch: options.batchHours ?? LOCAL_DERIVED_BATCH_HOURS,
       ...(options.latenessHours !== undefined ? { latenessHours: options.latenessHours } : {}),
       ...(options.force ? { force: true } : {}),
       ...(options.allowShrink ? { allowShrink: true } : {}),

@@ -2,7 +2,7 @@ import { substitutePlaceholders } from '../deploy/placeholders.ts';
 import { LakeqError } from '../engines/engine.ts';
 import { type LedgerRow, readLedger } from '../ingest/ledger.ts';
 import { acquireLoadLock } from '../ingest/load-lock.ts';
-import { LOCAL_BATCH_BYTES, LOCAL_BATCH_HOURS } from '../ingest/run-load.ts';
+import { LOCAL_BATCH_BYTES, LOCAL_BATCH_HOURS, LOCAL_DERIVED_BATCH_HOURS } from '../ingest/run-load.ts';
 import { ensureSpaceReserve } from '../storage/space-reserve.ts';
 import { type AslMachine, type Json, readDefinitionText } from './asl-definition.ts';
 import { backfillExecutionName, hourlyExecutionName, loadedHour, parseInputTime } from './execution-names.ts';
@@ -152,6 +152,8 @@ export async function runStateMachine(
       now,
       target: LOCAL_TARGET,
       maxPartitionsPerBatch: options.maxPartitionsPerBatch ?? LOCAL_BATCH_HOURS,
+      // The user's batch size holds for every table; by default a derived table's batches are longer.
+      maxPartitionsPerDerivedBatch: options.maxPartitionsPerBatch ?? LOCAL_DERIVED_BATCH_HOURS,
       maxBytesPerBatch: LOCAL_BATCH_BYTES,
       ...(options.spiceQuotaPerDay !== undefined ? { spiceQuotaPerDay: options.spiceQuotaPerDay } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
@@ -164,6 +166,8 @@ export async function runStateMachine(
       integrations: localIntegrations(context),
       executionName,
       stateMachineName: name,
+      // The repository's own definitions: test/orchestration/state-machine-definitions.test.ts validates them.
+      validate: false,
       ...(options.faults ? { faults: options.faults } : {}),
       ...(options.waitMs !== undefined ? { waitMs: options.waitMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

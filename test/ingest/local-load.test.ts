@@ -222,6 +222,15 @@ describe('loading hour partitions', () => {
     expect(await readFile(path.join(dataDir, 'ledger', 'runs.ndjson'), 'utf8').catch(() => 'none')).toBe(
       'none',
     );
+    // By default a source table's batches are days, a table that reads another table's up to 100 hours.
+    const spans = (p: typeof plan, table: string) =>
+      p.batches
+        .filter((b) => b.table.name === table)
+        .map((b) => (b.to.getTime() - b.from.getTime()) / 3_600_000);
+    const byDefault = (await load('2026-11-01T00', '2026-11-03T02', { dryRun: true })).plan;
+    expect(spans(byDefault, 'cloudtrail_events')).toEqual([24, 24, 2]);
+    expect(spans(byDefault, 'identity_center_instance_churn_hourly')).toEqual([50]);
+    expect(spans(plan, 'identity_center_instance_churn_hourly').every((h) => h <= 10)).toBe(true);
   });
 });
 

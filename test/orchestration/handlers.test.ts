@@ -282,5 +282,19 @@ describe('batch sizes', () => {
       const inputs = await batchInputs({ runId: plan.runId, index: batch.index }, ctx);
       expect(JSON.stringify({ ...batch, inputs }).length).toBeLessThan(256 * 1024 - 16 * 1024);
     }
+    // Day batches for the source table; the table that reads it takes the derived size (at most 100).
+    const local = await planBackfill(
+      { input: { from: '2026-11-01', to: '2026-11-06T10' }, executionName: 'c' },
+      { ...ctx, maxPartitionsPerBatch: 24, maxPartitionsPerDerivedBatch: 72 },
+    );
+    expect(local.stages.map((s) => s.batches.map((b) => b.partitions))).toEqual([
+      [24, 24, 24, 24, 24, 10],
+      [72, 58],
+    ]);
+    const capped = await planBackfill(
+      { input: { from: '2026-11-01', to: '2026-11-06T10' }, executionName: 'd' },
+      { ...ctx, maxPartitionsPerBatch: 24, maxPartitionsPerDerivedBatch: 500 },
+    );
+    expect(capped.stages.map((s) => s.batches.map((b) => b.partitions))[1]).toEqual([100, 30]);
   });
 });

@@ -247,3 +247,25 @@ describe('a Map iteration that fails', () => {
     expect(events).toEqual(['query slow finished', 'returned']);
   });
 });
+
+describe('checking the definition', () => {
+  // asl-validator refuses a state with a member ASL does not have; the library itself ignores it.
+  const odd = {
+    StartAt: 'P',
+    States: { P: { Type: 'Pass', Result: { ok: 1 }, End: true, Unknown: 1 } },
+  } as unknown as AslMachine;
+  const run = (validate?: boolean) =>
+    runLocally(odd, {
+      input: {},
+      integrations: {},
+      executionName: 'e',
+      stateMachineName: 's',
+      ...(validate === undefined ? {} : { validate }),
+    });
+
+  it('refuses an invalid definition by default, and runs it unchecked when told it was checked', async () => {
+    await expect(run()).rejects.toThrow(/definition is invalid/);
+    await expect(run(true)).rejects.toThrow(/definition is invalid/);
+    expect(await run(false)).toMatchObject({ status: 'SUCCEEDED', output: { ok: 1 } });
+  });
+});

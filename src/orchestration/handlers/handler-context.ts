@@ -67,6 +67,8 @@ export interface HandlerContext {
   readonly target: PartitionSwitchTarget;
   /** At most 100 (Athena's open writers, Glue's batch size); lower keeps payloads and memory small. */
   readonly maxPartitionsPerBatch: number;
+  /** The same for a table that reads another table (default `maxPartitionsPerBatch`; see `PlanOptions.maxPartitionsPerDerivedBatch`). */
+  readonly maxPartitionsPerDerivedBatch?: number;
   /** Most bytes of source files a batch reads (local loads hold a batch's records in memory); default no bound. */
   readonly maxBytesPerBatch?: number;
   /** SPICE full refreshes per dataset per rolling 24 h (32 Enterprise, 8 Standard). */
@@ -163,6 +165,7 @@ export function localHandlerContext(options: {
   now?: Date;
   target?: PartitionSwitchTarget;
   maxPartitionsPerBatch?: number;
+  maxPartitionsPerDerivedBatch?: number;
   maxBytesPerBatch?: number;
   spiceQuotaPerDay?: number;
   signal?: AbortSignal;
@@ -203,6 +206,9 @@ export function localHandlerContext(options: {
     now,
     target,
     maxPartitionsPerBatch: options.maxPartitionsPerBatch ?? ATHENA_MAX_PARTITIONS_PER_BATCH,
+    ...(options.maxPartitionsPerDerivedBatch
+      ? { maxPartitionsPerDerivedBatch: options.maxPartitionsPerDerivedBatch }
+      : {}),
     ...(options.maxBytesPerBatch ? { maxBytesPerBatch: options.maxBytesPerBatch } : {}),
     spiceQuotaPerDay: options.spiceQuotaPerDay ?? DEFAULT_SPICE_QUOTA_PER_DAY,
     registeredPartitions: (table) => getLocalPartitions(options.dataDir, table),

@@ -6,6 +6,7 @@ import { loadQuery } from '../../query/registry.ts';
 import { readsCollectedFiles } from '../../sources/registry.ts';
 import { hourlyWindow, parseInputTime } from '../execution-names.ts';
 import { partitionsWithinPayload } from './batch-inputs.ts';
+import { ATHENA_MAX_PARTITIONS_PER_BATCH } from './context-defaults.ts';
 import type { HandlerContext } from './handler-context.ts';
 import { pruneStoredPlans, savePlan, storedPlan } from './plan-store.ts';
 
@@ -79,7 +80,8 @@ export async function planWindow(
 
 /**
  * Lambda action `planBackfill`: the finished hours of `[from, to)` → a stored load plan in
- * batches of at most `context.maxPartitionsPerBatch` (≤ 100) partitions.
+ * batches of at most `context.maxPartitionsPerBatch` (≤ 100) partitions (a table that reads
+ * another table: `context.maxPartitionsPerDerivedBatch`, ≤ 100).
  *
  * @example
  * ```ts
@@ -155,6 +157,10 @@ async function planRun(
     ledger,
     versions,
     maxPartitionsPerBatch: max,
+    maxPartitionsPerDerivedBatch: Math.min(
+      context.maxPartitionsPerDerivedBatch ?? max,
+      ATHENA_MAX_PARTITIONS_PER_BATCH,
+    ),
     ...(context.maxBytesPerBatch ? { maxBytesPerBatch: context.maxBytesPerBatch } : {}),
     now: context.now,
     ...(force ? { force: true } : {}),
