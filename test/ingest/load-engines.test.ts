@@ -35,20 +35,23 @@ describe('the load engines', () => {
     expect(loadEngineThreads(cores * 4)).toBe(1);
   });
 
-  it('open with the threads asked for and without keeping insertion order (nothing a load writes depends on it)', async () => {
+  it('open with the threads asked for, without keeping insertion order (nothing a load writes depends on it), keeping freed memory for the next batch', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'lakeq-load-engines-'));
     const engines = new LoadEngines({ dataDir, threads: 1 });
     try {
       const settings = await engines.use(async ({ engine }) => {
-        const { rows } = await engine.execute<{ threads: unknown; ordered: unknown }>(
+        const { rows } = await engine.execute<{ threads: unknown; ordered: unknown; flushAbove: unknown }>(
           CompiledQuery.raw(
-            `SELECT current_setting('threads') AS threads, current_setting('preserve_insertion_order') AS ordered`,
+            `SELECT current_setting('threads') AS threads, current_setting('preserve_insertion_order') AS ordered,
+              current_setting('allocator_bulk_deallocation_flush_threshold') AS "flushAbove"`,
           ),
         );
         return rows[0];
       });
       expect(Number(settings?.threads)).toBe(1);
       expect(settings?.ordered).toBe(false);
+      // Not flushed to the OS when a batch's tables are dropped (DuckDB's default: above 512 MiB).
+      expect(String(settings?.flushAbove)).toMatch(/^1(\.0)? ?TiB$/);
     } finally {
       await engines.close();
       await rm(dataDir, { recursive: true, force: true });

@@ -88,6 +88,19 @@ describe('stored plans keep each batch on its own', () => {
     expect(await readdir(path.join(dir, 'orchestration', 'batches'))).not.toContain('r1');
     await expect(loadStoredBatch(dir, 'r1', 0)).rejects.toThrow(/no stored plan/);
   });
+
+  it('answers the batches of the plan this process stored last from memory, until it is deleted', async () => {
+    await savePlan(dir, { ...plan, runId: 'r3' });
+    const record = path.join(dir, 'orchestration', 'batches', 'r3', '1.batch.json');
+    await writeFile(record, 'damaged');
+    expect((await loadStoredBatch(dir, 'r3', 1)).batch).toEqual(plan.batches[1]);
+    // Another run's plan replaces it in memory: r3's record is read from its (damaged) file again.
+    await savePlan(dir, { ...plan, runId: 'r4' });
+    await expect(loadStoredBatch(dir, 'r3', 1)).rejects.toThrow();
+    expect((await loadStoredBatch(dir, 'r4', 2)).tablePartitions).toBe(1);
+    await deleteStoredPlan(dir, 'r4');
+    await expect(loadStoredBatch(dir, 'r4', 2)).rejects.toThrow(/no stored plan/);
+  });
 });
 
 const row = (hour: string, runId = 'r1'): LedgerRow => ({

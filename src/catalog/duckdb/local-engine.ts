@@ -106,6 +106,13 @@ export async function openLocalEngine(
 const LOAD_ENGINE_SETTINGS = [
   `SET disabled_optimizers = 'top_n_window_elimination'`,
   'SET preserve_insertion_order = false',
+  // A load engine drops each batch's tables before the next batch makes its own. After such a
+  // bulk free DuckDB flushes its allocator by default, handing the pages back to the OS, and the
+  // next batch faults them in again: a 200k-event week's load took 540k page faults and 4.0–4.6 s
+  // of system time with the flush, 400–430k and 3.0–3.7 s without it (1.2 s less wall time, 1.4 s
+  // less CPU, median of five alternated runs), for 70–90 MB more peak memory. The memory stays
+  // with the engine for the next batch, and goes when the run closes it.
+  `SET allocator_bulk_deallocation_flush_threshold = '1TiB'`,
 ];
 
 /** A load worker's engine; `useFiles` points the source's raw views at one batch's files. */

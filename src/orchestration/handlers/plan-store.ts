@@ -148,6 +148,7 @@ export async function savePlan(where: string | ObjectStore, plan: StoredPlan): P
   const tablePartitions = new Map<string, number>();
   for (const b of plan.batches)
     tablePartitions.set(b.table, (tablePartitions.get(b.table) ?? 0) + b.partitions.length);
+  const records = new Map<number, StoredBatchRecord>();
   for (const batch of plan.batches) {
     const record: StoredBatchRecord = {
       plan: { runId: plan.runId, executionName: plan.executionName, from: plan.from, to: plan.to },
@@ -155,9 +156,22 @@ export async function savePlan(where: string | ObjectStore, plan: StoredPlan): P
       tablePartitions: tablePartitions.get(batch.table) ?? 0,
     };
     await store.put(batchKey(plan.runId, batch.index), JSON.stringify(record));
+    records.set(batch.index, record);
   }
   await store.put(planKey(plan.runId), JSON.stringify(plan));
+  // Only the latest run's: a long-lived scheduler must not keep every failed run's plan.
+  SAVED.clear();
+  SAVED.set(savedKey(store.root, plan.runId), records);
 }
+
+/**
+ * The batch records of the plan this process stored last, by store and run: a batch's three
+ * tasks (in this process when the run is local) take their record from here instead of reading
+ * and parsing its file again (0.15 s of a 200k-event week's load). A stored plan never changes,
+ * and its records are read-only (their types say so); `deleteStoredPlan` forgets them.
+ */
+const SAVED = new Map<string, Map<number, StoredBatchRecord>>();
+const savedKey = (root: string, runId: string) => `${root}\n${runId}`;
 
 /** What a batch's tasks need of its plan: the run, the batch, and the partitions of its table in the whole run. */
 export interface StoredBatchRecord {
@@ -204,6 +218,8 @@ export async function loadStoredBatch(
   index: number,
 ): Promise<StoredBatchRecord> {
   const store = storeAt(where);
+  const saved = SAVED.get(savedKey(store.root, runId))?.get(index);
+  if (saved) return saved;
   const text = await store.get(batchKey(runId, index));
   if (text !== undefined) return JSON.parse(text) as StoredBatchRecord;
   const plan = await loadStoredPlan(store, runId);
@@ -258,6 +274,7 @@ export const PLAN_KEEP_MS = 7 * 24 * HOUR_MS;
  */
 export async function deleteStoredPlan(where: string | ObjectStore, runId: string): Promise<void> {
   const store = storeAt(where);
+  SAVED.delete(savedKey(store.root, runId));
   await store.deletePrefix(`orchestration/batches/${runId}/`);
   await store.deletePrefix(planKey(runId));
 }
