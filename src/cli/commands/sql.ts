@@ -57,7 +57,12 @@ statement, any file, as the user running lakeq.`);
   ];
   const { assertSomethingLoaded } = await import('../nothing-loaded.ts');
   await assertSomethingLoaded(text, settings.dataDir);
-  const engine = await openEngine(settings, 'duckdb', unsafe ? {} : { sandbox: { allowedDirectories } });
+  // The raw folders are scanned only when the SQL names a raw view (a week of a busy trail takes
+  // about half a second to scan).
+  const engine = await openEngine(settings, 'duckdb', {
+    sql: text,
+    ...(unsafe ? {} : { sandbox: { allowedDirectories } }),
+  });
   try {
     const showLocalSql = values['show-local-sql'] === true;
     const result = await engine

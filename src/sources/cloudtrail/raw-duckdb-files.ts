@@ -1,7 +1,16 @@
-import { closeSync, type Dirent, lstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  type Dirent,
+  lstatSync,
+  openSync,
+  readSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { constants, gunzipSync } from 'node:zlib';
+import { gunzipSync, constants as zlib } from 'node:zlib';
 
 /** A source file that lakeq did not read, and why. */
 export interface SkippedFile {
@@ -15,8 +24,8 @@ export interface CloudTrailFolderScan {
   readonly skipped: SkippedFile[];
 }
 
-/** Trail outputs under AWSLogs that are not event logs. */
-const NOT_EVENT_LOGS = /(^|[\\/])(CloudTrail-Digest|CloudTrail-Insight)([\\/]|$)/;
+/** Trail outputs under AWSLogs that are not event logs (folders of these names are not walked). */
+const NOT_EVENT_LOGS = new Set(['CloudTrail-Digest', 'CloudTrail-Insight']);
 const LOG_FILE = /\.json(\.gz)?$/i;
 // A file's head is read in 128 bytes (`checkFiles` over the 19k files of the 200k-event week,
 // three alternated runs: 0.55–0.63 s against 0.59–0.98 s for 512 bytes); a head that inflates to
@@ -39,7 +48,33 @@ const RECORDS_HEAD = /^\s*\{\s*"Records"\s*:/;
  * ```
  */
 export async function scanCloudTrailFolder(root: string): Promise<CloudTrailFolderScan> {
+  return startCloudTrailScan(root).result;
+}
+
+/** A folder scan under way: the files named like logs first, then the verdict on each. */
+export interface CloudTrailScanInProgress {
+  /** Everything named like a log file (walked, not yet checked), sorted. */
+  readonly candidates: Promise<string[]>;
+  /** The candidates' head checks (see `scanCloudTrailFolder`). */
+  readonly result: Promise<CloudTrailFolderScan>;
+}
+
+/**
+ * Starts `scanCloudTrailFolder`: a caller can work with the candidates (bind views over them,
+ * say) while their heads are checked. The checks give the event loop a turn every few
+ * milliseconds, so DuckDB statements awaited meanwhile go on between them.
+ *
+ * @example
+ * ```ts
+ * const scan = startCloudTrailScan('./lakeq-data/raw/cloudtrail');
+ * const found = await scan.candidates;
+ * const { files, skipped } = await scan.result;
+ * ```
+ */
+export function startCloudTrailScan(root: string): CloudTrailScanInProgress {
   const candidates: string[] = [];
+  // Regular files as readdir saw them: their checks need no lstat of their own.
+  const regular = new Set<string>();
   // Not readdir's own `recursive`, which follows links to folders (to /tmp, or in a loop).
   const walk = async (dir: string): Promise<void> => {
     let entries: Dirent[];
@@ -51,15 +86,16 @@ export async function scanCloudTrailFolder(root: string): Promise<CloudTrailFold
     }
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
-      if (NOT_EVENT_LOGS.test(path.relative(root, full))) continue;
       // Anything named like a log is checked (and named if it is not a regular file); only
-      // real folders are walked.
-      if (LOG_FILE.test(entry.name)) candidates.push(full);
-      else if (entry.isDirectory()) await walk(full);
+      // real folders are walked, and not the trail's digest and Insights folders.
+      if (LOG_FILE.test(entry.name)) {
+        candidates.push(full);
+        if (entry.isFile()) regular.add(full);
+      } else if (entry.isDirectory() && !NOT_EVENT_LOGS.has(entry.name)) await walk(full);
     }
   };
-  await walk(root);
-  return checkFiles(candidates);
+  const walked = walk(root).then(() => candidates.sort());
+  return { candidates: walked, result: walked.then((sorted) => checkSorted(sorted, regular)) };
 }
 
 /**
@@ -69,13 +105,27 @@ export async function scanCloudTrailFolder(root: string): Promise<CloudTrailFold
  * (measured: 3.1 s CPU for 19k files, the largest fixed cost of a week's load).
  */
 export async function checkFiles(paths: readonly string[]): Promise<CloudTrailFolderScan> {
-  const candidates = [...paths].sort();
+  return checkSorted([...paths].sort(), new Set());
+}
+
+/** The event loop gets a turn after this much checking (DuckDB's callbacks wait for it). */
+const SLICE_MS = 0.5;
+
+async function checkSorted(
+  candidates: readonly string[],
+  regular: ReadonlySet<string>,
+): Promise<CloudTrailFolderScan> {
   const files: string[] = [];
   const skipped: SkippedFile[] = [];
-  for (const file of candidates) {
-    const reason = headProblem(file);
+  let slice = performance.now();
+  for (const [i, file] of candidates.entries()) {
+    const reason = headProblem(file, regular.has(file));
     if (reason === undefined) files.push(file);
     else skipped.push({ path: file, reason });
+    if (i % 8 === 7 && performance.now() - slice > SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      slice = performance.now();
+    }
   }
   return { files, skipped };
 }
@@ -83,11 +133,8 @@ export async function checkFiles(paths: readonly string[]): Promise<CloudTrailFo
 /** DuckDB reads `*`, `?` and `[` in a path as a pattern: such a name could read other files too. */
 const GLOB_CHARACTERS = /[*?[]/;
 
-/**
- * Why something named like a log is not a regular file (undefined when it is one, or a link to
- * one), and its information (its target's, for a link).
- */
-function regularFile(file: string): { problem: string } | { info: Stats } {
+/** Why something named like a log is not a regular file (undefined when it is one, or a link to one). */
+function notRegularFile(file: string): string | undefined {
   const own = lstatSync(file);
   if (own.isSymbolicLink()) {
     let target: Stats;
@@ -95,16 +142,16 @@ function regularFile(file: string): { problem: string } | { info: Stats } {
       target = statSync(file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ELOOP') return { problem: 'a symbolic link in a loop' };
-      if (code === 'ENOENT') return { problem: 'a dangling symbolic link (its target does not exist)' };
-      return { problem: `a symbolic link that cannot be followed (${code})` };
+      if (code === 'ELOOP') return 'a symbolic link in a loop';
+      if (code === 'ENOENT') return 'a dangling symbolic link (its target does not exist)';
+      return `a symbolic link that cannot be followed (${code})`;
     }
-    if (target.isFile()) return { info: target };
-    if (target.isDirectory()) return { problem: 'a symbolic link to a folder (not followed)' };
-    return { problem: `a symbolic link to ${kindOf(target)}, not a regular file` };
+    if (target.isFile()) return undefined;
+    if (target.isDirectory()) return 'a symbolic link to a folder (not followed)';
+    return `a symbolic link to ${kindOf(target)}, not a regular file`;
   }
-  if (own.isFile()) return { info: own };
-  return { problem: own.isDirectory() ? 'a folder, not a file' : `${kindOf(own)}, not a regular file` };
+  if (own.isFile()) return undefined;
+  return own.isDirectory() ? 'a folder, not a file' : `${kindOf(own)}, not a regular file`;
 }
 
 function kindOf(info: Stats): string {
@@ -130,26 +177,35 @@ function decided(text: string): boolean {
   return key.length > 9 && key.slice(9).trim() !== '';
 }
 
-/** The text of a file's first `bytes` (inflated when it is gzip), or why it cannot be read. */
-function headText(file: string, bytes: number): string | { problem: string } {
-  let head: Buffer;
+/** One buffer for every head read (a new one per file was most of the scan's garbage). */
+const HEAD_BUFFER = Buffer.alloc(LONG_HEAD_BYTES);
+
+/**
+ * A file's first `bytes` bytes (fewer when it is shorter), or why it cannot be read. The bytes
+ * are in `HEAD_BUFFER`: valid until the next read.
+ */
+function readHead(file: string, bytes: number): Buffer | { problem: string } {
   try {
-    const fd = openSync(file, 'r');
+    // Non-blocking: a name that became a FIFO since it was listed must not hang the scan.
+    const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
-      const buffer = Buffer.alloc(bytes);
-      const bytesRead = readSync(fd, buffer, 0, buffer.length, 0);
-      head = buffer.subarray(0, bytesRead);
+      return HEAD_BUFFER.subarray(0, readSync(fd, HEAD_BUFFER, 0, bytes, 0));
     } finally {
       closeSync(fd);
     }
   } catch (error) {
     return { problem: `cannot be read (${(error as Error).message})` };
   }
+}
+
+/** The text a head holds (inflated when the file is gzip), or why it is not text. */
+function headText(file: string, head: Buffer): string | { problem: string } {
   if (!file.toLowerCase().endsWith('.gz')) return head.toString('utf8', 0, 1024);
   if (head[0] !== 0x1f || head[1] !== 0x8b) return { problem: 'not gzip-compressed (no gzip header)' };
   try {
     // SYNC_FLUSH lets zlib inflate the first block without the rest of the stream.
-    return gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8', 0, 1024);
+    // Output in 2 KB chunks, not zlib's 16 KB: only the first 1,024 characters are looked at.
+    return gunzipSync(head, { finishFlush: zlib.Z_SYNC_FLUSH, chunkSize: 2048 }).toString('utf8', 0, 1024);
   } catch (error) {
     return { problem: `corrupt gzip data (${(error as Error).message})` };
   }
@@ -157,25 +213,30 @@ function headText(file: string, bytes: number): string | { problem: string } {
 
 /** Returns why a file cannot be a CloudTrail log, or undefined when its head looks right. */
 export async function checkHead(file: string): Promise<string | undefined> {
-  return headProblem(file);
+  return headProblem(file, false);
 }
 
-function headProblem(file: string): string | undefined {
-  let regular: ReturnType<typeof regularFile>;
-  try {
-    regular = regularFile(file);
-  } catch (error) {
-    return `cannot be read (${(error as Error).message})`;
+/** `regular`: readdir saw a regular file (no lstat needed to tell a link or a FIFO). */
+function headProblem(file: string, regular: boolean): string | undefined {
+  if (!regular) {
+    let problem: string | undefined;
+    try {
+      problem = notRegularFile(file);
+    } catch (error) {
+      return `cannot be read (${(error as Error).message})`;
+    }
+    if (problem !== undefined) return problem;
   }
-  if ('problem' in regular) return regular.problem;
   if (GLOB_CHARACTERS.test(path.basename(file))) {
     return 'its name has *, ? or [, which the engine would read as a pattern matching other files';
   }
-  const { size } = regular.info;
-  if (size === 0) return 'empty file';
-  let text = headText(file, Math.min(HEAD_BYTES, size));
-  if (typeof text === 'string' && !decided(text) && size > HEAD_BYTES)
-    text = headText(file, Math.min(LONG_HEAD_BYTES, size));
+  let head = readHead(file, HEAD_BYTES);
+  if (!('problem' in head) && head.length === 0) return 'empty file';
+  let text = 'problem' in head ? head : headText(file, head);
+  if (typeof text === 'string' && !decided(text) && !('problem' in head) && head.length === HEAD_BYTES) {
+    head = readHead(file, LONG_HEAD_BYTES);
+    text = 'problem' in head ? head : headText(file, head);
+  }
   if (typeof text !== 'string') return text.problem;
   if (!RECORDS_HEAD.test(text)) {
     return /^\s*[{[]/.test(text)

@@ -2,7 +2,12 @@ import type { DuckDbRun } from '../../engines/duckdb/duckdb-dialect-config.ts';
 import type { EngineWarning } from '../../engines/engine.ts';
 import { timed } from '../../ingest/step-timings.ts';
 import type { LocalRawRelationsFactory } from '../source-definition.ts';
-import { checkFiles, type SkippedFile, scanCloudTrailFolder } from './raw-duckdb-files.ts';
+import {
+  type CloudTrailScanInProgress,
+  checkFiles,
+  type SkippedFile,
+  startCloudTrailScan,
+} from './raw-duckdb-files.ts';
 import {
   CLOUDTRAIL_EVENTS_RAW_VIEW_SQL,
   CLOUDTRAIL_LOGS_VIEW_SQL,
@@ -26,6 +31,7 @@ export class LocalCloudTrailSource {
 
   readonly #given: readonly string[] | undefined;
   readonly #batch: boolean;
+  #scan: CloudTrailScanInProgress | undefined;
 
   /**
    * With `files`, the views read exactly those files (checked like a scan's) instead of scanning
@@ -48,8 +54,31 @@ export class LocalCloudTrailSource {
     return this.#files;
   }
 
+  /**
+   * Starts scanning the folder (a source without `files`), so that the scan overlaps the
+   * engine's own start; `setup` takes it over. Safe to call more than once.
+   */
+  startScan(): void {
+    if (this.#given || this.#scan) return;
+    const scan = startCloudTrailScan(this.root);
+    // Awaited by `setup`; an engine that fails to start before that must not leave it unhandled.
+    scan.candidates.catch(() => {});
+    scan.result.catch(() => {});
+    this.#scan = scan;
+  }
+
   async setup(run: DuckDbRun, warn: (w: EngineWarning) => void): Promise<void> {
-    const scan = this.#given ? await checkFiles(this.#given) : await scanCloudTrailFolder(this.root);
+    if (this.#given) {
+      const scan = await checkFiles(this.#given);
+      this.#files = scan.files;
+      for (const s of scan.skipped) this.#skip(s, warn);
+      await this.#createViews(run, warn);
+      return;
+    }
+    this.startScan();
+    const pending = this.#scan as CloudTrailScanInProgress;
+    this.#scan = undefined;
+    const scan = await pending.result;
     this.#files = scan.files;
     for (const s of scan.skipped) this.#skip(s, warn);
     await this.#createViews(run, warn);
@@ -139,6 +168,8 @@ export const localCloudTrailRelations: LocalRawRelationsFactory = ({ root, scan 
   const source = new LocalCloudTrailSource(root ?? '', scan && root !== undefined ? undefined : [], {
     batch: !scan,
   });
+  // The scan (0.5–1 s for a week of a busy trail) runs while the engine opens.
+  source.startScan();
   return {
     setup: (run, warn) => source.setup(run, warn),
     useFiles: (raw, files, run, warn) => source.useFiles(raw === 'cloudtrail' ? files : [], run, warn),
