@@ -137,6 +137,11 @@ export interface LocalRawRelations {
   ): Promise<void>;
   /** Leaves out the file a failed query names, when it is one of its own; true when it did (the query is run again). */
   recover(error: unknown, run: DuckDbRun, warn: WarnFn): Promise<boolean>;
+  /**
+   * What a connection runs before the statement `sql` (DuckDB SQL): TEMP macros fitted to it, say.
+   * Undefined when the source has nothing to fit.
+   */
+  sessionSql?(sql: string): string | undefined;
 }
 
 /**

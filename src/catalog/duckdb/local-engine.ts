@@ -93,6 +93,10 @@ export async function openLocalEngine(
       for (const r of relations) await r.setup(run, warn);
     },
     recover: (error, run, warn) => recoverAny(relations, error, run, warn),
+    sessionSql: (sql) => {
+      const parts = relations.map((r) => r.sessionSql?.(sql)).filter((p) => p !== undefined);
+      return parts.length === 0 ? undefined : parts.join(';\n');
+    },
   });
 }
 

@@ -24,6 +24,11 @@ export interface DuckDbEngineConfig {
    */
   readonly recover?: (error: unknown, run: DuckDbRun, warn: (w: EngineWarning) => void) => Promise<boolean>;
   /**
+   * SQL a connection runs before it runs the statement `sql` (the DuckDB text): state of its own,
+   * such as TEMP macros fitted to the statement. A connection runs it again only when it changes.
+   */
+  readonly sessionSql?: (sql: string) => string | undefined;
+  /**
    * Locks the engine down once its catalog is set up (`lakeq sql` without `--unsafe`): read-only
    * statements only, files only under `allowedDirectories`, no extension install or auto-load,
    * configuration locked.

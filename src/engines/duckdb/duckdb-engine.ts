@@ -118,6 +118,8 @@ export class DuckDbEngine implements Engine {
   readonly #all: DuckDBConnection[] = [];
   readonly #waiting: ((con: DuckDBConnection) => void)[] = [];
   readonly #warnings: EngineWarning[] = [];
+  /** The `sessionSql` each connection ran last. */
+  readonly #session = new WeakMap<DuckDBConnection, string>();
   #closed = false;
 
   constructor(instance: DuckDBInstance, config: DuckDbEngineConfig) {
@@ -191,9 +193,14 @@ export class DuckDbEngine implements Engine {
     for (let attempt = 0; ; attempt++) {
       try {
         const readOnly = this.#config.sandbox !== undefined;
-        const reader = await this.#withConnection((con) =>
-          runWithSignal(con, sql, params, options.signal, readOnly),
-        );
+        const session = this.#config.sessionSql?.(sql);
+        const reader = await this.#withConnection(async (con) => {
+          if (session !== undefined && this.#session.get(con) !== session) {
+            await con.run(session);
+            this.#session.set(con, session);
+          }
+          return runWithSignal(con, sql, params, options.signal, readOnly);
+        });
         return toResult<R>(reader, performance.now() - started);
       } catch (error) {
         if (options.signal?.aborted)

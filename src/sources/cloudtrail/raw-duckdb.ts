@@ -1,3 +1,4 @@
+import { columnsRead } from '../../engines/duckdb/duckdb-columns-read.ts';
 import type { DuckDbRun } from '../../engines/duckdb/duckdb-dialect-config.ts';
 import type { EngineWarning } from '../../engines/engine.ts';
 import { timed } from '../../ingest/step-timings.ts';
@@ -11,7 +12,9 @@ import {
 import {
   CLOUDTRAIL_EVENTS_RAW_VIEW_SQL,
   CLOUDTRAIL_LOGS_VIEW_SQL,
+  CLOUDTRAIL_RECORD_FIELDS,
   cloudTrailBatchSql,
+  cloudTrailRecordMacroSql,
   cloudTrailScanSql,
 } from './raw-duckdb-views.ts';
 
@@ -174,5 +177,19 @@ export const localCloudTrailRelations: LocalRawRelationsFactory = ({ root, scan 
     setup: (run, warn) => source.setup(run, warn),
     useFiles: (raw, files, run, warn) => source.useFiles(raw === 'cloudtrail' ? files : [], run, warn),
     recover: (error, run, warn) => source.recover(error, run, warn),
+    // A scan's views convert only the record fields the statement names (a load batch's
+    // transform reads them all).
+    ...(scan ? { sessionSql: (sql: string) => cloudTrailRecordMacroSql(recordFieldsRead(sql), true) } : {}),
   };
 };
+
+/** The record fields a statement over the raw views reads; undefined for all of them (or when its text cannot tell). */
+export function recordFieldsRead(sql: string): Set<string> | undefined {
+  return columnsRead(sql, {
+    relations: CLOUDTRAIL_RAW_VIEWS,
+    columns: CLOUDTRAIL_RECORD_FIELDS,
+    rowName: 'r',
+  });
+}
+
+const CLOUDTRAIL_RAW_VIEWS = ['cloudtrail_raw', 'cloudtrail_logs', 'cloudtrail_events_raw'];
