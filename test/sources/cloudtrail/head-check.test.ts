@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
@@ -48,6 +48,21 @@ describe('the head check of CloudTrail log files', () => {
       'named-other.json.gz': 'not a CloudTrail log file (no top-level "Records" array)',
       'array.json': 'not a CloudTrail log file (no top-level "Records" array)',
       'text.json.gz': 'not JSON (does not start with an object)',
+    });
+  });
+
+  it('reads a link to a regular file like the file, and names what a link or a name cannot give', async () => {
+    const target = await write('target.json.gz', gzipSync(JSON.stringify({ Records: [] })));
+    const link = path.join(dir, 'link.json.gz');
+    await symlink(target, link);
+    const gone = path.join(dir, 'gone.json.gz');
+    const folderLink = path.join(dir, 'folder-link.json.gz');
+    await symlink(dir, folderLink);
+    const { files, skipped } = await checkFiles([link, gone, folderLink]);
+    expect(files).toEqual([link]);
+    expect(Object.fromEntries(skipped.map((s) => [path.basename(s.path), s.reason]))).toEqual({
+      'gone.json.gz': expect.stringMatching(/^cannot be read \(ENOENT/),
+      'folder-link.json.gz': 'a symbolic link to a folder (not followed)',
     });
   });
 });
