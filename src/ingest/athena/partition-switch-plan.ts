@@ -4,7 +4,7 @@ import { type GluePartitionInput, parquetStorageDescriptor } from '../../catalog
 import { trinoIdentifier } from '../../catalog/hive-types.ts';
 import type { TableDefinition } from '../../catalog/table-definition.ts';
 import { ATHENA_CAPABILITIES } from '../../engines/athena/athena-capabilities.ts';
-import { NON_RETRYABLE_ATHENA_ERRORS } from '../../engines/athena/athena-engine.ts';
+import { NON_RETRYABLE_ATHENA_ERRORS } from '../../engines/athena/athena-errors.ts';
 
 /**
  * The idempotent reload of hour partitions on Athena, as data for a state machine: per batch,
