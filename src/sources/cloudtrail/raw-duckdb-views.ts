@@ -41,6 +41,12 @@ export const CLOUDTRAIL_RECORD_FIELDS = Object.keys(CLOUDTRAIL_RECORD);
  * Converting only the fields a query reads takes a third less CPU over a million records (the
  * instance-churn counts need 4 of 31 fields). With `temp`, the connection's own macro, which
  * DuckDB takes before the database's when it binds the views for that connection's query.
+ *
+ * @example
+ * ```ts
+ * cloudTrailRecordMacroSql(new Set(['eventName']), true)
+ * // CREATE OR REPLACE TEMP MACRO lakeq_cloudtrail_record(j) AS CAST(json_transform(j, '{"eventName":"VARCHAR"}') AS STRUCT(...))
+ * ```
  */
 export function cloudTrailRecordMacroSql(fields?: ReadonlySet<string>, temp = false): string {
   const create = `CREATE OR REPLACE ${temp ? 'TEMP ' : ''}MACRO ${RECORD_MACRO}(j) AS`;

@@ -183,7 +183,16 @@ export const localCloudTrailRelations: LocalRawRelationsFactory = ({ root, scan 
   };
 };
 
-/** The record fields a statement over the raw views reads; undefined for all of them (or when its text cannot tell). */
+/**
+ * The record fields a statement over the raw views reads; undefined for all of them (or when its
+ * text cannot tell: see `columnsRead`).
+ *
+ * @example
+ * ```ts
+ * recordFieldsRead('select eventname from cloudtrail_logs') // Set { 'eventName' }
+ * recordFieldsRead('select * from cloudtrail_logs') // undefined
+ * ```
+ */
 export function recordFieldsRead(sql: string): Set<string> | undefined {
   return columnsRead(sql, {
     relations: CLOUDTRAIL_RAW_VIEWS,
