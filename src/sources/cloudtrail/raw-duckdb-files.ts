@@ -61,9 +61,9 @@ export interface CloudTrailScanInProgress {
 }
 
 /**
- * Starts `scanCloudTrailFolder`: a caller can work with the candidates (bind views over them,
- * say) while their heads are checked. The checks give the event loop a turn every few
- * milliseconds, so DuckDB statements awaited meanwhile go on between them.
+ * Starts `scanCloudTrailFolder` (the candidates are known before their heads are checked). The
+ * checks give the event loop a turn every half millisecond, so that DuckDB statements awaited
+ * meanwhile (an engine opening beside the scan) go on between them.
  *
  * @example
  * ```ts
