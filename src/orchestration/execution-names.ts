@@ -72,14 +72,16 @@ export function hourlyExecutionName(hour: Date): string {
 }
 
 /**
- * The name of a backfill run: its window, its tables and options (hashed) and the second it was
- * started, so a backfill can be run again later but two identical starts in one second collapse
- * (and two different ones, say with and without `allowShrink`, do not).
+ * The name of a backfill run: its window, its tables and options (hashed) and the millisecond it
+ * was started, so a backfill can be run again at once (say after one that failed) but a trigger
+ * repeated in the same millisecond collapses (and two different ones, say with and without
+ * `allowShrink`, do not). A stamp to the second made a load run right after a failed one of the
+ * same window a silent DUPLICATE.
  *
  * @example
  * ```ts
- * backfillExecutionName(new Date('2026-11-01'), new Date('2026-11-08'), undefined, new Date('2026-11-27T13:05:01Z'))
- * // 'backfill-2026-11-01T00-2026-11-08T00-20261127T130501Z'
+ * backfillExecutionName(new Date('2026-11-01'), new Date('2026-11-08'), undefined, new Date('2026-11-27T13:05:01.250Z'))
+ * // 'backfill-2026-11-01T00-2026-11-08T00-20261127T130501.250Z'
  * ```
  */
 export function backfillExecutionName(
@@ -89,10 +91,7 @@ export function backfillExecutionName(
   now: Date,
   flags: { readonly force?: boolean; readonly allowShrink?: boolean } = {},
 ): string {
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
+  const stamp = now.toISOString().replace(/[-:]/g, '');
   const set = [flags.force ? 'force' : '', flags.allowShrink ? 'allow-shrink' : ''].filter(Boolean);
   const scope =
     (tables && tables.length > 0) || set.length > 0

@@ -60,8 +60,13 @@ describe('execution names', () => {
 
   it('makes names Step Functions accepts, and refuses the others', () => {
     const name = backfillExecutionName(new Date('2026-11-01'), new Date('2026-11-08'), ['b', 'a'], NOW);
-    expect(name).toMatch(/^backfill-2026-11-01T00-2026-11-08T00-[0-9a-f]{8}-20261127T141000Z$/);
+    expect(name).toMatch(/^backfill-2026-11-01T00-2026-11-08T00-[0-9a-f]{8}-20261127T141000\.000Z$/);
     expect(backfillExecutionName(new Date('2026-11-01'), new Date('2026-11-08'), ['a', 'b'], NOW)).toBe(name);
+    // A backfill started again a moment later (after one that failed) is a run of its own.
+    const later = new Date(NOW.getTime() + 1);
+    expect(backfillExecutionName(new Date('2026-11-01'), new Date('2026-11-08'), ['a', 'b'], later)).not.toBe(
+      name,
+    );
     expect(() => checkExecutionName(name)).not.toThrow();
     expect(() => checkExecutionName('hourly 2026-11-27T13:00')).toThrow(/execution name/);
     expect(() => checkExecutionName('x'.repeat(81))).toThrow(/execution name/);

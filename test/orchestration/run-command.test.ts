@@ -66,7 +66,7 @@ describe('lakeq run', () => {
     );
     expect(code).toBe(0);
     expect(out).toMatch(
-      /^backfill-2020-03-01T00-2020-03-02T00-\d{8}T\d{6}Z SUCCEEDED \d+ partitions, 2 datasets refreshed \(lakeq-identity-center-instance-churn-hourly, lakeq-pipeline-runs\)\n$/,
+      /^backfill-2020-03-01T00-2020-03-02T00-\d{8}T\d{6}\.\d{3}Z SUCCEEDED \d+ partitions, 2 datasets refreshed \(lakeq-identity-center-instance-churn-hourly, lakeq-pipeline-runs\)\n$/,
     );
   });
 

@@ -276,7 +276,7 @@ describe('the backfill state machine, run locally', () => {
       options({ maxPartitionsPerBatch: 2 }),
     );
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.executionName).toBe('backfill-2026-11-20T00-2026-11-21T00-20261121T000000Z');
+    expect(run.executionName).toBe('backfill-2026-11-20T00-2026-11-21T00-20261121T000000.000Z');
     // Batches of at most 2 hours: several per table, each written once.
     expect(run.attempts.UnloadBatch).toBeGreaterThanOrEqual(4);
     const partitions = run.ledgerRows.map((r) => `${r.table} ${r.dt}T${r.hour}`);
