@@ -37,6 +37,25 @@ export interface LoadEnginesOptions {
   /** The sources' raw roots, by source name (see `ExecuteOptions.roots`). */
   readonly roots?: Readonly<Record<string, string | undefined>>;
   readonly threads?: number;
+  /**
+   * The threads of a stage's last batch to start (say the last day of a week's backfill, which
+   * otherwise ran on one thread while the other cores sat idle): default `threads`, never more.
+   * An hourly run's one batch per table is its stage's last too.
+   */
+  readonly maxThreads?: number;
+}
+
+/** The batches of one stage of a run (a table's): `use` counts them to know which starts last. */
+export interface LoadStage {
+  /** Names the stage within the engines' life (say run id and table). */
+  readonly key: string;
+  /** Its batches in the whole run. */
+  readonly batches: number;
+}
+
+/** Where an engine's `threadsFor` finds whether the batch it serves started last in its stage. */
+interface Slot {
+  last: boolean;
 }
 
 /**
@@ -59,6 +78,9 @@ export class LoadEngines {
   readonly #idle: LocalLoadEngine[] = [];
   /** Engines being opened ahead of their first batch (`prepare`). */
   readonly #opening: Promise<LocalLoadEngine>[] = [];
+  readonly #slots = new WeakMap<LocalLoadEngine, Slot>();
+  /** Batches started so far, by stage key. */
+  readonly #started = new Map<string, number>();
   #closed = false;
 
   constructor(options: LoadEnginesOptions) {
@@ -86,13 +108,23 @@ export class LoadEngines {
     }
   }
 
-  /** Runs `fn` on an engine no one else uses meanwhile (an idle one, one being opened, or a new one). */
-  async use<T>(fn: (worker: LocalLoadEngine) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` on an engine no one else uses meanwhile (an idle one, one being opened, or a new
+   * one). With `stage`, the batch counts among its stage's, and the last of them to start gets
+   * `maxThreads`: for a moment beside its partners' ends (more threads than cores, briefly), then
+   * alone.
+   */
+  async use<T>(fn: (worker: LocalLoadEngine) => Promise<T>, stage?: LoadStage): Promise<T> {
     if (this.#closed) throw new Error('the load engines are closed');
+    const started = stage ? (this.#started.get(stage.key) ?? 0) + 1 : 0;
+    if (stage) this.#started.set(stage.key, started);
     const worker = this.#idle.pop() ?? (await (this.#opening.shift() ?? this.#open()));
+    const slot = this.#slots.get(worker);
+    if (slot) slot.last = stage !== undefined && started >= stage.batches;
     try {
       return await fn(worker);
     } finally {
+      if (slot) slot.last = false;
       if (this.#closed) await worker.engine.close();
       else this.#idle.push(worker);
     }
@@ -109,9 +141,20 @@ export class LoadEngines {
   }
 
   async #open(): Promise<LocalLoadEngine> {
-    const { dataDir, roots, threads } = this.#options;
-    return timed('load: open engine', () =>
-      openLocalLoadEngine({ sources: {}, dataDir, ...(roots ? { roots } : {}) }, threads ? { threads } : {}),
+    const { dataDir, roots, threads, maxThreads } = this.#options;
+    const slot: Slot = { last: false };
+    const base = threads ?? 1;
+    const dynamic = maxThreads !== undefined && maxThreads > base;
+    const worker = await timed('load: open engine', () =>
+      openLocalLoadEngine(
+        { sources: {}, dataDir, ...(roots ? { roots } : {}) },
+        {
+          ...(threads ? { threads } : {}),
+          ...(dynamic ? { threadsFor: () => (slot.last ? maxThreads : base) } : {}),
+        },
+      ),
     );
+    this.#slots.set(worker, slot);
+    return worker;
   }
 }

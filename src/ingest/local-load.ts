@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { CompiledQuery } from 'kysely';
 import type { LocalLoadEngine } from '../catalog/duckdb/local-engine.ts';
 import type { TableDefinition } from '../catalog/table-definition.ts';
@@ -54,6 +55,12 @@ export interface ExecuteOptions {
   readonly latenessHours?: number;
   /** Engines kept open across calls (a state machine run's batches); default: opened for this call and closed after it. */
   readonly engines?: LoadEngines;
+  /**
+   * The batches of the plan's table in the whole run, when this call loads part of it (the state
+   * machine loads a batch per call): how the engines know a batch is the last to start.
+   * Default: the plan's own.
+   */
+  readonly tableBatches?: number;
 }
 
 /** Runs whose stale staging files this process has already removed. */
@@ -87,6 +94,8 @@ export async function executeLocalPlan(plan: LoadPlan, options: ExecuteOptions):
       dataDir: options.dataDir,
       ...(options.roots ? { roots: options.roots } : {}),
       threads: options.threads ?? loadEngineThreads(concurrency),
+      // The user's threads hold; by default a batch left alone takes the cores.
+      ...(options.threads === undefined ? { maxThreads: availableParallelism() } : {}),
     });
   try {
     await loadTables();
@@ -101,7 +110,10 @@ export async function executeLocalPlan(plan: LoadPlan, options: ExecuteOptions):
       let done = 0;
       await runLimited(batches, concurrency, async (batch) => {
         if (options.signal?.aborted) return;
-        const rows = await engines.use((worker) => loadBatch(plan.runId, batch, query, worker, options));
+        const rows = await engines.use((worker) => loadBatch(plan.runId, batch, query, worker, options), {
+          key: `${plan.runId}\n${table.name}`,
+          batches: options.tableBatches ?? batches.length,
+        });
         await timed('load: ledger', () => appendLedger(options.dataDir, rows));
         for (const row of rows) {
           if (row.status === 'loaded') {

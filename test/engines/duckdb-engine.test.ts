@@ -72,6 +72,32 @@ describe('duckdb engine: Trino behaviour on every connection', () => {
   });
 });
 
+describe('duckdb engine: threads asked per statement (threadsFor)', () => {
+  it('sets the threads before a statement when the answer changes, in queries and in reconfigure', async () => {
+    let want = 1;
+    const fitted = await createDuckDbEngine({ threads: 1, threadsFor: () => want });
+    const threads = async () =>
+      Number((await fitted.execute(CompiledQuery.raw("select current_setting('threads') as t"))).rows[0]?.t);
+    try {
+      expect(await threads()).toBe(1);
+      want = 2;
+      expect(await threads()).toBe(2);
+      want = 1;
+      await fitted.reconfigure((run) => run('CREATE TABLE x AS SELECT 1 AS a'));
+      const { rows } = await fitted.execute(
+        CompiledQuery.raw("select current_setting('threads') as t, a from x"),
+      );
+      expect(rows[0]).toEqual({ t: 1, a: 1 });
+    } finally {
+      await fitted.close();
+    }
+    // A sandbox locks the configuration: the two cannot go together.
+    await expect(
+      createDuckDbEngine({ threadsFor: () => 2, sandbox: { allowedDirectories: ['/tmp'] } }),
+    ).rejects.toThrow(/threadsFor/);
+  });
+});
+
 describe('duckdb engine: parameters and Kysely', () => {
   it('binds Date parameters as UTC timestamps', async () => {
     const row = await one("select ? = TIMESTAMP '2026-11-01 10:00:00' as same, ? as s", [

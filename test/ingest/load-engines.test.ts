@@ -100,3 +100,50 @@ describe('the load engines', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 });
+
+describe("a stage's last batch", () => {
+  it('gets the most threads for its statements once no batch of its stage is left to start; the others keep their share', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'lakeq-load-engines-'));
+    const engines = new LoadEngines({ dataDir, threads: 1, maxThreads: 3 });
+    const threads = async ({ engine }: LocalLoadEngine) => {
+      const { rows } = await engine.execute<{ t: unknown }>(
+        CompiledQuery.raw(`SELECT current_setting('threads') AS t`),
+      );
+      return Number(rows[0]?.t);
+    };
+    const stage = { key: 'r1\ncloudtrail_events', batches: 3 };
+    try {
+      // Batches 1 and 2 run together; 3 starts last (while 2 still runs) and gets 3 threads.
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const first = await engines.use(threads, stage);
+      const second = engines.use(async (w) => {
+        const during = await threads(w);
+        await held;
+        return [during, await threads(w)];
+      }, stage);
+      const third = await engines.use(threads, stage);
+      release();
+      expect(first).toBe(1);
+      expect(await second).toEqual([1, 1]);
+      expect(third).toBe(3);
+      // The engine goes back to its share for the next stage's first batch, and without a stage.
+      expect(await engines.use(threads, { key: 'r1\nchurn', batches: 2 })).toBe(1);
+      expect(await engines.use(threads)).toBe(1);
+      // A stage of one batch (an hourly run's) is its own last.
+      expect(await engines.use(threads, { key: 'r2\ncloudtrail_events', batches: 1 })).toBe(3);
+    } finally {
+      await engines.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+    // Without maxThreads (or with the user's threads) an engine never changes its threads.
+    const fixed = new LoadEngines({ dataDir, threads: 2 });
+    try {
+      expect(await fixed.use(threads, { key: 'x', batches: 1 })).toBe(2);
+    } finally {
+      await fixed.close();
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -69,7 +69,18 @@ describe('stored plans keep each batch on its own', () => {
     expect(one.batch).toEqual(plan.batches[1]);
     expect(one.plan).toEqual({ runId: 'r1', executionName: 'backfill-x', from: plan.from, to: plan.to });
     expect(one.tablePartitions).toBe(3);
+    expect(one.tableBatches).toBe(2);
     expect((await loadStoredBatch(dir, 'r1', 2)).tablePartitions).toBe(1);
+    // The files as another process reads them: each batch made JSON once serves its record and the plan.
+    const stored = async (key: string) => JSON.parse(await readFile(path.join(dir, key), 'utf8'));
+    expect(await stored(planKey('r1'))).toEqual(plan);
+    expect(await stored('orchestration/batches/r1/1.batch.json')).toEqual({
+      plan: { runId: 'r1', executionName: 'backfill-x', from: plan.from, to: plan.to },
+      batch: plan.batches[1],
+      tablePartitions: 3,
+      tableBatches: 2,
+    });
+    expect((await stored('orchestration/batches/r1/2.batch.json')).tableBatches).toBe(1);
     // The record answers even when the plan is unreadable: the batch does not read the plan.
     await writeFile(path.join(dir, planKey('r1')), 'damaged');
     expect((await loadStoredBatch(dir, 'r1', 0)).batch).toEqual(plan.batches[0]);
@@ -77,10 +88,13 @@ describe('stored plans keep each batch on its own', () => {
 
     // Stored by an earlier version: only the plan.
     await savePlan(dir, { ...plan, runId: 'r2' });
+    // (another run stored since, so that r2's batches are not answered from memory)
+    await savePlan(dir, { ...plan, runId: 'r2-later' });
     await rm(path.join(dir, 'orchestration', 'batches', 'r2'), { recursive: true });
     const old = await loadStoredBatch(dir, 'r2', 1);
     expect(old.batch).toEqual(plan.batches[1]);
     expect(old.tablePartitions).toBe(3);
+    expect(old.tableBatches).toBe(2);
     await expect(loadStoredBatch(dir, 'r2', 7)).rejects.toThrow(/no batch 7/);
 
     // Deleting a run's plan deletes its batch records too.

@@ -146,11 +146,12 @@ export interface LocalLoadEngine {
  */
 export async function openLocalLoadEngine(
   settings: LocalCatalogSettings & { readonly dataDir: string },
-  options: { threads?: number } = {},
+  options: { threads?: number; threadsFor?: () => number } = {},
 ): Promise<LocalLoadEngine> {
   const relations = await openRawRelations(settings, false);
   const engine = await createDuckDbEngine({
     ...(options.threads ? { threads: options.threads } : {}),
+    ...(options.threadsFor ? { threadsFor: options.threadsFor } : {}),
     maxConnections: 1,
     setup: async (run, warn) => {
       for (const setting of LOAD_ENGINE_SETTINGS) await run(setting);

@@ -9,6 +9,12 @@ export interface DuckDbEngineConfig {
   readonly path?: string;
   /** DuckDB worker threads; DuckDB's default (all cores) when absent. */
   readonly threads?: number;
+  /**
+   * The threads the next statement should have, asked before each statement (and `threads`
+   * changed to it when it differs): a load's last batch, alone on the machine, takes the cores
+   * its partner left. Not with `sandbox`, whose locked configuration refuses the change.
+   */
+  readonly threadsFor?: () => number;
   /** Connections kept for concurrent queries (default 4). */
   readonly maxConnections?: number;
   /** Physical names of logical tables (default: the same names). */

@@ -39,6 +39,8 @@ const MAX_RECOVERIES = 50;
  * ```
  */
 export async function createDuckDbEngine(config: DuckDbEngineConfig = {}): Promise<DuckDbEngine> {
+  if (config.threadsFor && config.sandbox)
+    throw new LakeqError('BAD_CONFIG', 'a sandboxed DuckDB engine cannot change its threads (threadsFor)');
   const options: Record<string, string> = {};
   if (config.threads !== undefined) options.threads = String(config.threads);
   const instance = await DuckDBInstance.create(config.path ?? ':memory:', options);
@@ -120,11 +122,14 @@ export class DuckDbEngine implements Engine {
   readonly #warnings: EngineWarning[] = [];
   /** The `sessionSql` each connection ran last. */
   readonly #session = new WeakMap<DuckDBConnection, string>();
+  /** The instance's `threads` as lakeq last set it (`threadsFor`). */
+  #threads: number | undefined;
   #closed = false;
 
   constructor(instance: DuckDBInstance, config: DuckDbEngineConfig) {
     this.#instance = instance;
     this.#config = config;
+    this.#threads = config.threads;
     this.tableNames = config.tableNames ?? {};
     this.dialect = new DuckDbDialect(this);
   }
@@ -140,7 +145,25 @@ export class DuckDbEngine implements Engine {
    * the engine's warning sink. Views are shared by every connection of the database.
    */
   async reconfigure<T>(fn: (run: DuckDbRun, warn: (w: EngineWarning) => void) => Promise<T>): Promise<T> {
-    return this.#withConnection((con) => fn(runner(con), (w) => this.#warnings.push(w)));
+    return this.#withConnection((con) => fn(this.#runner(con), (w) => this.#warnings.push(w)));
+  }
+
+  /** A statement runner on `con` that fits the threads first (`threadsFor`). */
+  #runner(con: DuckDBConnection): DuckDbRun {
+    const run = runner(con);
+    return this.#config.threadsFor === undefined
+      ? run
+      : async (sql) => {
+          await this.#fitThreads(con);
+          await run(sql);
+        };
+  }
+
+  async #fitThreads(con: DuckDBConnection): Promise<void> {
+    const want = this.#config.threadsFor?.();
+    if (want === undefined || want === this.#threads) return;
+    await con.run(`SET threads = ${Math.max(1, Math.floor(want))}`);
+    this.#threads = want;
   }
 
   /** Forgets the warnings gathered so far (a load reads them per batch). */
@@ -199,6 +222,7 @@ export class DuckDbEngine implements Engine {
             await con.run(session);
             this.#session.set(con, session);
           }
+          await this.#fitThreads(con);
           return runWithSignal(con, sql, params, options.signal, readOnly);
         });
         return toResult<R>(reader, performance.now() - started);
@@ -210,7 +234,7 @@ export class DuckDbEngine implements Engine {
           attempt < MAX_RECOVERIES &&
           this.#config.recover !== undefined &&
           (await this.#withConnection((con) =>
-            this.#config.recover!(error, runner(con), (w) => this.#warnings.push(w)),
+            this.#config.recover!(error, this.#runner(con), (w) => this.#warnings.push(w)),
           ));
         if (!recovered) throw localError(error);
       }

@@ -146,19 +146,38 @@ export function storedPlan(
 export async function savePlan(where: string | ObjectStore, plan: StoredPlan): Promise<void> {
   const store = storeAt(where);
   const tablePartitions = new Map<string, number>();
-  for (const b of plan.batches)
+  const tableBatches = new Map<string, number>();
+  for (const b of plan.batches) {
     tablePartitions.set(b.table, (tablePartitions.get(b.table) ?? 0) + b.partitions.length);
+    tableBatches.set(b.table, (tableBatches.get(b.table) ?? 0) + 1);
+  }
+  const head = { runId: plan.runId, executionName: plan.executionName, from: plan.from, to: plan.to };
+  const headJson = JSON.stringify(head);
   const records = new Map<number, StoredBatchRecord>();
+  // Each batch is made JSON once, for its record and for the whole plan (the file lists are most
+  // of both: 0.15 s of a 200k-event week's planning when made twice).
+  const batchJson: string[] = [];
+  const writes: Promise<void>[] = [];
   for (const batch of plan.batches) {
     const record: StoredBatchRecord = {
-      plan: { runId: plan.runId, executionName: plan.executionName, from: plan.from, to: plan.to },
+      plan: head,
       batch,
       tablePartitions: tablePartitions.get(batch.table) ?? 0,
+      tableBatches: tableBatches.get(batch.table) ?? 1,
     };
-    await store.put(batchKey(plan.runId, batch.index), JSON.stringify(record));
+    const json = JSON.stringify(batch);
+    batchJson.push(json);
+    const { plan: _plan, batch: _batch, ...counts } = record;
+    const text = `{"plan":${headJson},"batch":${json},${JSON.stringify(counts).slice(1)}`;
+    writes.push(store.put(batchKey(plan.runId, batch.index), text));
     records.set(batch.index, record);
   }
-  await store.put(planKey(plan.runId), JSON.stringify(plan));
+  await Promise.all(writes);
+  const { batches: _batches, ...rest } = plan;
+  await store.put(
+    planKey(plan.runId),
+    `{"batches":[${batchJson.join(',')}],${JSON.stringify(rest).slice(1)}`,
+  );
   // Only the latest run's: a long-lived scheduler must not keep every failed run's plan.
   SAVED.clear();
   SAVED.set(savedKey(store.root, plan.runId), records);
@@ -179,6 +198,8 @@ export interface StoredBatchRecord {
   readonly batch: StoredBatch;
   /** The partitions of the batch's table in the whole plan (progress: "24/168 partitions"). */
   readonly tablePartitions: number;
+  /** The batches of the batch's table in the whole plan (absent in records of lakeq before 2026-12-04). */
+  readonly tableBatches?: number;
 }
 
 function batchKey(runId: string, index: number): string {
@@ -225,10 +246,9 @@ export async function loadStoredBatch(
   const plan = await loadStoredPlan(store, runId);
   const batch = plan.batches[index];
   if (!batch) throw new LakeqError('NO_BATCH', `run ${runId} has no batch ${index}`);
-  const tablePartitions = plan.batches
-    .filter((b) => b.table === batch.table)
-    .reduce((n, b) => n + b.partitions.length, 0);
-  return { plan, batch, tablePartitions };
+  const own = plan.batches.filter((b) => b.table === batch.table);
+  const tablePartitions = own.reduce((n, b) => n + b.partitions.length, 0);
+  return { plan, batch, tablePartitions, tableBatches: own.length };
 }
 
 /** What a batch's switch leaves to clean up, kept by `batchInputs` for `recordBatch`. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { defaultLoadConcurrency, LoadEngines, loadEngineThreads } from '../../ingest/load-engines.ts';
 import { executeLocalPlan } from '../../ingest/local-load.ts';
 import type { Json } from '../asl-definition.ts';
@@ -23,6 +24,8 @@ function enginesOf(context: HandlerContext): LoadEngines {
       dataDir: context.dataDir,
       roots: context.roots,
       threads: loadEngineThreads(loadConcurrencyOf(context)),
+      // The run's last batch, once alone, takes the cores its partners left.
+      maxThreads: availableParallelism(),
     });
     ENGINES.set(context, engines);
   }
@@ -83,7 +86,11 @@ export async function localStartQueryExecutionSync(input: Json, context: Handler
     );
   }
   const [, runId = '', index = '0'] = tag;
-  const { plan, batch, tablePartitions } = await loadStoredBatch(context.dataDir, runId, Number(index));
+  const { plan, batch, tablePartitions, tableBatches } = await loadStoredBatch(
+    context.dataDir,
+    runId,
+    Number(index),
+  );
   const id = `local-${randomUUID()}`;
   const submitted = new Date();
   const summary = await limited(`load:${context.dataDir}`, loadConcurrencyOf(context), () =>
@@ -99,6 +106,7 @@ export async function localStartQueryExecutionSync(input: Json, context: Handler
         dataDir: context.dataDir,
         roots: context.roots,
         engines: enginesOf(context),
+        ...(tableBatches !== undefined ? { tableBatches } : {}),
         ...(context.signal ? { signal: context.signal } : {}),
       },
     ),
