@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDuckDbEngine, type DuckDbEngine } from '../../src/engines/duckdb/duckdb-engine.ts';
@@ -93,7 +94,7 @@ describe('duckdb engine: threads asked per statement (threadsFor)', () => {
     }
     // A sandbox locks the configuration: the two cannot go together.
     await expect(
-      createDuckDbEngine({ threadsFor: () => 2, sandbox: { allowedDirectories: ['/tmp'] } }),
+      createDuckDbEngine({ threadsFor: () => 2, sandbox: { allowedDirectories: [tmpdir()] } }),
     ).rejects.toThrow(/threadsFor/);
   });
 });
