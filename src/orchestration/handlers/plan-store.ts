@@ -159,18 +159,15 @@ export async function savePlan(where: string | ObjectStore, plan: StoredPlan): P
   const batchJson: string[] = [];
   const writes: Promise<void>[] = [];
   for (const batch of plan.batches) {
-    const record: StoredBatchRecord = {
-      plan: head,
-      batch,
+    const counts = {
       tablePartitions: tablePartitions.get(batch.table) ?? 0,
       tableBatches: tableBatches.get(batch.table) ?? 1,
     };
     const json = JSON.stringify(batch);
     batchJson.push(json);
-    const { plan: _plan, batch: _batch, ...counts } = record;
     const text = `{"plan":${headJson},"batch":${json},${JSON.stringify(counts).slice(1)}`;
     writes.push(store.put(batchKey(plan.runId, batch.index), text));
-    records.set(batch.index, record);
+    records.set(batch.index, { plan: head, batch, ...counts });
   }
   await Promise.all(writes);
   const { batches: _batches, ...rest } = plan;
