@@ -1,7 +1,19 @@
 import type { EngineWarning } from '../engine.ts';
 
-/** Runs a statement on a fresh connection while the engine sets itself up. */
-export type DuckDbRun = (sql: string) => Promise<void>;
+/**
+ * Runs a statement on a connection of the engine while it sets itself up (or reconfigures);
+ * `rows` runs one and answers its rows, each column's value as DuckDB's `getRowObjects` gives it.
+ *
+ * @example
+ * ```ts
+ * await run('CREATE OR REPLACE VIEW v AS SELECT 1 AS x');
+ * await run.rows('SELECT x FROM v') // [{ x: 1 }]
+ * ```
+ */
+export interface DuckDbRun {
+  (sql: string): Promise<void>;
+  rows(sql: string): Promise<Record<string, unknown>[]>;
+}
 
 /** Settings of the embedded DuckDB engine. */
 export interface DuckDbEngineConfig {

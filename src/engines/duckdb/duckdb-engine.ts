@@ -151,12 +151,17 @@ export class DuckDbEngine implements Engine {
   /** A statement runner on `con` that fits the threads first (`threadsFor`). */
   #runner(con: DuckDBConnection): DuckDbRun {
     const run = runner(con);
-    return this.#config.threadsFor === undefined
-      ? run
-      : async (sql) => {
-          await this.#fitThreads(con);
-          await run(sql);
-        };
+    if (this.#config.threadsFor === undefined) return run;
+    const fitted = async (sql: string) => {
+      await this.#fitThreads(con);
+      await run(sql);
+    };
+    return Object.assign(fitted, {
+      rows: async (sql: string) => {
+        await this.#fitThreads(con);
+        return run.rows(sql);
+      },
+    });
   }
 
   async #fitThreads(con: DuckDBConnection): Promise<void> {
@@ -283,9 +288,12 @@ export class DuckDbEngine implements Engine {
 }
 
 function runner(con: DuckDBConnection): DuckDbRun {
-  return async (sql) => {
+  const run = async (sql: string) => {
     await con.run(sql);
   };
+  return Object.assign(run, {
+    rows: async (sql: string) => (await con.runAndReadAll(sql)).getRowObjects() as Record<string, unknown>[],
+  });
 }
 
 async function runWithSignal(

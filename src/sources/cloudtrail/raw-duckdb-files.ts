@@ -105,6 +105,33 @@ export async function checkFiles(paths: readonly string[]): Promise<CloudTrailFo
   return checkSorted([...paths].sort());
 }
 
+/**
+ * The checks a load batch's files get before DuckDB reads them: the name, and an lstat. A
+ * regular file that is not empty is read as it is; anything else (a link, a FIFO, a folder, an
+ * empty or vanished file) gets the head check, which names why it is not read (a link to a
+ * regular file passes it). The heads of the files read are checked only when the read fails or a
+ * file gives no record (see `LocalCloudTrailSource.useFiles`): for the 19k files of the
+ * 200k-event week, 55–70 ms of lstat against 250–360 ms of head checks, on the thread that
+ * also plans and drives the batches.
+ *
+ * @example
+ * ```ts
+ * checkListedFiles(['…/a.json.gz', '…/empty.json.gz']) // { files: ['…/a.json.gz'], skipped: [{ path: '…/empty.json.gz', reason: 'empty file' }] }
+ * ```
+ */
+export function checkListedFiles(paths: readonly string[]): CloudTrailFolderScan {
+  const files: string[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const file of [...paths].sort()) {
+    const info = lstatSync(file, { throwIfNoEntry: false });
+    const plain = info?.isFile() === true && info.size > 0 && !GLOB_CHARACTERS.test(path.basename(file));
+    const reason = plain ? undefined : headProblem(file);
+    if (reason === undefined) files.push(file);
+    else skipped.push({ path: file, reason });
+  }
+  return { files, skipped };
+}
+
 /** The event loop gets a turn after this much checking (DuckDB's callbacks wait for it). */
 const SLICE_MS = 0.5;
 

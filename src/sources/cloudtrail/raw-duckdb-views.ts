@@ -11,14 +11,16 @@ const MAX_OBJECT_BYTES = 1 << 30;
  * Parsing into JSON and converting with `json_transform` afterwards costs about half the CPU of
  * `read_json` with the record type over many small files, and is lenient where the typed read
  * fails: a field of an unexpected shape is NULL, a record that is not an object has every field
- * NULL (so no usable eventTime: the load counts it). A file that is not JSON, or whose
- * `Records` is not an array, still fails the read and is named (and left out) by the caller.
+ * NULL (so no usable eventTime: the load counts it). A file that is not JSON, whose top level is
+ * not an object (`records = true`: without it DuckDB reads a top-level array as the records), or
+ * whose `Records` is not an array, still fails the read and is named (and left out) by the
+ * caller; an object without `Records` gives no record.
  * `files`: a list literal, or an expression that gives one when bound.
  */
 function recordsJsonSql(files: string): string {
   return `SELECT unnest(Records) AS j, filename AS source_file
       FROM read_json(${files}, columns = {Records: 'JSON[]'},
-        format = 'unstructured', filename = true, maximum_object_size = ${MAX_OBJECT_BYTES})`;
+        format = 'unstructured', records = true, filename = true, maximum_object_size = ${MAX_OBJECT_BYTES})`;
 }
 
 const RECORD_SPEC = () => sqlString(JSON.stringify(jsonTransformSpec(CLOUDTRAIL_RECORD)));

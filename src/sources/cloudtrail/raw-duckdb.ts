@@ -6,10 +6,12 @@ import type { LocalRawRelationsFactory } from '../source-definition.ts';
 import {
   type CloudTrailScanInProgress,
   checkFiles,
+  checkListedFiles,
   type SkippedFile,
   startCloudTrailScan,
 } from './raw-duckdb-files.ts';
 import {
+  CLOUDTRAIL_BATCH_TABLE,
   CLOUDTRAIL_EVENTS_RAW_VIEW_SQL,
   CLOUDTRAIL_LOGS_VIEW_SQL,
   CLOUDTRAIL_RECORD_FIELDS,
@@ -35,6 +37,8 @@ export class LocalCloudTrailSource {
   readonly #given: readonly string[] | undefined;
   readonly #batch: boolean;
   #scan: CloudTrailScanInProgress | undefined;
+  /** The batch's files were read without their heads checked (see `useFiles`). */
+  #headsUnchecked = false;
 
   /**
    * With `files`, the views read exactly those files (checked like a scan's) instead of scanning
@@ -87,13 +91,43 @@ export class LocalCloudTrailSource {
     await this.#createViews(run, warn);
   }
 
-  /** Points the views at another set of files (a load's next batch), checked like a scan's. */
+  /**
+   * Points the views at another set of files (a load's next batch). A batch's files are read
+   * first and their heads checked after, only when needed: every head when the read fails (one
+   * read again for all the bad files, not one for each), and the heads of the files that gave
+   * no record, so a file that is not a log is named with its reason either way (see
+   * `checkListedFiles`). Other views' files are checked like a scan's.
+   */
   async useFiles(files: readonly string[], run: DuckDbRun, warn: (w: EngineWarning) => void): Promise<void> {
-    const scan = await timed('cloudtrail: head checks (in read files)', () => checkFiles(files));
+    const scan = this.#batch
+      ? await timed('cloudtrail: file checks (in read files)', async () => checkListedFiles(files))
+      : await checkFiles(files);
     this.#files = scan.files;
     this.#skipped.length = 0;
     for (const s of scan.skipped) this.#skip(s, warn);
+    this.#headsUnchecked = this.#batch;
     await this.#createViews(run, warn);
+    if (this.#headsUnchecked) await this.#checkFilesWithoutRecords(run, warn);
+  }
+
+  /** Checks the heads of the files read so far unchecked; true when some were left out. */
+  async #checkHeads(files: readonly string[], warn: (w: EngineWarning) => void): Promise<boolean> {
+    this.#headsUnchecked = false;
+    const { skipped } = await checkFiles(files);
+    if (skipped.length === 0) return false;
+    const out = new Set(skipped.map((s) => s.path));
+    this.#files = this.#files.filter((f) => !out.has(f));
+    for (const s of skipped) this.#skip(s, warn);
+    return true;
+  }
+
+  /** A batch's files that gave no record: named when their heads tell why (`{"Records": []}` is a log). */
+  async #checkFilesWithoutRecords(run: DuckDbRun, warn: (w: EngineWarning) => void): Promise<void> {
+    if (this.#files.length === 0) return;
+    const rows = await run.rows(`SELECT DISTINCT source_file FROM ${CLOUDTRAIL_BATCH_TABLE}`);
+    const read = new Set(rows.map((r) => r.source_file));
+    const unread = this.#files.filter((f) => !read.has(f));
+    if (unread.length > 0) await this.#checkHeads(unread, warn);
   }
 
   /** Excludes the file a failed query names; true when it did. */
@@ -133,6 +167,8 @@ export class LocalCloudTrailSource {
         for (const sql of statements) await run(sql);
         return;
       } catch (error) {
+        // The first failure of a batch read: every head at once, then the file the error names.
+        if (this.#headsUnchecked && (await this.#checkHeads(this.#files, warn))) continue;
         if (!this.#exclude(error, warn)) throw error;
       }
     }
