@@ -22,7 +22,12 @@ import { tableByName } from '../../src/catalog/tables/index.ts';
 import { appendLedger, type LedgerRow, readLedger } from '../../src/ingest/ledger.ts';
 import { awsHandlerContext } from '../../src/orchestration/aws/aws-handler-context.ts';
 import type { BatchInputs } from '../../src/orchestration/handlers/batch-inputs.ts';
-import { type StoredPlan, savePlan, saveSwitch } from '../../src/orchestration/handlers/plan-store.ts';
+import {
+  type StoredBatch,
+  type StoredPlan,
+  savePlan,
+  saveSwitch,
+} from '../../src/orchestration/handlers/plan-store.ts';
 import type { PlannedRun } from '../../src/orchestration/handlers/plan-window.ts';
 import { type BatchRecord, recordBatch } from '../../src/orchestration/handlers/record-batch.ts';
 import { appendRunRecord, readRunRecords } from '../../src/orchestration/handlers/run-records.ts';
@@ -635,9 +640,9 @@ describe('the Lambda handler on AWS (LAKEQ_DATA_BUCKET set)', () => {
       'identity_center_instance_churn_hourly',
     ]);
     const stored = JSON.parse(
-      s3.buckets.get(LAKE)?.get(`lakeq/orchestration/plans/${plan.runId}.json`)?.body ?? '{}',
-    ) as StoredPlan;
-    expect(stored.batches[0]?.partitions[0]?.files).toEqual([
+      s3.buckets.get(LAKE)?.get(`lakeq/orchestration/batches/${plan.runId}/0.batch.json`)?.body ?? '{}',
+    ) as { batch: StoredBatch };
+    expect(stored.batch.partitions[0]?.files).toEqual([
       {
         path: `s3://${TRAIL}/${delivered}`,
         size: 120,

@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -71,9 +71,15 @@ describe('stored plans keep each batch on its own', () => {
     expect(one.tablePartitions).toBe(3);
     expect(one.tableBatches).toBe(2);
     expect((await loadStoredBatch(dir, 'r1', 2)).tablePartitions).toBe(1);
-    // The files as another process reads them: each batch made JSON once serves its record and the plan.
+    // The files as another process reads them: the plan's own file lists the batches without
+    // their partitions (each batch's record has them); loadStoredPlan answers it.
     const stored = async (key: string) => JSON.parse(await readFile(path.join(dir, key), 'utf8'));
-    expect(await stored(planKey('r1'))).toEqual(plan);
+    const summary = {
+      ...plan,
+      batches: plan.batches.map(({ partitions, ...b }) => ({ ...b, partitions: partitions.length })),
+    };
+    expect(await stored(planKey('r1'))).toEqual(summary);
+    expect(await loadStoredPlan(dir, 'r1')).toEqual(summary);
     expect(await stored('orchestration/batches/r1/1.batch.json')).toEqual({
       plan: { runId: 'r1', executionName: 'backfill-x', from: plan.from, to: plan.to },
       batch: plan.batches[1],
@@ -86,16 +92,22 @@ describe('stored plans keep each batch on its own', () => {
     expect((await loadStoredBatch(dir, 'r1', 0)).batch).toEqual(plan.batches[0]);
     await expect(loadStoredPlan(dir, 'r1')).rejects.toThrow();
 
-    // Stored by an earlier version: only the plan.
-    await savePlan(dir, { ...plan, runId: 'r2' });
-    // (another run stored since, so that r2's batches are not answered from memory)
-    await savePlan(dir, { ...plan, runId: 'r2-later' });
-    await rm(path.join(dir, 'orchestration', 'batches', 'r2'), { recursive: true });
+    // Stored by an earlier version: only the plan, whole.
+    await mkdir(path.join(dir, 'orchestration', 'plans'), { recursive: true });
+    await writeFile(path.join(dir, planKey('r2')), JSON.stringify({ ...plan, runId: 'r2' }));
     const old = await loadStoredBatch(dir, 'r2', 1);
     expect(old.batch).toEqual(plan.batches[1]);
+    expect(old.plan).toEqual({ runId: 'r2', executionName: 'backfill-x', from: plan.from, to: plan.to });
     expect(old.tablePartitions).toBe(3);
     expect(old.tableBatches).toBe(2);
     await expect(loadStoredBatch(dir, 'r2', 7)).rejects.toThrow(/no batch 7/);
+    expect((await loadStoredPlan(dir, 'r2')).batches.map((b) => b.partitions)).toEqual([2, 1, 1]);
+    // Stored now, with a batch's record gone (and not in memory: another run stored since).
+    await savePlan(dir, { ...plan, runId: 'r5' });
+    await savePlan(dir, { ...plan, runId: 'r5-later' });
+    await rm(path.join(dir, 'orchestration', 'batches', 'r5', '1.batch.json'));
+    expect((await loadStoredBatch(dir, 'r5', 0)).batch).toEqual(plan.batches[0]);
+    await expect(loadStoredBatch(dir, 'r5', 1)).rejects.toThrow(/no batch 1 \(its record is missing\)/);
 
     // Deleting a run's plan deletes its batch records too.
     await deleteStoredPlan(dir, 'r1');
