@@ -3,7 +3,11 @@ import type { Json } from './asl-definition.ts';
 import type { HandlerContext } from './handlers/handler-context.ts';
 import { LAMBDA_ACTIONS } from './handlers/index.ts';
 import type { Integrations, TaskHandler } from './local-runner.ts';
-import { localStartQueryExecutionSync, prepareLocalLoadEngines } from './local-services/local-athena.ts';
+import {
+  lendLoadEngine,
+  localStartQueryExecutionSync,
+  prepareLocalLoadEngines,
+} from './local-services/local-athena.ts';
 import { localBatchCreatePartition, localBatchUpdatePartition } from './local-services/local-glue.ts';
 import { createIngestion, describeIngestion, type LocalIngestion } from './local-spice.ts';
 import { namedError } from './named-error.ts';
@@ -46,6 +50,7 @@ export function localIntegrations(context: HandlerContext): Integrations {
     roots: context.roots,
     now: () => context.now,
     quotaPerDay: context.spiceQuotaPerDay,
+    withEngine: lendLoadEngine(context),
   };
   out['athena:startQueryExecution.sync'] = (input) => localStartQueryExecutionSync(input, context);
   out['aws-sdk:glue:batchCreatePartition'] = (input) => localBatchCreatePartition(context.dataDir, input);

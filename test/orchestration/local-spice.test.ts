@@ -1,14 +1,24 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CompiledQuery } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SpiceDataset } from '../../src/dashboards/datasets.ts';
+import { SPICE_DATASETS, type SpiceDataset } from '../../src/dashboards/datasets.ts';
+import type { DuckDbEngine } from '../../src/engines/duckdb/duckdb-engine.ts';
+import { appendLedger, type LedgerRow } from '../../src/ingest/ledger.ts';
+import { localHandlerContext } from '../../src/orchestration/handlers/handler-context.ts';
+import {
+  closeLocalLoadEngines,
+  lendLoadEngine,
+  prepareLocalLoadEngines,
+} from '../../src/orchestration/local-services/local-athena.ts';
 import {
   createIngestion,
   describeIngestion,
   type LocalSpiceOptions,
   latestSnapshot,
   listIngestions,
+  type SpiceEngineLender,
   spiceDir,
 } from '../../src/orchestration/local-spice.ts';
 import { expectValidRequest } from '../support/aws-model-validator.ts';
@@ -62,6 +72,60 @@ describe('local SPICE snapshots', () => {
     expect(Ingestion.IngestionTimeInSeconds).toBeGreaterThanOrEqual(0);
     const latest = await latestSnapshot(dataDir, 'lakeq-events');
     expect(latest?.file).toBe(path.join(spiceDir(dataDir, 'lakeq-events'), 'run-1.parquet'));
+  });
+
+  it("borrows a run's idle load engine, its views made again over what is loaded; its own engine when none is lent", async () => {
+    const pipeline = SPICE_DATASETS.find((d) => d.id === 'lakeq-pipeline-runs');
+    if (!pipeline) throw new Error('no ledger dataset');
+    const context = localHandlerContext({ dataDir, sources: {} });
+    // Opened as a run plans: before its loads wrote the ledger, or any table.
+    prepareLocalLoadEngines(context, 'hourly');
+    const row = (hour: string): LedgerRow => ({
+      runId: 'r1',
+      table: 'cloudtrail_events',
+      dt: '2026-11-27',
+      hour,
+      status: 'loaded',
+      rows: 1,
+      bytes: 1,
+      fingerprint: 'f',
+      sourceFiles: 1,
+      quarantined: [],
+      queryId: 'q',
+      queryVersion: '1',
+      engine: 'duckdb',
+      engineQueryIds: [],
+      startedAt: '2026-11-27T14:00:00.000Z',
+      finishedAt: '2026-11-27T14:00:00.000Z',
+    });
+    const lender = lendLoadEngine(context);
+    const ledgerRows = (engine: DuckDbEngine) =>
+      engine.execute<{ n: number }>(CompiledQuery.raw('SELECT count(*) AS n FROM lakeq_runs'));
+    expect((await lender(undefined, ledgerRows))?.rows).toEqual([{ n: 0 }]);
+    await appendLedger(dataDir, [row('10'), row('11')]);
+    const lent: (string[] | undefined)[] = [];
+    const withEngine: SpiceEngineLender = (tables, fn) => {
+      const answer = lender(tables, fn);
+      if (answer) lent.push(tables?.map((t) => t.name));
+      return answer;
+    };
+    const options = { ...spice, datasets: [pipeline, TABLE_DATASET], withEngine };
+    const ingest = async (DataSetId: string, IngestionId: string) => {
+      await createIngestion(options, { DataSetId, IngestionId });
+      return (await describeIngestion(options, { DataSetId, IngestionId }, { waitMs: 30_000 })).Ingestion;
+    };
+    expect(await ingest(pipeline.id, 'run-1')).toMatchObject({
+      IngestionStatus: 'COMPLETED',
+      RowInfo: { RowsIngested: 2 },
+    });
+    expect(await ingest('lakeq-events', 'run-1')).toMatchObject({ IngestionStatus: 'COMPLETED' });
+    // The ledger is no curated table: every view is made again for it; a table's dataset, its own.
+    expect(lent).toEqual([undefined, ['glue_job_runs']]);
+    // The run's end closes its engines: nothing left to lend, the refresh opens its own.
+    await closeLocalLoadEngines(context);
+    await appendLedger(dataDir, [row('12')]);
+    expect(await ingest(pipeline.id, 'run-2')).toMatchObject({ RowInfo: { RowsIngested: 3 } });
+    expect(lent).toHaveLength(2);
   });
 
   it('takes the requests the state machine sends (valid for the QuickSight model)', () => {

@@ -6,6 +6,7 @@ import type { LocalRawRelations } from '../../sources/source-definition.ts';
 import type { RawSourceName, TableDefinition } from '../table-definition.ts';
 import { TABLES } from '../tables/index.ts';
 import { createCuratedViews, curatedViewSql } from './curated-views.ts';
+import { ledgerViewSql } from './ledger-view.ts';
 
 /**
  * What the local catalog needs of the settings: each source's input (`sources`, by source
@@ -125,7 +126,8 @@ export interface LocalLoadEngine {
   /**
    * The raw views of `source` read exactly `files`; the other raw views (all of them without a
    * source) read nothing. `tables`: the curated tables the batch reads, whose views are made
-   * again over what the run has loaded so far (default: every table's, when there is no source).
+   * again over what the run has loaded so far (default: every table's, when there is no source);
+   * without a source, the ledger's view too.
    */
   useFiles(
     files: readonly string[],
@@ -170,6 +172,8 @@ export async function openLocalLoadEngine(
         // run (on this engine or another) wrote. A batch of raw files reads no curated view.
         const refresh = tables ?? (source === undefined ? TABLES : []);
         for (const table of refresh) await run(await curatedViewSql(settings.dataDir, table));
+        // And the ledger's, made empty when the engine opened before the run's first load.
+        if (source === undefined) await run(await ledgerViewSql(settings.dataDir));
       });
     },
   };

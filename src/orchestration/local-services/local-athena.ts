@@ -6,6 +6,7 @@ import type { Json } from '../asl-definition.ts';
 import { BATCH_TAG } from '../handlers/batch-inputs.ts';
 import type { HandlerContext } from '../handlers/handler-context.ts';
 import { loadStoredBatch, toLoadBatch } from '../handlers/plan-store.ts';
+import type { SpiceEngineLender } from '../local-spice.ts';
 import { namedError } from '../named-error.ts';
 import { limited } from './serialized.ts';
 
@@ -43,6 +44,25 @@ function enginesOf(context: HandlerContext): LoadEngines {
  */
 export function prepareLocalLoadEngines(context: HandlerContext, run: 'hourly' | 'backfill'): void {
   enginesOf(context).prepare(run === 'backfill' ? loadConcurrencyOf(context) : 1);
+}
+
+/**
+ * Lends one of the load engines a run keeps open, idle once its loads are done, to its local
+ * SPICE refreshes (`LocalSpiceOptions.withEngine`): its raw views read nothing and its views of
+ * `tables` are made again over what the run loaded. Undefined when the run has no load engines
+ * (they are closed, or it never planned).
+ *
+ * @example
+ * ```ts
+ * await lendLoadEngine(context)([table], (engine) => engine.execute(CompiledQuery.raw('SELECT 1')));
+ * ```
+ */
+export function lendLoadEngine(context: HandlerContext): SpiceEngineLender {
+  return (tables, fn) =>
+    ENGINES.get(context)?.use(async (worker) => {
+      await worker.useFiles([], undefined, tables);
+      return fn(worker.engine);
+    });
 }
 
 /**
