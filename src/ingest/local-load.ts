@@ -211,8 +211,15 @@ async function loadBatch(
     );
     const params = await timed(step('copies check'), () => batchTransformParams(batch, engine));
     const { compiled } = compileQuery(query, params, engine);
-    // The transform streams into one partitioned COPY: no batch table, whose rows (nested
-    // structs) cost more to insert than to write (see `stageBatch`).
+    // A batch with more threads than one (alone on the machine) is written in as many slices,
+    // when its source can keep each slice to its own records (see `stageBatch`).
+    const threads = worker.threads();
+    const slices =
+      threads > 1 && batch.partitions.length > 1 && worker.batchSliceSql(batch.from, batch.to) !== undefined
+        ? { count: threads, sql: (from: Date, to: Date) => worker.batchSliceSql(from, to) }
+        : undefined;
+    // The transform streams into partitioned COPYs: no batch table, whose rows (nested structs)
+    // cost more to insert than to write (see `stageBatch`).
     staged = await timed(step('transform and stage'), () =>
       stageBatch(
         engine,
@@ -221,7 +228,7 @@ async function loadBatch(
         inlineParameters(compiled).sql,
         batch.partitions,
         runId,
-        options.signal ? { signal: options.signal } : {},
+        { ...(options.signal ? { signal: options.signal } : {}), ...(slices ? { slices } : {}) },
       ),
     );
     const { contents } = staged;

@@ -4,7 +4,7 @@ import { CompiledQuery } from 'kysely';
 import { tableDir } from '../catalog/duckdb/curated-views.ts';
 import type { TableDefinition } from '../catalog/table-definition.ts';
 import { type Engine, LakeqError } from '../engines/engine.ts';
-import { type HourPartition, partitionPath } from './hours.ts';
+import { HOUR_MS, type HourPartition, partitionPath } from './hours.ts';
 
 /** The one data file of a partition; readers glob `*.parquet`, so staging files never show. */
 export const PARTITION_FILE = 'part-0.parquet';
@@ -53,6 +53,41 @@ export interface StagedBatch {
 }
 
 /**
+ * A batch written in slices of its hours, each by a COPY of its own, at once: the Parquet writer
+ * of one COPY is one thread, so a batch alone on a machine (a backfill's last, an hourly run's)
+ * left the other cores idle for its whole write. `sql(from, to)` gives the `WITH` entries that
+ * keep a slice's COPY to the records of its hours before they are converted
+ * (`LocalLoadEngine.batchSliceSql`); without them each slice would convert every record.
+ */
+export interface BatchSlices {
+  readonly count: number;
+  readonly sql: (from: Date, to: Date) => string | undefined;
+}
+
+/** `partitions` in up to `count` runs of consecutive ones, each with the span of hours it stands for. */
+function sliced(
+  partitions: readonly HourPartition[],
+  count: number,
+): { partitions: readonly HourPartition[]; from: Date; to: Date }[] {
+  const n = Math.max(1, Math.min(Math.floor(count), partitions.length));
+  const size = Math.ceil(partitions.length / n);
+  const start = (p: HourPartition) => new Date(`${p.dt}T${p.hour}:00:00Z`);
+  const sorted = [...partitions].sort((a, b) => start(a).getTime() - start(b).getTime());
+  const runs: HourPartition[][] = [];
+  for (let i = 0; i < sorted.length; i += size) runs.push(sorted.slice(i, i + size));
+  // The spans meet: together they cover the batch's hours, each record's hour in one of them.
+  return runs.map((run, i) => {
+    const next = runs[i + 1]?.[0];
+    const last = run.at(-1) as HourPartition;
+    return {
+      partitions: run,
+      from: start(run[0] as HourPartition),
+      to: next ? start(next) : new Date(start(last).getTime() + HOUR_MS),
+    };
+  });
+}
+
+/**
  * Writes a batch's rows (`select`: the table's columns plus `dt` and `hour`) for `partitions` in
  * one `COPY … PARTITION_BY (dt, hour)` into a staging folder of the table, and reads back each
  * staged file's row count and content checksum: the row count and the sum of `hash()` over
@@ -83,7 +118,7 @@ export async function stageBatch(
   select: string,
   partitions: readonly HourPartition[],
   runId: string,
-  options: { readonly signal?: AbortSignal } = {},
+  options: { readonly signal?: AbortSignal; readonly slices?: BatchSlices } = {},
 ): Promise<StagedBatch> {
   const first = partitions[0];
   const contents = new Map<string, PartitionContent>();
@@ -93,23 +128,42 @@ export async function stageBatch(
   if (!first) return { contents, commit: async () => new Map(), discard };
   const staging = stagingFolder(dataDir, table, runId, first);
   const columns = table.columns.map((c) => ident(c.name)).join(', ');
-  const keys = partitions.map((p) => `(${quote(p.dt)}, ${quote(p.hour)})`).join(', ');
+  const groups = sliced(partitions, options.slices?.count ?? 1);
+  // Each slice's partitions are staged under a folder of its own (its COPY's target).
+  const rootOf = new Map<string, string>();
   try {
     await rm(staging, { recursive: true, force: true });
-    await mkdir(path.dirname(staging), { recursive: true });
-    await engine.execute(
-      CompiledQuery.raw(
-        `COPY (SELECT ${columns}, dt, hour FROM (${select}) WHERE (dt, hour) IN (${keys}))
-        TO ${quote(staging)} (FORMAT parquet, PARTITION_BY (dt, hour), COMPRESSION ${table.format.compression})`,
-      ),
-      options.signal ? { signal: options.signal } : {},
-    );
+    // A COPY makes its target folder, not the folders above it.
+    await mkdir(groups.length === 1 ? path.dirname(staging) : staging, { recursive: true });
+    const copies = groups.map(async (group, i) => {
+      const root = groups.length === 1 ? staging : path.join(staging, `slice-${i}`);
+      for (const p of group.partitions) rootOf.set(`${p.dt}/${p.hour}`, root);
+      const keys = group.partitions.map((p) => `(${quote(p.dt)}, ${quote(p.hour)})`).join(', ');
+      const slice = groups.length === 1 ? undefined : options.slices?.sql(group.from, group.to);
+      await engine.execute(
+        CompiledQuery.raw(
+          `COPY (${slice ? `WITH ${slice}\n` : ''}SELECT ${columns}, dt, hour FROM (${select}) WHERE (dt, hour) IN (${keys}))
+          TO ${quote(root)} (FORMAT parquet, PARTITION_BY (dt, hour), COMPRESSION ${table.format.compression})`,
+        ),
+        options.signal ? { signal: options.signal } : {},
+      );
+    });
+    // Every COPY has ended before a failure removes the staging folder.
+    const failed = (await Promise.allSettled(copies)).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
     const files = (await readdir(staging, { recursive: true })).filter((rel) => rel.endsWith('.parquet'));
     if (files.length > 0) {
+      const glob = path.join(
+        staging,
+        ...(groups.length === 1 ? [] : ['slice-*']),
+        'dt=*',
+        'hour=*',
+        '*.parquet',
+      );
       const { rows } = await engine.execute<{ dt: string; hour: string; n: unknown; h: unknown; f: unknown }>(
         CompiledQuery.raw(
           `SELECT dt, hour, count(*) AS n, CAST(sum(hash(${columns})) AS VARCHAR) AS h, count(DISTINCT filename) AS f
-          FROM read_parquet(${quote(path.join(staging, 'dt=*', 'hour=*', '*.parquet'))},
+          FROM read_parquet(${quote(glob)},
             hive_partitioning = true, hive_types = {'dt': 'VARCHAR', 'hour': 'VARCHAR'}, filename = true)
           GROUP BY dt, hour`,
         ),
@@ -119,7 +173,8 @@ export async function stageBatch(
         contents.set(key, { rows: Number(r.n), checksum: `rowhash:${Number(r.n)}:${String(r.h)}` });
         // One file per partition is the rule: DuckDB split this hour (only very large ones), so
         // its files are merged into one before it can be switched.
-        if (Number(r.f) > 1) await mergeStaged(engine, staging, { dt: r.dt, hour: r.hour }, table);
+        if (Number(r.f) > 1)
+          await mergeStaged(engine, rootOf.get(key) ?? staging, { dt: r.dt, hour: r.hour }, table);
       }
     }
   } catch (error) {
@@ -144,7 +199,7 @@ export async function stageBatch(
             out.set(key, { rows: 0, bytes: 0 });
             continue;
           }
-          const from = path.join(staging, ...partitionPath(p).split('/'));
+          const from = path.join(rootOf.get(key) ?? staging, ...partitionPath(p).split('/'));
           const [name, ...more] = (await readdir(from)).filter((n) => n.endsWith('.parquet'));
           if (!name || more.length > 0) {
             throw new LakeqError(

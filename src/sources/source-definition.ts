@@ -135,6 +135,13 @@ export interface LocalRawRelations {
     run: DuckDbRun,
     warn: WarnFn,
   ): Promise<void>;
+  /**
+   * A `WITH` entry standing for the source's raw relation over the current load batch's records
+   * of `[from, to)` only, chosen before they are converted: so that a batch's transform can be
+   * written in slices of its hours, each by its own COPY (see `stageBatch`), without each slice
+   * converting every record. Undefined when the source has none (its transform then runs whole).
+   */
+  batchSliceSql?(from: Date, to: Date): string | undefined;
   /** Leaves out the file a failed query names, when it is one of its own; true when it did (the query is run again). */
   recover(error: unknown, run: DuckDbRun, warn: WarnFn): Promise<boolean>;
   /**

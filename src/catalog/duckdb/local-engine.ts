@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { DuckDbSandbox } from '../../engines/duckdb/duckdb-dialect-config.ts';
 import { createDuckDbEngine, type DuckDbEngine } from '../../engines/duckdb/duckdb-engine.ts';
 import { SOURCES } from '../../sources/index.ts';
@@ -134,6 +135,13 @@ export interface LocalLoadEngine {
     source?: RawSourceName,
     tables?: readonly TableDefinition[],
   ): Promise<void>;
+  /** The DuckDB threads the engine's next statement gets. */
+  threads(): number;
+  /**
+   * The `WITH` entries standing for the raw relations over the current batch's records of
+   * `[from, to)` (`LocalRawRelations.batchSliceSql`); undefined when no source has any.
+   */
+  batchSliceSql(from: Date, to: Date): string | undefined;
 }
 
 /**
@@ -154,7 +162,8 @@ export async function openLocalLoadEngine(
   const engine = await createDuckDbEngine({
     ...(options.threads ? { threads: options.threads } : {}),
     ...(options.threadsFor ? { threadsFor: options.threadsFor } : {}),
-    maxConnections: 1,
+    // Two: a batch written in slices runs their COPYs at once (see `stageBatch`).
+    maxConnections: 2,
     setup: async (run, warn) => {
       for (const setting of LOAD_ENGINE_SETTINGS) await run(setting);
       for (const r of relations) await r.setup(run, warn);
@@ -162,8 +171,14 @@ export async function openLocalLoadEngine(
     },
     recover: (error, run, warn) => recoverAny(relations, error, run, warn),
   });
+  const threads = options.threadsFor ?? (() => options.threads ?? availableParallelism());
   return {
     engine,
+    threads,
+    batchSliceSql: (from, to) => {
+      const entries = relations.map((r) => r.batchSliceSql?.(from, to)).filter((e) => e !== undefined);
+      return entries.length === 0 ? undefined : entries.join(',\n');
+    },
     useFiles: async (files, source, tables) => {
       engine.clearWarnings();
       await engine.reconfigure(async (run, warn) => {

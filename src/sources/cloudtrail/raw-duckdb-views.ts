@@ -188,7 +188,31 @@ const AS_MAP = `'"MAP(VARCHAR, VARCHAR)"'`;
  * top-level keys to text (nested objects as JSON), as Lake has them. `sourceDay` is the day
  * folder of the record's file ('yyyy/MM/dd'), the projected partition on Athena.
  */
-export const CLOUDTRAIL_EVENTS_RAW_VIEW_SQL = `CREATE OR REPLACE VIEW cloudtrail_events_raw AS SELECT
+export const CLOUDTRAIL_EVENTS_RAW_VIEW_SQL = `CREATE OR REPLACE VIEW cloudtrail_events_raw AS ${eventsRawSelect('cloudtrail_raw')}`;
+
+/**
+ * A `WITH` entry that stands for `cloudtrail_events_raw` over the load batch's records whose
+ * eventTime is in `[from, to)` only: chosen on the key fields converted when the files were read,
+ * before the whole record is (see `stageBatch`'s slices: each slice's COPY converts only its own
+ * records). The same eventTime expression as the view's, so a record is in exactly one slice of
+ * a window, as it is in one hour.
+ *
+ * @example
+ * ```ts
+ * cloudTrailBatchSliceSql(new Date('2026-11-02T00:00Z'), new Date('2026-11-02T12:00Z'))
+ * // cloudtrail_events_raw AS (SELECT … FROM (SELECT json_transform(j, …) AS r, source_file FROM lakeq_cloudtrail_batch_json WHERE …))
+ * ```
+ */
+export function cloudTrailBatchSliceSql(from: Date, to: Date): string {
+  const at = (t: Date) => `TIMESTAMP '${t.toISOString().slice(0, 23).replace('T', ' ')}'`;
+  const time = 'try_cast(k.eventTime AS TIMESTAMP)';
+  const records = `(SELECT json_transform(j, ${RECORD_SPEC()}) AS r, source_file FROM ${CLOUDTRAIL_BATCH_TABLE}
+    WHERE ${time} >= ${at(from)} AND ${time} < ${at(to)})`;
+  return `cloudtrail_events_raw AS (${eventsRawSelect(records)})`;
+}
+
+function eventsRawSelect(from: string): string {
+  return `SELECT
   r.eventVersion AS eventVersion,
   r.userIdentity AS userIdentity,
   try_cast(r.eventTime AS TIMESTAMP) AS eventTime,
@@ -216,4 +240,5 @@ export const CLOUDTRAIL_EVENTS_RAW_VIEW_SQL = `CREATE OR REPLACE VIEW cloudtrail
   r.tlsDetails AS tlsDetails,
   try_cast(r.sessionCredentialFromConsole AS BOOLEAN) AS sessionCredentialFromConsole,
   regexp_extract(source_file, '([0-9]{4}/[0-9]{2}/[0-9]{2})/[^/]*$', 1) AS sourceDay
-FROM cloudtrail_raw`;
+FROM ${from}`;
+}

@@ -15,6 +15,7 @@ import {
   CLOUDTRAIL_EVENTS_RAW_VIEW_SQL,
   CLOUDTRAIL_LOGS_VIEW_SQL,
   CLOUDTRAIL_RECORD_FIELDS,
+  cloudTrailBatchSliceSql,
   cloudTrailBatchSql,
   cloudTrailRecordMacroSql,
   cloudTrailScanSql,
@@ -130,6 +131,11 @@ export class LocalCloudTrailSource {
     if (unread.length > 0) await this.#checkHeads(unread, warn);
   }
 
+  /** See `LocalRawRelations.batchSliceSql`: a load batch's records of `[from, to)`, when it has any files. */
+  batchSliceSql(from: Date, to: Date): string | undefined {
+    return this.#batch && this.#files.length > 0 ? cloudTrailBatchSliceSql(from, to) : undefined;
+  }
+
   /** Excludes the file a failed query names; true when it did. */
   async recover(error: unknown, run: DuckDbRun, warn: (w: EngineWarning) => void): Promise<boolean> {
     if (!this.#exclude(error, warn)) return false;
@@ -213,6 +219,7 @@ export const localCloudTrailRelations: LocalRawRelationsFactory = ({ root, scan 
     setup: (run, warn) => source.setup(run, warn),
     useFiles: (raw, files, run, warn) => source.useFiles(raw === 'cloudtrail' ? files : [], run, warn),
     recover: (error, run, warn) => source.recover(error, run, warn),
+    batchSliceSql: (from, to) => source.batchSliceSql(from, to),
     // A scan's views convert only the record fields the statement names (a load batch's
     // transform reads them all).
     ...(scan ? { sessionSql: (sql: string) => cloudTrailRecordMacroSql(recordFieldsRead(sql), true) } : {}),
