@@ -272,7 +272,10 @@ async function materialize(
       return result.stats.rowsAffected ?? 0;
     };
     // A borrowed engine serves a dataset over curated tables only (its raw views read nothing).
-    let rows = await options.withEngine?.(own ? [own] : undefined, async (engine) => {
+    // Its own table's view made again; none for the ledger's (not a curated table: its view
+    // is made again all the same); every one for a query's.
+    const tables = own ? [own] : 'table' in dataset.source ? [] : undefined;
+    let rows = await options.withEngine?.(tables, async (engine) => {
       const select = await datasetSql(dataset, engine);
       return readsRawViews(select) ? undefined : snapshot(engine, select);
     });

@@ -119,8 +119,8 @@ describe('local SPICE snapshots', () => {
       RowInfo: { RowsIngested: 2 },
     });
     expect(await ingest('lakeq-events', 'run-1')).toMatchObject({ IngestionStatus: 'COMPLETED' });
-    // The ledger is no curated table: every view is made again for it; a table's dataset, its own.
-    expect(lent).toEqual([undefined, ['glue_job_runs']]);
+    // The ledger is no curated table: no table's view is made again for it; a table's dataset, its own's.
+    expect(lent).toEqual([[], ['glue_job_runs']]);
     // The run's end closes its engines: nothing left to lend, the refresh opens its own.
     await closeLocalLoadEngines(context);
     await appendLedger(dataDir, [row('12')]);

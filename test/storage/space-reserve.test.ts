@@ -59,14 +59,15 @@ describe('the space reserve', () => {
 });
 
 /**
- * A 4 MB tmpfs, where this machine lets the tests mount one (as root: CI does): room for the first
+ * A 3.25 MB tmpfs, where this machine lets the tests mount one (as root: CI does): room for the first
  * day (its partitions, and at its peak the stored plan and batch records of its run), not for the
- * second day beside it.
+ * second day beside it. Measured: the first day's load fails on 2.5 MB, both days load on 4 MB
+ * (since the plan's own file no longer holds the batches' file lists), so the middle.
  */
 function mountTinyDisk(dir: string): boolean {
   if (process.platform !== 'linux' || process.getuid?.() !== 0) return false;
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', dir], { stdio: 'ignore' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3328k', 'tmpfs', dir], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
@@ -80,7 +81,7 @@ describe('a load that fills the disk', () => {
     disk = path.join(root, 'disk');
     await mkdir(disk, { recursive: true });
     mounted = mountTinyDisk(disk);
-    if (!mounted) console.info('skipping the full-disk load: mounting a 4 MB tmpfs needs root on Linux');
+    if (!mounted) console.info('skipping the full-disk load: mounting a 3.25 MB tmpfs needs root on Linux');
   });
   afterAll(() => {
     if (mounted) execFileSync('umount', [disk]);

@@ -27,6 +27,12 @@ export async function partitionFiles(dataDir: string, table: TableDefinition): P
   return out.sort();
 }
 
+/** Whether a table has a partition file yet (the first one found answers: no listing of them all). */
+async function hasPartitionFiles(dataDir: string, table: TableDefinition): Promise<boolean> {
+  for await (const _ of glob('dt=*/hour=*/*.parquet', { cwd: tableDir(dataDir, table) })) return true;
+  return false;
+}
+
 /**
  * The view of a curated table over its hive-partitioned Parquet files, with `dt` and `hour`
  * as text. A table with no partition yet is an empty view with the columns and types its
@@ -34,12 +40,24 @@ export async function partitionFiles(dataDir: string, table: TableDefinition): P
  */
 export async function curatedViewSql(dataDir: string, table: TableDefinition): Promise<string> {
   const columns = [...table.columns.map((c) => ident(c.name)), 'dt', 'hour'].join(', ');
-  const files = await partitionFiles(dataDir, table);
-  if (files.length > 0) {
+  if (await hasPartitionFiles(dataDir, table)) {
     const pattern = path.join(tableDir(dataDir, table), 'dt=*', 'hour=*', '*.parquet');
     return `CREATE OR REPLACE VIEW ${ident(table.name)} AS SELECT ${columns} FROM read_parquet(${sqlString(pattern)},
       hive_partitioning = true, hive_types = {'dt': 'VARCHAR', 'hour': 'VARCHAR'})`;
   }
+  // The same for every data folder: compiled once a process (each engine opening made them all).
+  let empty = EMPTY_VIEWS.get(table);
+  if (empty === undefined) {
+    empty = emptyViewSql(table, columns);
+    EMPTY_VIEWS.set(table, empty);
+    empty.catch(() => EMPTY_VIEWS.delete(table));
+  }
+  return empty;
+}
+
+const EMPTY_VIEWS = new WeakMap<TableDefinition, Promise<string>>();
+
+async function emptyViewSql(table: TableDefinition, columns: string): Promise<string> {
   const transform = await loadQuery(table.transform.queryId);
   const target = {
     name: 'duckdb' as const,
