@@ -275,10 +275,15 @@ export function rawEventsSelect(glob: string): string {
   if (!CLOUDTRAIL_EVENTS_RAW_VIEW_SQL.startsWith(head) || !CLOUDTRAIL_EVENTS_RAW_VIEW_SQL.endsWith(tail))
     throw new Error('cloudtrail_events_raw view SQL changed shape: update bench/load.bench.ts');
   const select = CLOUDTRAIL_EVENTS_RAW_VIEW_SQL.slice(head.length, -tail.length);
-  // The file name only when the view uses it (`cloudtrail_raw`'s `source_file`).
-  const filename = /\bsource_file\b/.test(select);
+  // The file name only when the view uses it (`cloudtrail_raw`'s `source_file` and `source_day`,
+  // the file's day folder; columns the COPY does not write are not computed).
+  const day = /\bsource_day\b/.test(select);
+  const filename = day || /\bsource_file\b/.test(select);
+  const fileColumns = `${filename ? ', filename AS source_file' : ''}${
+    day ? `, regexp_extract(filename, '([0-9]{4}/[0-9]{2}/[0-9]{2})/[^/]*$', 1) AS source_day` : ''
+  }`;
   return `${select}FROM (
-    SELECT unnest(Records) AS r${filename ? ', filename AS source_file' : ''}
+    SELECT unnest(Records) AS r${fileColumns}
     FROM read_json(${sqlString(glob)}, columns = {Records: ${sqlString(`${CLOUDTRAIL_RECORD_SQL_TYPE}[]`)}},
       format = 'unstructured', ${filename ? 'filename = true, ' : ''}maximum_object_size = ${MAX_OBJECT_BYTES})
   )`;
