@@ -1,5 +1,5 @@
 import { TABLES } from '../catalog/tables/index.ts';
-import { floorHour, HOUR_MS, hourKey } from '../ingest/hours.ts';
+import { floorHour, HOUR_MS, hourKey, partitionStart } from '../ingest/hours.ts';
 import type { LedgerRow } from '../ingest/ledger.ts';
 import { readsCollectedFiles } from '../sources/registry.ts';
 
@@ -30,11 +30,6 @@ export interface HealthMetrics {
   readonly failedLoads: number;
   readonly lagHours: number | null;
   readonly lagByTable: Readonly<Record<string, number>>;
-}
-
-/** The start of a ledger row's partition hour. */
-function partitionStart(row: Pick<LedgerRow, 'dt' | 'hour'>): number {
-  return Date.parse(`${row.dt}T${row.hour}:00:00Z`);
 }
 
 /**
@@ -76,7 +71,7 @@ export function healthMetrics(
     }
     if (row.status === 'loaded' && inLastHour) rowsLoaded += row.rows;
     if ((options.lagExcludes ?? COLLECTED_TABLES).includes(row.table)) continue;
-    const hour = partitionStart(row);
+    const hour = partitionStart(row).getTime();
     if (Number.isNaN(hour)) continue;
     newest.set(row.table, Math.max(newest.get(row.table) ?? Number.NEGATIVE_INFINITY, hour));
   }

@@ -22,6 +22,18 @@ export function partitionOf(t: Date): HourPartition {
   return { dt: iso.slice(0, 10), hour: iso.slice(11, 13) };
 }
 
+/**
+ * The start of a partition's hour: `partitionOf`'s inverse.
+ *
+ * @example
+ * ```ts
+ * partitionStart({ dt: '2026-11-27', hour: '13' }) // 2026-11-27T13:00:00.000Z
+ * ```
+ */
+export function partitionStart(p: HourPartition): Date {
+  return new Date(`${p.dt}T${p.hour}:00:00Z`);
+}
+
 /** `dt=2026-11-27/hour=13`, the partition's path inside its table. */
 export function partitionPath(p: HourPartition): string {
   return `dt=${p.dt}/hour=${p.hour}`;

@@ -4,7 +4,7 @@ import { CompiledQuery } from 'kysely';
 import { tableDir } from '../catalog/duckdb/curated-views.ts';
 import type { TableDefinition } from '../catalog/table-definition.ts';
 import { type Engine, LakeqError } from '../engines/engine.ts';
-import { HOUR_MS, type HourPartition, partitionPath } from './hours.ts';
+import { HOUR_MS, type HourPartition, partitionPath, partitionStart } from './hours.ts';
 
 /** The one data file of a partition; readers glob `*.parquet`, so staging files never show. */
 export const PARTITION_FILE = 'part-0.parquet';
@@ -71,8 +71,7 @@ function sliced(
 ): { partitions: readonly HourPartition[]; from: Date; to: Date }[] {
   const n = Math.max(1, Math.min(Math.floor(count), partitions.length));
   const size = Math.ceil(partitions.length / n);
-  const start = (p: HourPartition) => new Date(`${p.dt}T${p.hour}:00:00Z`);
-  const sorted = [...partitions].sort((a, b) => start(a).getTime() - start(b).getTime());
+  const sorted = [...partitions].sort((a, b) => partitionStart(a).getTime() - partitionStart(b).getTime());
   const runs: HourPartition[][] = [];
   for (let i = 0; i < sorted.length; i += size) runs.push(sorted.slice(i, i + size));
   // The spans meet: together they cover the batch's hours, each record's hour in one of them.
@@ -81,8 +80,8 @@ function sliced(
     const last = run.at(-1) as HourPartition;
     return {
       partitions: run,
-      from: start(run[0] as HourPartition),
-      to: next ? start(next) : new Date(start(last).getTime() + HOUR_MS),
+      from: partitionStart(run[0] as HourPartition),
+      to: next ? partitionStart(next) : new Date(partitionStart(last).getTime() + HOUR_MS),
     };
   });
 }

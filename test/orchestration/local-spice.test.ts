@@ -5,7 +5,7 @@ import { CompiledQuery } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SPICE_DATASETS, type SpiceDataset } from '../../src/dashboards/datasets.ts';
 import type { DuckDbEngine } from '../../src/engines/duckdb/duckdb-engine.ts';
-import { appendLedger, type LedgerRow } from '../../src/ingest/ledger.ts';
+import { appendLedger } from '../../src/ingest/ledger.ts';
 import { localHandlerContext } from '../../src/orchestration/handlers/handler-context.ts';
 import {
   closeLocalLoadEngines,
@@ -21,6 +21,7 @@ import {
   type SpiceEngineLender,
   spiceDir,
 } from '../../src/orchestration/local-spice.ts';
+import { ledgerRow } from '../alarms/ledger-rows.ts';
 import { expectValidRequest } from '../support/aws-model-validator.ts';
 
 const TABLE_DATASET: SpiceDataset = {
@@ -80,24 +81,14 @@ describe('local SPICE snapshots', () => {
     const context = localHandlerContext({ dataDir, sources: {} });
     // Opened as a run plans: before its loads wrote the ledger, or any table.
     prepareLocalLoadEngines(context, 'hourly');
-    const row = (hour: string): LedgerRow => ({
-      runId: 'r1',
-      table: 'cloudtrail_events',
-      dt: '2026-11-27',
-      hour,
-      status: 'loaded',
-      rows: 1,
-      bytes: 1,
-      fingerprint: 'f',
-      sourceFiles: 1,
-      quarantined: [],
-      queryId: 'q',
-      queryVersion: '1',
-      engine: 'duckdb',
-      engineQueryIds: [],
-      startedAt: '2026-11-27T14:00:00.000Z',
-      finishedAt: '2026-11-27T14:00:00.000Z',
-    });
+    const row = (hour: string) =>
+      ledgerRow({
+        table: 'cloudtrail_events',
+        dt: '2026-11-27',
+        hour,
+        status: 'loaded',
+        finishedAt: '2026-11-27T14:00:00.000Z',
+      });
     const lender = lendLoadEngine(context);
     const ledgerRows = (engine: DuckDbEngine) =>
       engine.execute<{ n: number }>(CompiledQuery.raw('SELECT count(*) AS n FROM lakeq_runs'));
